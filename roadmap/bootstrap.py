@@ -1,0 +1,36 @@
+"""Builds every adapter from Settings; the CLI, tests (and later flows and web) all start here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from roadmap.data import load_roadmap
+from roadmap.domain.definition import Roadmap
+from roadmap.settings import Settings
+from roadmap.store import Database, SqlUnitOfWork
+
+
+@dataclass
+class Application:
+    """The roadmap definition and the database one process works with."""
+
+    settings: Settings
+    roadmap: Roadmap
+    database: Database
+
+    def uow(self) -> SqlUnitOfWork:
+        """A new unit of work (one transaction)."""
+        return SqlUnitOfWork(self.database)
+
+    def close(self) -> None:
+        """Release database connections."""
+        self.database.dispose()
+
+
+def build(settings: Settings) -> Application:
+    """Load the roadmap and open the database named by the settings."""
+    return Application(
+        settings=settings,
+        roadmap=load_roadmap(settings.roadmap_file),
+        database=Database(settings.database_url.get_secret_value()),
+    )

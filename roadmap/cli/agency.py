@@ -1,0 +1,88 @@
+"""`ips-roadmap agency ...`: add, list, show, launch."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from roadmap.cli.output import print_json, show, show_events
+from roadmap.cli.state import AsOf, JsonFlag, OnDate, as_of_date, cli_state, option_date
+from roadmap.cli.tables import agencies_table, agency_detail
+from roadmap.services import agencies
+from roadmap.services.views import agency_view, event_view
+
+app = typer.Typer(help="Add agencies, list them, show one, record a launch.", no_args_is_help=True)
+
+AgencySlug = Annotated[str, typer.Argument(metavar="AGENCY", help="The agency's slug (see `agency list`).")]
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The agency's name.")],
+    region: Annotated[str, typer.Option("--region", help="The state region it belongs to.")],
+    timezone: Annotated[str, typer.Option("--timezone", help="Its IANA timezone, e.g. America/Chicago.")],
+    launched: Annotated[
+        str | None, typer.Option("--launched", metavar="DATE", help="Date it began IPS services, if it has.")
+    ] = None,
+    joined: Annotated[
+        str | None, typer.Option("--joined", metavar="DATE", help="Date it joined the roadmap (default: today).")
+    ] = None,
+    slug: Annotated[str | None, typer.Option("--slug", help="Its slug (default: made from the name).")] = None,
+    as_of: AsOf = None,
+    json: JsonFlag = False,
+) -> None:
+    """Add an agency: readiness becomes its active stage; prints its slug."""
+    state = cli_state(ctx)
+    change = agencies.add_agency(
+        state.app.uow(),
+        state.app.roadmap,
+        name=name,
+        region=region,
+        timezone=timezone,
+        as_of=as_of_date(as_of),
+        joined_on=option_date(joined, "--joined") if joined else None,
+        launched_on=option_date(launched, "--launched") if launched else None,
+        slug=slug,
+    )
+    if json:
+        print_json({"slug": change.agency.slug, "events": [event_view(e) for e in change.events]})
+    else:
+        print(change.agency.slug)
+        show_events(change.agency.slug, change.events)
+
+
+@app.command("list")
+def list_(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None:
+    """Every agency with its current stage and how long it has been there."""
+    state = cli_state(ctx)
+    standings = agencies.list_agencies(state.app.uow(), state.app.roadmap, as_of=as_of_date(as_of))
+    if json:
+        print_json([agency_view(s) for s in standings])
+    else:
+        show(agencies_table(standings))
+
+
+@app.command("show")
+def show_(ctx: typer.Context, agency: AgencySlug, as_of: AsOf = None, json: JsonFlag = False) -> None:
+    """One agency: every stage's status, dates, days taken and checklist progress."""
+    state = cli_state(ctx)
+    standing = agencies.show_agency(state.app.uow(), state.app.roadmap, agency, as_of=as_of_date(as_of))
+    if json:
+        print_json(agency_view(standing))
+    else:
+        show(agency_detail(standing))
+
+
+@app.command("launch")
+def launch(ctx: typer.Context, agency: AgencySlug, on: OnDate, as_of: AsOf = None, json: JsonFlag = False) -> None:
+    """Record the day the agency began IPS services: the three ongoing stages start."""
+    state = cli_state(ctx)
+    change = agencies.launch_agency(
+        state.app.uow(), state.app.roadmap, agency, on=option_date(on, "--on"), as_of=as_of_date(as_of)
+    )
+    if json:
+        print_json({"agency": agency, "launched_on": on, "events": [event_view(e) for e in change.events]})
+    else:
+        show_events(agency, change.events)

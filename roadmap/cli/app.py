@@ -1,0 +1,88 @@
+"""The root command, its global options, and the one place errors become messages and exit codes."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import click
+import typer
+
+from roadmap import __version__
+from roadmap.cli import agency, bulk, catalog, demo, progress
+from roadmap.cli.state import CliState
+from roadmap.domain.errors import RoadmapError
+
+EXIT_REFUSED = 2
+
+app = typer.Typer(
+    name="ips-roadmap",
+    help="Track every agency's progress along the IPS supported-employment implementation roadmap.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(agency.app, name="agency")
+app.add_typer(progress.checklist_app, name="checklist")
+app.add_typer(progress.stage_app, name="stage")
+app.add_typer(bulk.app, name="import")
+app.command("init")(catalog.init)
+app.command("stages")(catalog.stages)
+app.command("overview")(demo.overview)
+app.command("demo")(demo.demo)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"ips-roadmap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            metavar="URL",
+            help="Database to use (default: IPS_ROADMAP_DATABASE_URL, else sqlite:///ips-roadmap.db).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Track every agency's progress along the IPS supported-employment implementation roadmap."""
+    state = CliState(database_url)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; refusals print one line on stderr and exit 2, never a traceback."""
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=argv, prog_name="ips-roadmap", standalone_mode=False)
+    except RoadmapError as error:
+        return _fail(str(error), EXIT_REFUSED)
+    except click.UsageError as error:
+        return _fail(error.format_message(), EXIT_REFUSED)
+    except click.ClickException as error:
+        return _fail(error.format_message(), error.exit_code)
+    except click.Abort:
+        return _fail("aborted", 1)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    return result if isinstance(result, int) else 0
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"ips-roadmap: error: {' '.join(message.split())}\n")
+    return code
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

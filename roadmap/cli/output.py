@@ -1,0 +1,63 @@
+"""Printing: one JSON document, or Rich renderables to a console sized for humans and pipes alike."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console, RenderableType
+from rich.markup import escape
+
+from roadmap.domain.events import (
+    AgencyEnrolled,
+    AgencyLaunched,
+    ChecklistItemDone,
+    Event,
+    StageCompleted,
+    StageStarted,
+)
+
+
+def console() -> Console:
+    """A console on the current stdout; piped output gets a wide fixed width instead of 80 columns."""
+    if sys.stdout.isatty():
+        return Console()
+    return Console(width=160, no_color=True)
+
+
+def show(*renderables: RenderableType) -> None:
+    """Print Rich renderables."""
+    out = console()
+    for renderable in renderables:
+        out.print(renderable)
+
+
+def print_json(document: Any) -> None:
+    """Print exactly one JSON document on stdout."""
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def describe(event: Event) -> str:
+    """One line a person reads after a change."""
+    match event:
+        case AgencyEnrolled():
+            return f"joined the roadmap on {event.on}"
+        case AgencyLaunched():
+            return f"launched IPS services on {event.on}"
+        case StageStarted():
+            return f"stage {event.stage} started on {event.on}"
+        case StageCompleted(forced=True):
+            return f"stage {event.stage} completed on {event.on} (forced: {event.note})"
+        case StageCompleted():
+            return f"stage {event.stage} completed on {event.on}"
+        case ChecklistItemDone():
+            return f"{event.item} done on {event.on}"
+    raise AssertionError(f"no description for {event!r}")
+
+
+def show_events(slug: str, events: tuple[Event, ...]) -> None:
+    """Print what a change did, one line per event."""
+    out = console()
+    for event in events:
+        out.print(f"[bold]{slug}[/]: {escape(describe(event))}", highlight=False)

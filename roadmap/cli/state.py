@@ -1,0 +1,54 @@
+"""What every command shares: the lazily built application, today's date, common options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from roadmap.bootstrap import Application, build
+from roadmap.domain.dates import parse_iso_date
+from roadmap.settings import load_settings
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout instead of a table.")]
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", metavar="DATE", help="Run as if today were DATE (YYYY-MM-DD).")
+]
+OnDate = Annotated[str, typer.Option("--on", metavar="DATE", help="The date it happened (YYYY-MM-DD).")]
+
+
+@dataclass
+class CliState:
+    """Built once per invocation from the global options; the database opens on first use."""
+
+    database_url: str | None
+    _app: Application | None = field(default=None, init=False)
+
+    @property
+    def app(self) -> Application:
+        if self._app is None:
+            self._app = build(load_settings(self.database_url))
+        return self._app
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+
+
+def cli_state(ctx: typer.Context) -> CliState:
+    """The state the root callback stored on the context."""
+    state = ctx.find_root().obj
+    assert isinstance(state, CliState)
+    return state
+
+
+def as_of_date(text: str | None) -> date:
+    """The --as-of date, or today's date on this machine."""
+    return parse_iso_date(text, "--as-of") if text else date.today()
+
+
+def option_date(text: str, option: str) -> date:
+    """A date given to an option, checked strictly."""
+    return parse_iso_date(text, option)

@@ -1,0 +1,135 @@
+"""Rich tables for people: the roadmap, agency lists, one agency, the state overview."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from roadmap.domain.completion import Standing, StageStanding, StageStatus
+from roadmap.domain.definition import Roadmap, StageDefinition
+
+
+def roadmap_table(roadmap: Roadmap) -> Table:
+    """The ten stages at a glance."""
+    table = Table(title=roadmap.title, title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("Stage key")
+    table.add_column("Title")
+    table.add_column("Kind")
+    table.add_column("Items", justify="right")
+    for number, stage in enumerate(roadmap.stages, start=1):
+        table.add_row(str(number), stage.key, escape(stage.title), stage.kind.value, str(len(stage.checklist)))
+    return table
+
+
+def stage_detail(stage: StageDefinition) -> RenderableType:
+    """One stage in full: audience, checklist with keys, tools, and leader questions."""
+    checklist = Table(title=f"{stage.title} ({stage.key}, {stage.kind.value})", title_justify="left")
+    checklist.add_column("Checklist item key", no_wrap=True)
+    checklist.add_column("What to do")
+    for item in stage.checklist:
+        checklist.add_row(item.key, escape(item.text))
+    parts: list[RenderableType] = [
+        Text(stage.summary),
+        Text("Audience: " + "; ".join(stage.audience)),
+        checklist,
+        Text("Tools and materials:\n" + "\n".join(f"  - {tool}" for tool in stage.tools)),
+    ]
+    if stage.leader_questions:
+        questions = "\n".join(f"  {q.number:>2}. {q.text}" for q in stage.leader_questions)
+        parts.append(Text("Sample questions for agency leaders:\n" + questions))
+    return Group(*parts)
+
+
+def agencies_table(standings: Sequence[Standing]) -> Table:
+    """Every agency: where it is and for how long."""
+    table = Table(title=f"{len(standings)} agencies", title_justify="left")
+    for column in ("Slug", "Name", "Region", "Current stage"):
+        table.add_column(column)
+    table.add_column("Days in stage", justify="right")
+    table.add_column("Gates done", justify="right")
+    table.add_column("Launched")
+    for s in standings:
+        current = s.stage(s.current_stage) if s.current_stage else None
+        table.add_row(
+            s.agency.slug,
+            escape(s.agency.name),
+            escape(s.agency.region),
+            current.key if current else "all gates done",
+            str(current.duration_days) if current else "",
+            f"{s.gates_completed}/7",
+            s.agency.launched_on.isoformat() if s.agency.launched_on else "",
+        )
+    return table
+
+
+def agency_detail(s: Standing) -> RenderableType:
+    """One agency: its stages with SIC measures, and the open work of the active gate."""
+    agency = s.agency
+    launched = agency.launched_on.isoformat() if agency.launched_on else "not yet"
+    heading = Text.assemble(
+        (agency.name, "bold"),
+        f"  ({agency.slug})\nRegion {agency.region} · {agency.timezone} · joined {agency.joined_on}"
+        f" · launched {launched} · as of {s.as_of}",
+    )
+    stages = Table(title_justify="left")
+    for column in ("Stage", "Status", "Started", "Completed"):
+        stages.add_column(column)
+    stages.add_column("Days", justify="right")
+    stages.add_column("Checklist", justify="right")
+    stages.add_column("Note")
+    for stage in s.stages:
+        stages.add_row(
+            stage.key,
+            _status_text(stage),
+            stage.started_on.isoformat() if stage.started_on else "",
+            stage.completed_on.isoformat() if stage.completed_on else "",
+            "" if stage.duration_days is None else str(stage.duration_days),
+            f"{stage.checklist_done}/{stage.checklist_total}",
+            escape(stage.note or ""),
+        )
+    parts: list[RenderableType] = [heading, stages]
+    if s.current_stage:
+        current = s.stage(s.current_stage)
+        items = Table(title=f"Checklist of the active stage: {current.title}", title_justify="left")
+        items.add_column("Done")
+        items.add_column("Item key", no_wrap=True)
+        items.add_column("What to do")
+        items.add_column("Done on", no_wrap=True)
+        for item in current.checklist:
+            done_on = item.done_on.isoformat() if item.done_on else ""
+            items.add_row("✓" if item.done_on else "·", item.key, escape(item.text), done_on)
+        parts.append(items)
+    return Group(*parts)
+
+
+def overview_table(roadmap: Roadmap, standings: Sequence[Standing]) -> RenderableType:
+    """The state overview: every agency against the ten stages."""
+    as_of = standings[0].as_of.isoformat() if standings else ""
+    table = Table(title=f"State overview as of {as_of}", title_justify="left")
+    table.add_column("Agency")
+    table.add_column("Region")
+    for stage in roadmap.stages:
+        table.add_column(stage.label, justify="center")
+    for s in standings:
+        table.add_row(escape(s.agency.name), escape(s.agency.region), *(_cell(stage) for stage in s.stages))
+    legend = Text("✓ completed   ✓! forced with a note   ▶ 34d active for 34 days   · not started", style="dim")
+    return Group(table, legend)
+
+
+def _cell(stage: StageStanding) -> Text:
+    if stage.status is StageStatus.COMPLETED:
+        return Text("✓!" if stage.forced else "✓", style="yellow" if stage.forced else "green")
+    if stage.status is StageStatus.ACTIVE:
+        return Text(f"▶ {stage.duration_days}d", style="bold cyan")
+    return Text("·", style="dim")
+
+
+def _status_text(stage: StageStanding) -> Text:
+    styles = {StageStatus.COMPLETED: "green", StageStatus.ACTIVE: "bold cyan", StageStatus.NOT_STARTED: "dim"}
+    label = stage.status.value + (" (forced)" if stage.forced else "")
+    return Text(label, style=styles[stage.status])

@@ -1,0 +1,50 @@
+"""An agency on the roadmap and the facts recorded about its progress (agency-level only, no client data)."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import available_timezones
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from roadmap.domain.names import SLUG_PATTERN
+
+_TIMEZONES = frozenset(available_timezones())
+
+
+class StageProgress(BaseModel):
+    """A stage that has started: when, and whether and how it was completed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    started_on: date
+    completed_on: date | None = None
+    forced: bool = False
+    note: str | None = None
+
+
+class Agency(BaseModel):
+    """A mental-health agency: who it is, and which stages and checklist items it has reached."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    slug: str = Field(pattern=f"^{SLUG_PATTERN}$", max_length=80)
+    name: str = Field(min_length=1, max_length=200)
+    region: str = Field(min_length=1, max_length=120)
+    timezone: str
+    joined_on: date
+    launched_on: date | None = None
+    stages: dict[str, StageProgress] = Field(default_factory=dict)
+    checklist: dict[str, date] = Field(default_factory=dict)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        if value not in _TIMEZONES:
+            raise ValueError(f"{value!r} is not an IANA timezone such as America/Chicago")
+        return value
+
+    def progress(self, stage_key: str) -> StageProgress | None:
+        """The stage's progress, or None when it has not started."""
+        return self.stages.get(stage_key)

@@ -1,0 +1,122 @@
+"""Stages of Implementation Completion measures: duration, proportion done, furthest stage reached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from roadmap.domain.agency import Agency
+from roadmap.domain.dates import days_between
+from roadmap.domain.definition import Roadmap, StageKind
+
+
+class StageStatus(StrEnum):
+    """Where an agency stands on one stage."""
+
+    NOT_STARTED = "not-started"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+
+
+@dataclass(frozen=True)
+class ItemStanding:
+    """One checklist item and the date it was done, if it was."""
+
+    key: str
+    text: str
+    done_on: date | None
+
+
+@dataclass(frozen=True)
+class StageStanding:
+    """One stage of one agency, measured as of a date."""
+
+    key: str
+    title: str
+    kind: StageKind
+    status: StageStatus
+    started_on: date | None
+    completed_on: date | None
+    duration_days: int | None
+    checklist: tuple[ItemStanding, ...]
+    forced: bool
+    note: str | None
+
+    @property
+    def checklist_done(self) -> int:
+        """Items done, however the stage ended."""
+        return sum(1 for item in self.checklist if item.done_on is not None)
+
+    @property
+    def checklist_total(self) -> int:
+        """Items in the stage's checklist."""
+        return len(self.checklist)
+
+    @property
+    def open_items(self) -> tuple[str, ...]:
+        """Keys of the items not done yet."""
+        return tuple(item.key for item in self.checklist if item.done_on is None)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """An agency's whole position on the roadmap as of a date."""
+
+    agency: Agency
+    as_of: date
+    stages: tuple[StageStanding, ...]
+
+    @property
+    def current_stage(self) -> str | None:
+        """The active gate stage, or None once all seven are completed."""
+        for stage in self.stages:
+            if stage.kind is StageKind.GATE and stage.status is StageStatus.ACTIVE:
+                return stage.key
+        return None
+
+    @property
+    def gates_completed(self) -> int:
+        """How many of the seven gate stages are completed."""
+        return sum(1 for s in self.stages if s.kind is StageKind.GATE and s.status is StageStatus.COMPLETED)
+
+    @property
+    def furthest_stage(self) -> str:
+        """The furthest gate stage reached (started or completed): the SIC 'final stage' measure."""
+        reached = [s.key for s in self.stages if s.kind is StageKind.GATE and s.status is not StageStatus.NOT_STARTED]
+        return reached[-1]
+
+    def stage(self, key: str) -> StageStanding:
+        """The standing of one stage."""
+        return next(stage for stage in self.stages if stage.key == key)
+
+
+def standing(agency: Agency, roadmap: Roadmap, as_of: date) -> Standing:
+    """Measure every stage: status, dates, days taken (or so far, for an active stage), items done."""
+    stages = []
+    for definition in roadmap.stages:
+        progress = agency.progress(definition.key)
+        items = tuple(
+            ItemStanding(item.key, item.text, agency.checklist.get(item.key)) for item in definition.checklist
+        )
+        if progress is None:
+            status, duration = StageStatus.NOT_STARTED, None
+        elif progress.completed_on is None:
+            status, duration = StageStatus.ACTIVE, days_between(progress.started_on, as_of)
+        else:
+            status, duration = StageStatus.COMPLETED, days_between(progress.started_on, progress.completed_on)
+        stages.append(
+            StageStanding(
+                key=definition.key,
+                title=definition.title,
+                kind=definition.kind,
+                status=status,
+                started_on=progress.started_on if progress else None,
+                completed_on=progress.completed_on if progress else None,
+                duration_days=duration,
+                checklist=items,
+                forced=progress.forced if progress else False,
+                note=progress.note if progress else None,
+            )
+        )
+    return Standing(agency=agency, as_of=as_of, stages=tuple(stages))

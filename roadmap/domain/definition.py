@@ -1,0 +1,129 @@
+"""The roadmap as data: ten stages, their checklists and tools, validated when loaded."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from roadmap.domain.errors import NotFound
+from roadmap.domain.names import did_you_mean
+
+# Public and fixed: scripts, the web app and other states' data files rely on these keys and this order.
+STAGE_KEYS: tuple[str, ...] = (
+    "readiness",
+    "commitment",
+    "consensus",
+    "team",
+    "structure",
+    "improvement-team",
+    "training",
+    "monitoring",
+    "consultation",
+    "supervisor-expertise",
+)
+GATE_COUNT = 7
+LEADER_QUESTION_COUNT = 12
+
+
+class StageKind(StrEnum):
+    """Gates are taken in order; ongoing stages start at launch and stay active."""
+
+    GATE = "gate"
+    ONGOING = "ongoing"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class ChecklistItem(_Frozen):
+    """One strategy of a stage, as something a team can tick off."""
+
+    key: str = Field(pattern=r"^[a-z0-9-]+\.[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)
+    text: str = Field(min_length=1, max_length=300)
+
+
+class LeaderQuestion(_Frozen):
+    """A sample question for agency leaders, asked while assessing readiness."""
+
+    number: int = Field(ge=1)
+    text: str = Field(min_length=1)
+
+
+class StageDefinition(_Frozen):
+    """One roadmap stage: who it is for, what to do, what to bring."""
+
+    key: str
+    label: str = Field(min_length=1, max_length=12)
+    title: str = Field(min_length=1)
+    kind: StageKind
+    summary: str = Field(min_length=1)
+    audience: tuple[str, ...] = Field(min_length=1)
+    checklist: tuple[ChecklistItem, ...] = Field(min_length=1)
+    tools: tuple[str, ...] = Field(min_length=1)
+    leader_questions: tuple[LeaderQuestion, ...] = ()
+
+    @model_validator(mode="after")
+    def _items_belong_to_stage(self) -> StageDefinition:
+        for item in self.checklist:
+            if not item.key.startswith(f"{self.key}."):
+                raise ValueError(f"checklist item {item.key!r} must start with '{self.key}.'")
+        return self
+
+
+class Roadmap(_Frozen):
+    """The whole roadmap; lookups raise NotFound with a suggestion for near misses."""
+
+    version: Literal[1]
+    title: str = Field(min_length=1)
+    stages: tuple[StageDefinition, ...]
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Roadmap:
+        keys = tuple(stage.key for stage in self.stages)
+        if keys != STAGE_KEYS:
+            raise ValueError(f"stages must be exactly {', '.join(STAGE_KEYS)} in that order, got {', '.join(keys)}")
+        for index, stage in enumerate(self.stages):
+            expected = StageKind.GATE if index < GATE_COUNT else StageKind.ONGOING
+            if stage.kind is not expected:
+                raise ValueError(f"stage {stage.key!r} must be of kind {expected.value!r}")
+            if stage.leader_questions and stage.key != "readiness":
+                raise ValueError(f"leader questions belong to the readiness stage, not {stage.key!r}")
+        item_keys = [item.key for stage in self.stages for item in stage.checklist]
+        duplicates = sorted({key for key in item_keys if item_keys.count(key) > 1})
+        if duplicates:
+            raise ValueError(f"checklist keys must be unique; repeated: {', '.join(duplicates)}")
+        numbers = [question.number for question in self.stage("readiness").leader_questions]
+        if numbers != list(range(1, LEADER_QUESTION_COUNT + 1)):
+            raise ValueError(f"readiness needs leader questions numbered 1..{LEADER_QUESTION_COUNT}")
+        return self
+
+    def stage(self, key: str) -> StageDefinition:
+        """The stage with this key."""
+        for stage in self.stages:
+            if stage.key == key:
+                return stage
+        raise NotFound(f"unknown stage {key!r}{did_you_mean(key, STAGE_KEYS)}; stages are: {', '.join(STAGE_KEYS)}")
+
+    def stage_of_item(self, item_key: str) -> StageDefinition:
+        """The stage whose checklist holds this item."""
+        for stage in self.stages:
+            if any(item.key == item_key for item in stage.checklist):
+                return stage
+        known = [item.key for stage in self.stages for item in stage.checklist]
+        raise NotFound(
+            f"unknown checklist item {item_key!r}{did_you_mean(item_key, known)}; "
+            "`ips-roadmap stages` lists every item key"
+        )
+
+    @property
+    def gates(self) -> tuple[StageDefinition, ...]:
+        """The seven stages taken in order."""
+        return self.stages[:GATE_COUNT]
+
+    @property
+    def ongoing(self) -> tuple[StageDefinition, ...]:
+        """The stages that start at launch and stay active."""
+        return self.stages[GATE_COUNT:]

@@ -1,0 +1,30 @@
+"""Agency slugs and close-match suggestions for mistyped keys."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_SLUG = re.compile(SLUG_PATTERN)
+MAX_SLUG_LENGTH = 80
+
+
+def slugify(name: str) -> str:
+    """Lower-case ASCII words joined by hyphens: 'Riverbend Mental Health' -> 'riverbend-mental-health'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:MAX_SLUG_LENGTH].rstrip("-")
+
+
+def is_slug(text: str) -> bool:
+    """True when text is a well-formed slug."""
+    return len(text) <= MAX_SLUG_LENGTH and _SLUG.fullmatch(text) is not None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean X?)' hint, or '' when nothing is close."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {matches[0]!r}?)" if matches else ""

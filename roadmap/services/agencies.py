@@ -1,0 +1,100 @@
+"""Agency use cases: add, launch, mark checklist items, complete stages, list and show."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from roadmap.domain.agency import Agency
+from roadmap.domain.completion import Standing, standing
+from roadmap.domain.definition import Roadmap
+from roadmap.domain.names import slugify
+from roadmap.services.ports import UnitOfWork
+from stages import progression
+from stages.progression import Change
+
+
+def add_agency(
+    uow: UnitOfWork,
+    roadmap: Roadmap,
+    *,
+    name: str,
+    region: str,
+    timezone: str,
+    as_of: date,
+    joined_on: date | None = None,
+    launched_on: date | None = None,
+    slug: str | None = None,
+) -> Change:
+    """Enrol a new agency; readiness is active from its joining date (default: as_of)."""
+    change = progression.enrol(
+        slug=slug or slugify(name),
+        name=name,
+        region=region,
+        timezone=timezone,
+        joined_on=joined_on or as_of,
+        launched_on=launched_on,
+        roadmap=roadmap,
+        as_of=as_of,
+    )
+    with uow:
+        uow.agencies.add(change.agency)
+        uow.commit()
+    return change
+
+
+def launch_agency(uow: UnitOfWork, roadmap: Roadmap, slug: str, *, on: date, as_of: date) -> Change:
+    """Record the day the agency began IPS services."""
+    return _change(uow, slug, lambda agency: progression.launch(agency, roadmap, on=on, as_of=as_of))
+
+
+def mark_item_done(
+    uow: UnitOfWork, roadmap: Roadmap, slug: str, item_key: str, *, on: date, as_of: date
+) -> Change:
+    """Tick a checklist item (completing the stage when it was the last one open)."""
+    return _change(
+        uow, slug, lambda agency: progression.mark_done(agency, roadmap, item_key, on=on, as_of=as_of)
+    )
+
+
+def complete_stage(
+    uow: UnitOfWork,
+    roadmap: Roadmap,
+    slug: str,
+    stage_key: str,
+    *,
+    on: date,
+    as_of: date,
+    force: bool = False,
+    note: str | None = None,
+) -> Change:
+    """Complete the active gate stage, forced with a note when items are open."""
+    return _change(
+        uow,
+        slug,
+        lambda agency: progression.complete_stage(
+            agency, roadmap, stage_key, on=on, as_of=as_of, force=force, note=note
+        ),
+    )
+
+
+def show_agency(uow: UnitOfWork, roadmap: Roadmap, slug: str, *, as_of: date) -> Standing:
+    """One agency's standing on every stage."""
+    with uow:
+        return standing(uow.agencies.get(slug), roadmap, as_of)
+
+
+def list_agencies(uow: UnitOfWork, roadmap: Roadmap, *, as_of: date) -> list[Standing]:
+    """Every agency's standing, by name."""
+    with uow:
+        agencies = uow.agencies.all()
+    return sorted((standing(agency, roadmap, as_of) for agency in agencies), key=lambda s: s.agency.name.lower())
+
+
+def _change(uow: UnitOfWork, slug: str, decide: Callable[[Agency], Change]) -> Change:
+    """Load one agency, let the core decide, save the result — all in one transaction."""
+    with uow:
+        change = decide(uow.agencies.get(slug))
+        uow.agencies.save(change.agency)
+        uow.commit()
+    return change

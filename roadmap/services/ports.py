@@ -1,0 +1,65 @@
+"""What the use cases need from storage; roadmap.store implements it, unit tests may fake it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from roadmap.domain.agency import Agency
+
+
+class AgencyRepository(Protocol):
+    """Agencies by slug."""
+
+    def get(self, slug: str) -> Agency:
+        """The agency, or NotFound."""
+        ...
+
+    def all(self) -> list[Agency]:
+        """Every agency, ordered by slug."""
+        ...
+
+    def slugs(self) -> set[str]:
+        """Every slug in use."""
+        ...
+
+    def add(self, agency: Agency) -> None:
+        """Store a new agency."""
+        ...
+
+    def save(self, agency: Agency) -> None:
+        """Store the new state of an agency loaded in this unit of work."""
+        ...
+
+    def delete_all(self) -> int:
+        """Remove every agency; returns how many there were."""
+        ...
+
+
+class MetaStore(Protocol):
+    """Small facts about the database itself."""
+
+    def get(self, key: str) -> str | None:
+        """The value, or None."""
+        ...
+
+    def put(self, key: str, value: str) -> None:
+        """Set a value."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: commit() makes it stick; leaving without commit rolls everything back."""
+
+    agencies: AgencyRepository
+    meta: MetaStore
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None: ...
+
+    def commit(self) -> None:
+        """Make the transaction's changes permanent."""
+        ...

@@ -1,0 +1,91 @@
+"""Plain JSON-ready views of the core's values: what `--json` prints (and, later, what /api serves)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from roadmap.domain.completion import Standing, StageStanding
+from roadmap.domain.definition import Roadmap, StageDefinition
+from roadmap.domain.events import Event
+
+
+def stage_definition_view(stage: StageDefinition) -> dict[str, Any]:
+    """One roadmap stage as `ips-roadmap stages --json` prints it."""
+    view: dict[str, Any] = {
+        "key": stage.key,
+        "title": stage.title,
+        "label": stage.label,
+        "kind": stage.kind.value,
+        "summary": stage.summary,
+        "audience": list(stage.audience),
+        "checklist": [{"key": item.key, "text": item.text} for item in stage.checklist],
+        "tools": list(stage.tools),
+    }
+    if stage.leader_questions:
+        view["leader_questions"] = [{"number": q.number, "text": q.text} for q in stage.leader_questions]
+    return view
+
+
+def roadmap_view(roadmap: Roadmap) -> list[dict[str, Any]]:
+    """The whole roadmap, stage by stage."""
+    return [stage_definition_view(stage) for stage in roadmap.stages]
+
+
+def stage_standing_view(stage: StageStanding) -> dict[str, Any]:
+    """One stage of one agency."""
+    return {
+        "key": stage.key,
+        "status": stage.status.value,
+        "started_on": _iso(stage.started_on),
+        "completed_on": _iso(stage.completed_on),
+        "duration_days": stage.duration_days,
+        "checklist_done": stage.checklist_done,
+        "checklist_total": stage.checklist_total,
+        "forced": stage.forced,
+        "note": stage.note,
+        "checklist": [{"key": item.key, "done_on": _iso(item.done_on)} for item in stage.checklist],
+    }
+
+
+def agency_view(standing: Standing) -> dict[str, Any]:
+    """One agency as `agency show --json` prints it."""
+    agency = standing.agency
+    return {
+        "slug": agency.slug,
+        "name": agency.name,
+        "region": agency.region,
+        "timezone": agency.timezone,
+        "joined_on": agency.joined_on.isoformat(),
+        "launched_on": _iso(agency.launched_on),
+        "as_of": standing.as_of.isoformat(),
+        "current_stage": standing.current_stage,
+        "furthest_stage": standing.furthest_stage,
+        "gates_completed": standing.gates_completed,
+        "stages": [stage_standing_view(stage) for stage in standing.stages],
+    }
+
+
+def overview_view(standings: list[Standing]) -> list[dict[str, Any]]:
+    """Every agency against the ten stages, as `overview --json` prints it."""
+    return [
+        {
+            "slug": s.agency.slug,
+            "name": s.agency.name,
+            "region": s.agency.region,
+            "current_stage": s.current_stage,
+            "days_in_stage": s.stage(s.current_stage).duration_days if s.current_stage else None,
+            "launched_on": _iso(s.agency.launched_on),
+            "stages": {stage.key: stage.status.value for stage in s.stages},
+        }
+        for s in standings
+    ]
+
+
+def event_view(event: Event) -> dict[str, Any]:
+    """One event, with its kind."""
+    return event.model_dump(mode="json", exclude_none=True)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None

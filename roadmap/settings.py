@@ -1,0 +1,49 @@
+"""All configuration in one typed place, read from IPS_ROADMAP_* variables; built at the entrypoint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from roadmap.domain.errors import InvalidInput
+
+DEFAULT_DATABASE_URL = "sqlite:///ips-roadmap.db"
+_SCHEMES = ("sqlite", "postgresql")
+
+
+class Settings(BaseSettings):
+    """Where the state is stored and which roadmap it follows."""
+
+    model_config = SettingsConfigDict(env_prefix="IPS_ROADMAP_", extra="ignore")
+
+    # A SecretStr so the password inside a PostgreSQL URL never lands in a repr, log or error.
+    database_url: SecretStr = SecretStr(DEFAULT_DATABASE_URL)
+    roadmap_file: Path | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_backend(cls, value: SecretStr) -> SecretStr:
+        url = value.get_secret_value().strip()
+        # psycopg 3 is the driver we ship; plain postgresql:// would ask SQLAlchemy for psycopg2.
+        for plain in ("postgresql://", "postgres://"):
+            if url.startswith(plain):
+                url = "postgresql+psycopg://" + url.removeprefix(plain)
+        scheme = url.split(":", 1)[0].split("+", 1)[0]
+        if "://" not in url or scheme not in _SCHEMES:
+            raise ValueError("must be a sqlite:/// or postgresql+psycopg:// URL")
+        return SecretStr(url)
+
+
+def load_settings(database_url: str | None = None) -> Settings:
+    """Settings from the environment, with a command-line database URL taking precedence."""
+    try:
+        if database_url is not None:
+            return Settings(database_url=SecretStr(database_url))
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        # The message never echoes the value: a database URL may carry a password.
+        raise InvalidInput(f"setting {field}: {first['msg'].removeprefix('Value error, ')}") from None

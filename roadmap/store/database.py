@@ -1,0 +1,114 @@
+"""One database: the engine, its sessions, schema migrations, and errors translated for users."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, exc, make_url
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session, sessionmaker
+
+from roadmap.domain.errors import StorageError
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class Database:
+    """An engine and session factory for one URL; never prints the URL's password."""
+
+    def __init__(self, url: str) -> None:
+        try:
+            self.url: URL = make_url(url)
+        except exc.ArgumentError:
+            raise StorageError("the database URL is not a valid SQLAlchemy URL") from None
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        # SQLite waits up to 30 s for a lock held by another command instead of failing at once.
+        connect_args = {"timeout": 30} if self.is_sqlite else {}
+        with self.translated_errors():
+            self.engine: Engine = create_engine(self.url, connect_args=connect_args)
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def masked_url(self) -> str:
+        """The URL with any password replaced by ***."""
+        return self.url.render_as_string(hide_password=True)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The file of a file-backed SQLite database."""
+        database = self.url.database
+        if not self.is_sqlite or not database or database == ":memory:":
+            return None
+        return Path(database)
+
+    @contextmanager
+    def translated_errors(self) -> Iterator[None]:
+        """Turn driver failures into one-line StorageErrors that name the (masked) database."""
+        try:
+            yield
+        except exc.IntegrityError as error:
+            raise StorageError(f"the change conflicts with data already stored: {_first_line(error.orig)}") from None
+        except (exc.OperationalError, exc.InterfaceError, exc.ProgrammingError) as error:
+            raise StorageError(f"cannot use database {self.masked_url}: {_first_line(error.orig)}") from None
+        except exc.NoSuchModuleError:
+            raise StorageError(f"no driver for database {self.masked_url}") from None
+        except exc.SQLAlchemyError as error:
+            raise StorageError(f"database {self.masked_url} failed: {_first_line(error)}") from None
+
+    def upgrade(self) -> tuple[str | None, str | None]:
+        """Create or upgrade the schema to the newest migration; returns the (before, after) revisions."""
+        config = self._alembic_config()
+        with self.translated_errors(), self.engine.begin() as connection:
+            before = MigrationContext.configure(connection).get_current_revision()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            after = MigrationContext.configure(connection).get_current_revision()
+        return before, after
+
+    def require_current_schema(self) -> None:
+        """Refuse to work on a database that `init` has not created or upgraded."""
+        path = self.sqlite_path
+        if path is not None and not path.exists():
+            raise StorageError(f"no database at {path}: run `ips-roadmap init` first")
+        head = ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+        with self.translated_errors(), self.engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+        if current is None:
+            raise StorageError(f"database {self.masked_url} is not initialised: run `ips-roadmap init` first")
+        if current != head:
+            raise StorageError(
+                f"database {self.masked_url} has schema revision {current}, this version needs {head}: "
+                "run `ips-roadmap init` to upgrade it"
+            )
+
+    def session(self) -> Session:
+        """A new session (callers use the unit of work rather than this directly)."""
+        return self.sessions()
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()
+
+    def _alembic_config(self) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(_MIGRATIONS))
+        return config
+
+
+def _sqlite_pragmas(connection: object, _record: object) -> None:
+    cursor = connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _first_line(error: object) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__

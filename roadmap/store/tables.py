@@ -1,0 +1,77 @@
+"""Database rows. Only agency-level facts: no table has room for client names or identifiers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, MetaData, String, Text, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names so migrations can alter them on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class AgencyRow(Base):
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64))
+    joined_on: Mapped[date] = mapped_column(Date)
+    launched_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    stages: Mapped[list[StageRow]] = relationship(
+        back_populates="agency", cascade="all, delete-orphan", lazy="selectin", passive_deletes=True
+    )
+    marks: Mapped[list[ChecklistMarkRow]] = relationship(
+        back_populates="agency", cascade="all, delete-orphan", lazy="selectin", passive_deletes=True
+    )
+
+
+class StageRow(Base):
+    """A stage that has started for an agency; no row means not started."""
+
+    __tablename__ = "agency_stages"
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True)
+    stage_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    forced: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    agency: Mapped[AgencyRow] = relationship(back_populates="stages")
+
+
+class ChecklistMarkRow(Base):
+    """A checklist item an agency has done, and when."""
+
+    __tablename__ = "checklist_marks"
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True)
+    item_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    done_on: Mapped[date] = mapped_column(Date)
+
+    agency: Mapped[AgencyRow] = relationship(back_populates="marks")
+
+
+class MetaRow(Base):
+    """Facts about the database itself (e.g. that it holds the demo state)."""
+
+    __tablename__ = "roadmap_meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,110 @@
+"""The SQL unit of work and its repositories: one session, one transaction, rollback unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from roadmap.domain.agency import Agency
+from roadmap.domain.errors import NotFound, RuleViolation
+from roadmap.domain.names import did_you_mean
+from roadmap.store.database import Database
+from roadmap.store.mapping import to_domain, write
+from roadmap.store.tables import AgencyRow, MetaRow
+
+
+class SqlAgencyRepository:
+    """Agencies stored in SQL; remembers the rows it loaded so save() updates them in place."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._rows: dict[str, AgencyRow] = {}
+
+    def get(self, slug: str) -> Agency:
+        row = self._session.scalars(select(AgencyRow).where(AgencyRow.slug == slug)).one_or_none()
+        if row is None:
+            raise NotFound(
+                f"unknown agency {slug!r}{did_you_mean(slug, self.slugs())}; "
+                "`ips-roadmap agency list` shows every slug"
+            )
+        self._rows[slug] = row
+        return to_domain(row)
+
+    def all(self) -> list[Agency]:
+        rows = self._session.scalars(select(AgencyRow).order_by(AgencyRow.slug)).all()
+        self._rows.update((row.slug, row) for row in rows)
+        return [to_domain(row) for row in rows]
+
+    def slugs(self) -> set[str]:
+        return set(self._session.scalars(select(AgencyRow.slug)))
+
+    def add(self, agency: Agency) -> None:
+        existing = self._session.scalars(select(AgencyRow.name).where(AgencyRow.slug == agency.slug)).first()
+        if existing is not None:
+            raise RuleViolation(
+                f"an agency with slug {agency.slug!r} already exists ({existing}); choose another with --slug"
+            )
+        row = AgencyRow(slug=agency.slug)
+        write(row, agency)
+        self._session.add(row)
+        self._rows[agency.slug] = row
+
+    def save(self, agency: Agency) -> None:
+        row = self._rows.get(agency.slug)
+        if row is None:
+            raise KeyError(f"agency {agency.slug!r} was not loaded in this unit of work")
+        write(row, agency)
+
+    def delete_all(self) -> int:
+        count = self._session.scalar(select(func.count()).select_from(AgencyRow)) or 0
+        self._session.execute(delete(AgencyRow))
+        self._rows.clear()
+        return count
+
+
+class SqlMetaStore:
+    """Key/value facts about the database."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, key: str) -> str | None:
+        row = self._session.get(MetaRow, key)
+        return row.value if row else None
+
+    def put(self, key: str, value: str) -> None:
+        self._session.merge(MetaRow(key=key, value=value))
+
+
+class SqlUnitOfWork:
+    """`with uow: ...; uow.commit()` — leaving the block without commit rolls back."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    def __enter__(self) -> Self:
+        self._database.require_current_schema()
+        self._session = self._database.session()
+        self.agencies = SqlAgencyRepository(self._session)
+        self.meta = SqlMetaStore(self._session)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        try:
+            self._session.rollback()
+            self._session.close()
+        except SQLAlchemyError:
+            pass  # the connection is already gone; the original error below says why
+        if isinstance(error, SQLAlchemyError):
+            with self._database.translated_errors():
+                raise error
+
+    def commit(self) -> None:
+        with self._database.translated_errors():
+            self._session.commit()

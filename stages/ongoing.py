@@ -1,0 +1,24 @@
+"""Ongoing stages: monitoring, consultation and supervisor expertise run for as long as the program does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from roadmap.domain.agency import Agency
+from roadmap.domain.definition import StageDefinition, StageKind
+
+
+@dataclass(frozen=True)
+class OngoingStage:
+    """Starts when the agency launches IPS services and never completes."""
+
+    key: str
+    kind: StageKind = StageKind.ONGOING
+
+    def may_start(self, agency: Agency) -> bool:
+        """The agency has launched IPS services."""
+        return agency.launched_on is not None
+
+    def is_done(self, agency: Agency, definition: StageDefinition) -> bool:
+        """Never: the work continues while the program runs (its checklist still measures coverage)."""
+        return False
