@@ -27,6 +27,7 @@ demo: install
 ## lint: ruff, mypy (strict) and the import-layer contracts
 lint: install-test
 	$(BIN)/ruff check roadmap stages flows notifications tests bench
+	$(BIN)/ruff format --check roadmap stages flows notifications tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -11,8 +11,15 @@ from roadmap.domain.definition import StageDefinition, StageKind
 class StageLogic(Protocol):
     """Decides, for one stage, whether it may start and whether its work is done."""
 
-    key: str
-    kind: StageKind
+    @property
+    def key(self) -> str:
+        """The public stage key."""
+        ...
+
+    @property
+    def kind(self) -> StageKind:
+        """Gate or ongoing."""
+        ...
 
     def may_start(self, agency: Agency) -> bool:
         """True when the stage's entry condition holds for this agency."""

@@ -27,9 +27,12 @@ def add(
         str | None, typer.Option("--launched", metavar="DATE", help="Date it began IPS services, if it has.")
     ] = None,
     joined: Annotated[
-        str | None, typer.Option("--joined", metavar="DATE", help="Date it joined the roadmap (default: today).")
+        str | None,
+        typer.Option("--joined", metavar="DATE", help="Date it joined the roadmap (default: today)."),
     ] = None,
-    slug: Annotated[str | None, typer.Option("--slug", help="Its slug (default: made from the name).")] = None,
+    slug: Annotated[
+        str | None, typer.Option("--slug", help="Its slug (default: made from the name).")
+    ] = None,
     as_of: AsOf = None,
     json: JsonFlag = False,
 ) -> None:
@@ -76,7 +79,9 @@ def show_(ctx: typer.Context, agency: AgencySlug, as_of: AsOf = None, json: Json
 
 
 @app.command("launch")
-def launch(ctx: typer.Context, agency: AgencySlug, on: OnDate, as_of: AsOf = None, json: JsonFlag = False) -> None:
+def launch(
+    ctx: typer.Context, agency: AgencySlug, on: OnDate, as_of: AsOf = None, json: JsonFlag = False
+) -> None:
     """Record the day the agency began IPS services: the three ongoing stages start."""
     state = cli_state(ctx)
     change = agencies.launch_agency(

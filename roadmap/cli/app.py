@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from typing import Annotated
 
-import click
 import typer
 
 from roadmap import __version__
@@ -63,19 +62,42 @@ def root(
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; refusals print one line on stderr and exit 2, never a traceback."""
     command = typer.main.get_command(app)
+    args = _global_options_first(sys.argv[1:] if argv is None else argv)
     try:
-        result = command.main(args=argv, prog_name="ips-roadmap", standalone_mode=False)
+        result = command.main(args=args, prog_name="ips-roadmap", standalone_mode=False)
     except RoadmapError as error:
         return _fail(str(error), EXIT_REFUSED)
-    except click.UsageError as error:
-        return _fail(error.format_message(), EXIT_REFUSED)
-    except click.ClickException as error:
-        return _fail(error.format_message(), error.exit_code)
-    except click.Abort:
+    except typer.Abort:
         return _fail("aborted", 1)
+    except typer.TyperException as error:
+        # Usage errors (missing argument, unknown option or command) from Typer's bundled click.
+        message = error.format_message() if hasattr(error, "format_message") else str(error)
+        return _fail(message, EXIT_REFUSED)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
     return result if isinstance(result, int) else 0
+
+
+def _global_options_first(args: list[str]) -> list[str]:
+    """Accept `--database-url URL` anywhere before `--`, as users type it after the subcommand too."""
+    moved: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest.extend(args[index:])
+            break
+        if arg == "--database-url" and index + 1 < len(args):
+            moved += args[index : index + 2]
+            index += 2
+            continue
+        if arg.startswith("--database-url="):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return moved + rest
 
 
 def _fail(message: str, code: int) -> int:

@@ -20,7 +20,9 @@ app = typer.Typer(help="Bulk imports.", no_args_is_help=True)
 @app.command("agencies")
 def agencies(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="CSV: name,region,timezone[,launched][,joined][,slug]")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE.csv", help="CSV: name,region,timezone[,launched][,joined][,slug]")
+    ],
     as_of: AsOf = None,
     json: JsonFlag = False,
 ) -> None:

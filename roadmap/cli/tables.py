@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from roadmap.domain.completion import Standing, StageStanding, StageStatus
+from roadmap.domain.completion import StageStanding, StageStatus, Standing
 from roadmap.domain.definition import Roadmap, StageDefinition
 
 
@@ -22,7 +22,9 @@ def roadmap_table(roadmap: Roadmap) -> Table:
     table.add_column("Kind")
     table.add_column("Items", justify="right")
     for number, stage in enumerate(roadmap.stages, start=1):
-        table.add_row(str(number), stage.key, escape(stage.title), stage.kind.value, str(len(stage.checklist)))
+        table.add_row(
+            str(number), stage.key, escape(stage.title), stage.kind.value, str(len(stage.checklist))
+        )
     return table
 
 
@@ -117,7 +119,9 @@ def overview_table(roadmap: Roadmap, standings: Sequence[Standing]) -> Renderabl
         table.add_column(stage.label, justify="center")
     for s in standings:
         table.add_row(escape(s.agency.name), escape(s.agency.region), *(_cell(stage) for stage in s.stages))
-    legend = Text("✓ completed   ✓! forced with a note   ▶ 34d active for 34 days   · not started", style="dim")
+    legend = Text(
+        "✓ completed   ✓! forced with a note   ▶ 34d active for 34 days   · not started", style="dim"
+    )
     return Group(table, legend)
 
 

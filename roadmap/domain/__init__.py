@@ -1,1 +1,1 @@
-"""The pure core: roadmap definitions, agencies and their progress, events and errors (stdlib + pydantic only)."""
+"""The pure core: roadmap definitions, agencies, progress, events and errors (stdlib + pydantic)."""

@@ -88,7 +88,9 @@ def list_agencies(uow: UnitOfWork, roadmap: Roadmap, *, as_of: date) -> list[Sta
     """Every agency's standing, by name."""
     with uow:
         agencies = uow.agencies.all()
-    return sorted((standing(agency, roadmap, as_of) for agency in agencies), key=lambda s: s.agency.name.lower())
+    return sorted(
+        (standing(agency, roadmap, as_of) for agency in agencies), key=lambda s: s.agency.name.lower()
+    )
 
 
 def _change(uow: UnitOfWork, slug: str, decide: Callable[[Agency], Change]) -> Change:

@@ -18,7 +18,7 @@ DEMO_MARKER = ("contents", "demo")
 
 @dataclass(frozen=True)
 class DemoAgency:
-    """How far a fictional agency has come: days since joining, gates done, launch, items in the active gate."""
+    """How far a fictional agency has come: days since joining, gates done, launch, active-gate items."""
 
     name: str
     region: str
@@ -36,15 +36,29 @@ DEMO_AGENCIES: tuple[DemoAgency, ...] = (
     DemoAgency("Lakeshore Behavioral Health", "North", "America/Chicago", 650, 7, 310),
     DemoAgency("Prairie Hills Counseling Center", "Central", "America/Chicago", 540, 6, 160, 3),
     DemoAgency(
-        "Cedar Valley Recovery Services", "Central", "America/Chicago", 470, 5, 60, 2,
-        forced_stage="structure", forced_note="VR fee-schedule change waits for the state contract cycle in July",
+        "Cedar Valley Recovery Services",
+        "Central",
+        "America/Chicago",
+        470,
+        5,
+        60,
+        2,
+        forced_stage="structure",
+        forced_note="VR fee-schedule change waits for the state contract cycle in July",
     ),
     DemoAgency("Bluestem Health Partners", "South", "America/Chicago", 390, 4, None, 4),
     DemoAgency("Mesa Verde Wellness", "West", "America/Denver", 330, 4, None, 1),
     DemoAgency("High Plains Mental Health", "West", "America/Denver", 250, 3, None, 2),
     DemoAgency(
-        "Harbor Point Family Services", "East", "America/New_York", 210, 2, None, 1,
-        forced_stage="commitment", forced_note="Director left; the interim director signed the commitment letter",
+        "Harbor Point Family Services",
+        "East",
+        "America/New_York",
+        210,
+        2,
+        None,
+        1,
+        forced_stage="commitment",
+        forced_note="Director left; the interim director signed the commitment letter",
     ),
     DemoAgency("Pinecrest Behavioral Health", "East", "America/New_York", 190, 1, None, 0),
     DemoAgency("Two Rivers Human Services", "South", "America/Chicago", 95, 1, None, 3),
@@ -59,8 +73,8 @@ def build_demo(uow: UnitOfWork, roadmap: Roadmap, *, as_of: date) -> list[Standi
         count = len(uow.agencies.slugs())
         if count and uow.meta.get(DEMO_MARKER[0]) != DEMO_MARKER[1]:
             raise RuleViolation(
-                f"the database already holds {count} agencies that are not demo data; run the demo on a fresh "
-                "database, e.g. --database-url sqlite:///demo.db"
+                f"the database already holds {count} agencies that are not demo data; "
+                "run the demo on a fresh database, e.g. --database-url sqlite:///demo.db"
             )
         uow.agencies.delete_all()
         agencies = [_play(spec, roadmap, as_of) for spec in DEMO_AGENCIES]
@@ -75,8 +89,14 @@ def _play(spec: DemoAgency, roadmap: Roadmap, as_of: date) -> Agency:
     """Walk one agency through the real progression rules, so the demo obeys every rule a user does."""
     joined = as_of - timedelta(days=spec.joined_days_ago)
     agency = progression.enrol(
-        slug=slugify(spec.name), name=spec.name, region=spec.region, timezone=spec.timezone,
-        joined_on=joined, launched_on=None, roadmap=roadmap, as_of=as_of,
+        slug=slugify(spec.name),
+        name=spec.name,
+        region=spec.region,
+        timezone=spec.timezone,
+        joined_on=joined,
+        launched_on=None,
+        roadmap=roadmap,
+        as_of=as_of,
     ).agency
     # Completed gates share the time since joining evenly; the active gate keeps the last share.
     share = spec.joined_days_ago // (spec.gates_completed + 1)

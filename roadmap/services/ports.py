@@ -51,8 +51,15 @@ class MetaStore(Protocol):
 class UnitOfWork(Protocol):
     """One transaction: commit() makes it stick; leaving without commit rolls everything back."""
 
-    agencies: AgencyRepository
-    meta: MetaStore
+    @property
+    def agencies(self) -> AgencyRepository:
+        """The agencies in this transaction."""
+        ...
+
+    @property
+    def meta(self) -> MetaStore:
+        """Facts about the database in this transaction."""
+        ...
 
     def __enter__(self) -> Self: ...
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from roadmap.domain.completion import Standing, StageStanding
+from roadmap.domain.completion import StageStanding, Standing
 from roadmap.domain.definition import Roadmap, StageDefinition
 from roadmap.domain.events import Event
 

@@ -1,0 +1,56 @@
+"""`ips-roadmap demo` and `overview`: a realistic state built by the same rules users go through."""
+
+from __future__ import annotations
+
+from tests.conftest import Cli, snapshot
+
+TODAY = "2026-11-23"
+
+
+def test_demo_spreads_a_dozen_agencies_over_the_stages(bare_cli: Cli) -> None:
+    result = bare_cli.ok("demo", "--as-of", TODAY)
+    assert "State overview as of 2026-11-23" in result.out
+    overview = bare_cli.ok("overview", "--as-of", TODAY, "--json").json()
+    assert len(overview) == 12
+    current = {agency["current_stage"] for agency in overview}
+    assert {"readiness", "commitment", "team", "structure", "training", None} <= current
+    launched = [agency for agency in overview if agency["launched_on"]]
+    assert 2 <= len(launched) < 12
+    assert all(agency["stages"]["monitoring"] == "active" for agency in launched)
+
+
+def test_demo_records_a_forced_completion_with_its_note(bare_cli: Cli) -> None:
+    bare_cli.ok("demo", "--as-of", TODAY)
+    agency = bare_cli.ok("agency", "show", "harbor-point-family-services", "--json", "--as-of", TODAY).json()
+    commitment = next(stage for stage in agency["stages"] if stage["key"] == "commitment")
+    assert commitment["forced"] is True
+    assert commitment["note"]
+    assert commitment["checklist_done"] < commitment["checklist_total"]
+
+
+def test_demo_can_be_rebuilt_but_never_overwrites_real_data(bare_cli: Cli) -> None:
+    bare_cli.ok("demo", "--as-of", TODAY)
+    bare_cli.ok("demo", "--as-of", TODAY)
+    assert len(bare_cli.ok("agency", "list", "--json").json()) == 12
+    bare_cli.ok(
+        "checklist",
+        "done",
+        "northwoods-counseling-cooperative",
+        "readiness.common-terms",
+        "--on",
+        TODAY,
+        "--as-of",
+        TODAY,
+    )
+    bare_cli.ok("demo", "--as-of", TODAY)  # still only demo data: rebuilt from scratch
+    northwoods = bare_cli.ok("agency", "show", "northwoods-counseling-cooperative", "--json").json()
+    assert northwoods["stages"][0]["checklist_done"] == 0
+
+
+def test_demo_refuses_a_database_with_real_agencies(cli: Cli) -> None:
+    cli.ok("agency", "add", "Real Agency", "--region", "North", "--timezone", "UTC")
+    before = snapshot(cli.url)
+    result = cli("demo")
+    assert result.code == 2
+    assert "already holds 1 agencies that are not demo data" in result.err
+    assert snapshot(cli.url) == before
