@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from roadmap.domain.agency import Agency
 from roadmap.domain.dates import days_between
@@ -19,9 +20,8 @@ class StageStatus(StrEnum):
     COMPLETED = "completed"
 
 
-@dataclass(frozen=True)
-class ItemStanding:
-    """One checklist item and the date it was done, if it was."""
+class ItemStanding(NamedTuple):
+    """One checklist item and the date it was done, if it was (a tuple: thousands are built per listing)."""
 
     key: str
     text: str

@@ -8,6 +8,7 @@ from datetime import date
 from roadmap.domain.agency import Agency
 from roadmap.domain.completion import Standing, standing
 from roadmap.domain.definition import Roadmap
+from roadmap.domain.errors import RuleViolation
 from roadmap.domain.names import slugify
 from roadmap.services.ports import UnitOfWork
 from stages import progression
@@ -38,6 +39,11 @@ def add_agency(
         as_of=as_of,
     )
     with uow:
+        existing = uow.agencies.name_of(change.agency.slug)
+        if existing is not None:
+            raise RuleViolation(
+                f"an agency with slug {change.agency.slug!r} already exists ({existing}); choose another with --slug"
+            )
         uow.agencies.add(change.agency)
         uow.commit()
     return change

@@ -23,8 +23,12 @@ class AgencyRepository(Protocol):
         """Every slug in use."""
         ...
 
+    def name_of(self, slug: str) -> str | None:
+        """The name of the agency with this slug, or None when the slug is free."""
+        ...
+
     def add(self, agency: Agency) -> None:
-        """Store a new agency."""
+        """Store a new agency (its slug must be free)."""
         ...
 
     def save(self, agency: Agency) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from roadmap.domain.agency import Agency
-from roadmap.domain.errors import NotFound, RuleViolation
+from roadmap.domain.errors import NotFound
 from roadmap.domain.names import did_you_mean
 from roadmap.store.database import Database
 from roadmap.store.mapping import to_domain, write
@@ -42,12 +42,11 @@ class SqlAgencyRepository:
     def slugs(self) -> set[str]:
         return set(self._session.scalars(select(AgencyRow.slug)))
 
+    def name_of(self, slug: str) -> str | None:
+        return self._session.scalars(select(AgencyRow.name).where(AgencyRow.slug == slug)).first()
+
     def add(self, agency: Agency) -> None:
-        existing = self._session.scalars(select(AgencyRow.name).where(AgencyRow.slug == agency.slug)).first()
-        if existing is not None:
-            raise RuleViolation(
-                f"an agency with slug {agency.slug!r} already exists ({existing}); choose another with --slug"
-            )
+        # No query here: callers check slugs first (in bulk for imports); the unique constraint backs them.
         row = AgencyRow(slug=agency.slug)
         write(row, agency)
         self._session.add(row)

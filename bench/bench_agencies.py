@@ -1,0 +1,138 @@
+"""How long the core takes with a national-scale state: import N agencies, then list them all.
+
+Each figure is compared with the bare minimum the work needs: the same rows inserted (or read) with one
+SQLAlchemy Core statement in one transaction, no validation, no domain objects. Run: `make bench`
+(N=5000 by default; BENCH_AGENCIES to change; BENCH_POSTGRES_URL to add a PostgreSQL run).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import create_engine, insert, make_url, select, text
+
+from roadmap.bootstrap import build
+from roadmap.services.agencies import list_agencies
+from roadmap.services.imports import import_agencies, parse_agencies_csv
+from roadmap.settings import Settings
+from roadmap.store.tables import AgencyRow, ChecklistMarkRow, StageRow
+
+AS_OF = date(2026, 11, 23)
+ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles")
+
+
+def agencies_csv(count: int) -> bytes:
+    rows = ["name,region,timezone,launched"]
+    for number in range(count):
+        launched = "2025-06-01" if number % 3 == 0 else ""
+        rows.append(f"Agency {number:05d},Region {number % 12},{ZONES[number % 4]},{launched}")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def timed(work: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def fresh_database(kind: str, postgres: str | None, folder: Path) -> tuple[str, Callable[[], None]]:
+    """A URL to a new empty database and a function that removes it."""
+    if kind == "sqlite":
+        path = folder / f"{uuid.uuid4().hex}.db"
+        return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
+    assert postgres
+    admin_url = make_url(postgres)
+    name = f"ips_roadmap_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return admin_url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def bare_insert(url: str, count: int) -> None:
+    """The minimum: the same agency and stage rows, one executemany each, one transaction."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        ids = connection.execute(
+            insert(AgencyRow).returning(AgencyRow.id),
+            [
+                {
+                    "slug": f"agency-{n:05d}",
+                    "name": f"Agency {n:05d}",
+                    "region": f"Region {n % 12}",
+                    "timezone": ZONES[n % 4],
+                    "joined_on": AS_OF,
+                    "launched_on": None,
+                }
+                for n in range(count)
+            ],
+        ).scalars().all()
+        connection.execute(
+            insert(StageRow),
+            [{"agency_id": i, "stage_key": "readiness", "started_on": AS_OF, "forced": False} for i in ids],
+        )
+    engine.dispose()
+
+
+def bare_read(url: str) -> None:
+    """The minimum: fetch every agency, stage and checklist row."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        for table in (AgencyRow, StageRow, ChecklistMarkRow):
+            connection.execute(select(table.__table__)).all()
+    engine.dispose()
+
+
+def measure(kind: str, postgres: str | None, count: int, folder: Path) -> list[tuple[str, float, float]]:
+    data = agencies_csv(count)
+    url, drop = fresh_database(kind, postgres, folder)
+    try:
+        app = build(Settings(database_url=url))  # type: ignore[arg-type]
+        app.database.upgrade()
+        imported = timed(lambda: import_agencies(app.uow(), app.roadmap, parse_agencies_csv(data), as_of=AS_OF))
+        listed = timed(lambda: list_agencies(app.uow(), app.roadmap, as_of=AS_OF))
+        app.close()
+        bare_read_seconds = timed(lambda: bare_read(url))
+    finally:
+        drop()
+    url, drop = fresh_database(kind, postgres, folder)
+    try:
+        app = build(Settings(database_url=url))  # type: ignore[arg-type]
+        app.database.upgrade()
+        app.close()
+        bare_insert_seconds = timed(lambda: bare_insert(url, count))
+    finally:
+        drop()
+    return [
+        (f"import {count} agencies ({kind})", imported, bare_insert_seconds),
+        (f"list {count} agencies ({kind})", listed, bare_read_seconds),
+    ]
+
+
+def main() -> None:
+    count = int(os.environ.get("BENCH_AGENCIES", "5000"))
+    postgres = os.environ.get("BENCH_POSTGRES_URL")
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in ("sqlite", "postgresql") if postgres else ("sqlite",):
+            rows += measure(kind, postgres, count, Path(folder))
+    print(f"{'work':<36} {'seconds':>8} {'bare min':>9} {'ratio':>6} {'per agency':>11}")
+    for label, seconds, minimum in rows:
+        per_agency = seconds / count * 1000
+        print(f"{label:<36} {seconds:8.2f} {minimum:9.2f} {seconds / minimum:6.1f} {per_agency:8.3f} ms")
+
+
+if __name__ == "__main__":
+    main()
