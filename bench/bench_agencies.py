@@ -101,7 +101,8 @@ def measure(kind: str, postgres: str | None, count: int, folder: Path) -> list[t
     try:
         app = build(Settings(database_url=url))  # type: ignore[arg-type]
         app.database.upgrade()
-        imported = timed(lambda: import_agencies(app.uow(), app.roadmap, parse_agencies_csv(data), as_of=AS_OF))
+        lines = parse_agencies_csv(data)
+        imported = timed(lambda: import_agencies(app.uow(), app.roadmap, lines, as_of=AS_OF))
         listed = timed(lambda: list_agencies(app.uow(), app.roadmap, as_of=AS_OF))
         app.close()
         bare_read_seconds = timed(lambda: bare_read(url))

@@ -42,7 +42,8 @@ def add_agency(
         existing = uow.agencies.name_of(change.agency.slug)
         if existing is not None:
             raise RuleViolation(
-                f"an agency with slug {change.agency.slug!r} already exists ({existing}); choose another with --slug"
+                f"an agency with slug {change.agency.slug!r} already exists ({existing}); "
+                "choose another with --slug"
             )
         uow.agencies.add(change.agency)
         uow.commit()
