@@ -65,20 +65,24 @@ def bare_insert(url: str, count: int) -> None:
     """The minimum: the same agency and stage rows, one executemany each, one transaction."""
     engine = create_engine(url)
     with engine.begin() as connection:
-        ids = connection.execute(
-            insert(AgencyRow).returning(AgencyRow.id),
-            [
-                {
-                    "slug": f"agency-{n:05d}",
-                    "name": f"Agency {n:05d}",
-                    "region": f"Region {n % 12}",
-                    "timezone": ZONES[n % 4],
-                    "joined_on": AS_OF,
-                    "launched_on": None,
-                }
-                for n in range(count)
-            ],
-        ).scalars().all()
+        ids = (
+            connection.execute(
+                insert(AgencyRow).returning(AgencyRow.id),
+                [
+                    {
+                        "slug": f"agency-{n:05d}",
+                        "name": f"Agency {n:05d}",
+                        "region": f"Region {n % 12}",
+                        "timezone": ZONES[n % 4],
+                        "joined_on": AS_OF,
+                        "launched_on": None,
+                    }
+                    for n in range(count)
+                ],
+            )
+            .scalars()
+            .all()
+        )
         connection.execute(
             insert(StageRow),
             [{"agency_id": i, "stage_key": "readiness", "started_on": AS_OF, "forced": False} for i in ids],
