@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any
 
@@ -21,7 +22,7 @@ from roadmap.domain.events import (
 
 def console() -> Console:
     """A console on the current stdout; piped output gets a wide fixed width instead of 80 columns."""
-    if sys.stdout.isatty():
+    if sys.stdout.isatty() or "COLUMNS" in os.environ:
         return Console()
     return Console(width=160, no_color=True)
 

@@ -113,15 +113,16 @@ def overview_table(roadmap: Roadmap, standings: Sequence[Standing]) -> Renderabl
     """The state overview: every agency against the ten stages."""
     as_of = standings[0].as_of.isoformat() if standings else ""
     table = Table(title=f"State overview as of {as_of}", title_justify="left")
-    table.add_column("Agency")
+    table.add_column("Agency", ratio=1, min_width=20)
     table.add_column("Region")
-    for stage in roadmap.stages:
-        table.add_column(stage.label, justify="center")
+    # Numbered columns keep ten stages readable in a 132-column terminal; the legend names them.
+    for number in range(1, len(roadmap.stages) + 1):
+        table.add_column(str(number), justify="center", min_width=6, no_wrap=True)
     for s in standings:
         table.add_row(escape(s.agency.name), escape(s.agency.region), *(_cell(stage) for stage in s.stages))
-    legend = Text(
-        "✓ completed   ✓! forced with a note   ▶ 34d active for 34 days   · not started", style="dim"
-    )
+    names = "  ".join(f"{number} {stage.label}" for number, stage in enumerate(roadmap.stages, start=1))
+    legend = Text(f"{names}\n✓ completed   ✓! forced with a note   ▶ 34d active for 34 days   · not started")
+    legend.stylize("dim")
     return Group(table, legend)
 
 
