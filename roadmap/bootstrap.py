@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from roadmap.data import load_roadmap
+from roadmap.data import load_fidelity_scale, load_roadmap
+from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
+from roadmap.domain.fidelity import FidelityScale
 from roadmap.settings import Settings
 from roadmap.store import Database, SqlUnitOfWork
 
@@ -16,7 +18,13 @@ class Application:
 
     settings: Settings
     roadmap: Roadmap
+    scale: FidelityScale
     database: Database
+
+    @property
+    def cadence(self) -> CadenceRules:
+        """The state's review cadence."""
+        return self.settings.cadence
 
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction)."""
@@ -32,5 +40,6 @@ def build(settings: Settings) -> Application:
     return Application(
         settings=settings,
         roadmap=load_roadmap(settings.roadmap_file),
+        scale=load_fidelity_scale(settings.fidelity_scale_file),
         database=Database(settings.database_url.get_secret_value()),
     )

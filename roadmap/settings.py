@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.errors import InvalidInput
 
 DEFAULT_DATABASE_URL = "sqlite:///ips-roadmap.db"
@@ -16,11 +17,14 @@ _SCHEMES = ("sqlite", "postgresql")
 class Settings(BaseSettings):
     """Where the state is stored and which roadmap it follows."""
 
-    model_config = SettingsConfigDict(env_prefix="IPS_ROADMAP_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="IPS_ROADMAP_", env_nested_delimiter="__", extra="ignore")
 
     # A SecretStr so the password inside a PostgreSQL URL never lands in a repr, log or error.
     database_url: SecretStr = SecretStr(DEFAULT_DATABASE_URL)
     roadmap_file: Path | None = None
+    fidelity_scale_file: Path | None = None
+    # e.g. IPS_ROADMAP_CADENCE__GOOD_MONTHS=12 for a state that reviews good programs yearly.
+    cadence: CadenceRules = CadenceRules()
 
     @field_validator("database_url")
     @classmethod

@@ -73,9 +73,7 @@ def mark_done(agency: Agency, roadmap: Roadmap, item_key: str, *, on: date, as_o
             "an item cannot be done before its stage starts"
         )
     agency = agency.model_copy(update={"checklist": {**agency.checklist, item_key: on}})
-    change = Change(
-        agency, (ChecklistItemDone(agency=agency.slug, on=on, stage=definition.key, item=item_key),)
-    )
+    change = Change(agency, (ChecklistItemDone(agency=agency.slug, on=on, stage=definition.key, item=item_key),))
     logic = REGISTRY[definition.key]
     if progress.completed_on is None and logic.kind is StageKind.GATE and logic.is_done(agency, definition):
         finished_on = max(agency.checklist[item.key] for item in definition.checklist)
@@ -98,8 +96,7 @@ def complete_stage(
     logic = REGISTRY[stage_key]
     if logic.kind is StageKind.ONGOING:
         raise RuleViolation(
-            f"stage {stage_key!r} is ongoing: it starts when the agency launches IPS services "
-            "and stays active"
+            f"stage {stage_key!r} is ongoing: it starts when the agency launches IPS services and stays active"
         )
     progress = agency.progress(stage_key)
     if progress is None:
@@ -136,9 +133,7 @@ def launch(agency: Agency, roadmap: Roadmap, *, on: date, as_of: date) -> Change
 
 def _complete(change: Change, stage_key: str, on: date, *, forced: bool, note: str | None) -> Change:
     agency = change.agency
-    finished = agency.stages[stage_key].model_copy(
-        update={"completed_on": on, "forced": forced, "note": note}
-    )
+    finished = agency.stages[stage_key].model_copy(update={"completed_on": on, "forced": forced, "note": note})
     agency = agency.model_copy(update={"stages": {**agency.stages, stage_key: finished}})
     event = StageCompleted(agency=agency.slug, on=on, stage=stage_key, forced=forced, note=note)
     return _start_ready_stages(Change(agency, (*change.events, event)), on)
@@ -149,9 +144,7 @@ def _start_ready_stages(change: Change, on: date) -> Change:
     agency, events = change.agency, list(change.events)
     for key, logic in REGISTRY.items():
         if key not in agency.stages and logic.may_start(agency):
-            agency = agency.model_copy(
-                update={"stages": {**agency.stages, key: StageProgress(key=key, started_on=on)}}
-            )
+            agency = agency.model_copy(update={"stages": {**agency.stages, key: StageProgress(key=key, started_on=on)}})
             events.append(StageStarted(agency=agency.slug, on=on, stage=key))
     return Change(agency, tuple(events))
 
@@ -166,9 +159,7 @@ def _whereabouts(agency: Agency, roadmap: Roadmap) -> str:
 
 def _not_after(value: date, as_of: date, what: str) -> None:
     if value > as_of:
-        raise InvalidInput(
-            f"{what} {value} is in the future (today is {as_of}); record it once it has happened"
-        )
+        raise InvalidInput(f"{what} {value} is in the future (today is {as_of}); record it once it has happened")
 
 
 def _validated_agency(**fields: object) -> Agency:

@@ -109,9 +109,7 @@ def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
         tables = inspect(engine).get_table_names()
         with engine.connect() as connection:
             return {
-                table: sorted(
-                    map(tuple, connection.execute(select(text("*")).select_from(text(table)))), key=repr
-                )
+                table: sorted(map(tuple, connection.execute(select(text("*")).select_from(text(table)))), key=repr)
                 for table in sorted(tables)
             }
     finally:
@@ -120,9 +118,7 @@ def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
 
 def postgres_url_with_password(password: str) -> URL:
     """The configured PostgreSQL URL with a password put in (for masking tests)."""
-    return make_url(POSTGRES_URL or "postgresql+psycopg://postgres@127.0.0.1:5432/test").set(
-        password=password
-    )
+    return make_url(POSTGRES_URL or "postgresql+psycopg://postgres@127.0.0.1:5432/test").set(password=password)
 
 
 _postgres_outcomes: dict[str, int] = {"passed": 0, "skipped": 0, "failed": 0}

@@ -30,9 +30,7 @@ def add(
         str | None,
         typer.Option("--joined", metavar="DATE", help="Date it joined the roadmap (default: today)."),
     ] = None,
-    slug: Annotated[
-        str | None, typer.Option("--slug", help="Its slug (default: made from the name).")
-    ] = None,
+    slug: Annotated[str | None, typer.Option("--slug", help="Its slug (default: made from the name).")] = None,
     as_of: AsOf = None,
     json: JsonFlag = False,
 ) -> None:
@@ -60,28 +58,28 @@ def add(
 def list_(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None:
     """Every agency with its current stage and how long it has been there."""
     state = cli_state(ctx)
-    standings = agencies.list_agencies(state.app.uow(), state.app.roadmap, as_of=as_of_date(as_of))
+    app = state.app
+    summaries = agencies.list_agencies(app.uow(), app.roadmap, app.cadence, as_of=as_of_date(as_of))
     if json:
-        print_json([agency_view(s) for s in standings])
+        print_json([agency_view(summary) for summary in summaries])
     else:
-        show(agencies_table(standings))
+        show(agencies_table(summaries))
 
 
 @app.command("show")
 def show_(ctx: typer.Context, agency: AgencySlug, as_of: AsOf = None, json: JsonFlag = False) -> None:
-    """One agency: every stage's status, dates, days taken and checklist progress."""
+    """One agency: every stage's status, dates, days taken, checklist progress, fidelity and next review."""
     state = cli_state(ctx)
-    standing = agencies.show_agency(state.app.uow(), state.app.roadmap, agency, as_of=as_of_date(as_of))
+    app = state.app
+    summary = agencies.show_agency(app.uow(), app.roadmap, app.cadence, agency, as_of=as_of_date(as_of))
     if json:
-        print_json(agency_view(standing))
+        print_json(agency_view(summary))
     else:
-        show(agency_detail(standing))
+        show(agency_detail(summary))
 
 
 @app.command("launch")
-def launch(
-    ctx: typer.Context, agency: AgencySlug, on: OnDate, as_of: AsOf = None, json: JsonFlag = False
-) -> None:
+def launch(ctx: typer.Context, agency: AgencySlug, on: OnDate, as_of: AsOf = None, json: JsonFlag = False) -> None:
     """Record the day the agency began IPS services: the three ongoing stages start."""
     state = cli_state(ctx)
     change = agencies.launch_agency(

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from roadmap import __version__
-from roadmap.cli import agency, bulk, catalog, demo, progress
+from roadmap.cli import agency, bulk, catalog, demo, progress, report, reviews
 from roadmap.cli.state import CliState
 from roadmap.domain.errors import RoadmapError
 
@@ -25,6 +25,9 @@ app.add_typer(agency.app, name="agency")
 app.add_typer(progress.checklist_app, name="checklist")
 app.add_typer(progress.stage_app, name="stage")
 app.add_typer(bulk.app, name="import")
+app.add_typer(reviews.review_app, name="review")
+app.add_typer(reviews.actions_app, name="actions")
+app.add_typer(report.app, name="report")
 app.command("init")(catalog.init)
 app.command("stages")(catalog.stages)
 app.command("overview")(demo.overview)

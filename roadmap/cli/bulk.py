@@ -10,8 +10,8 @@ import typer
 from roadmap.cli.output import print_json, show
 from roadmap.cli.state import AsOf, JsonFlag, as_of_date, cli_state
 from roadmap.cli.tables import agencies_table
-from roadmap.domain.completion import standing
 from roadmap.domain.errors import InvalidInput
+from roadmap.services.agencies import summarise
 from roadmap.services.imports import import_agencies, parse_agencies_csv
 
 app = typer.Typer(help="Bulk imports.", no_args_is_help=True)
@@ -31,9 +31,9 @@ def agencies(
         data = file.read_bytes()
     except OSError as error:
         raise InvalidInput(f"cannot read {file}: {error.strerror}") from None
-    state, today = cli_state(ctx), as_of_date(as_of)
-    changes = import_agencies(state.app.uow(), state.app.roadmap, parse_agencies_csv(data), as_of=today)
+    app, today = cli_state(ctx).app, as_of_date(as_of)
+    changes = import_agencies(app.uow(), app.roadmap, parse_agencies_csv(data), as_of=today)
     if json:
         print_json({"imported": len(changes), "slugs": [change.agency.slug for change in changes]})
     else:
-        show(agencies_table([standing(change.agency, state.app.roadmap, today) for change in changes]))
+        show(agencies_table([summarise(change.agency, app.roadmap, app.cadence, [], today) for change in changes]))

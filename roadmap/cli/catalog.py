@@ -26,9 +26,7 @@ def init(ctx: typer.Context, json: JsonFlag = False) -> None:
 
 def stages(
     ctx: typer.Context,
-    stage: Annotated[
-        str | None, typer.Argument(metavar="[STAGE_KEY]", help="Show one stage in full.")
-    ] = None,
+    stage: Annotated[str | None, typer.Argument(metavar="[STAGE_KEY]", help="Show one stage in full.")] = None,
     json: JsonFlag = False,
 ) -> None:
     """The roadmap's ten stages; with a STAGE_KEY, its checklist keys, tools and leader questions."""

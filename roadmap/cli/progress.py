@@ -24,9 +24,7 @@ stage_app = typer.Typer(help="Complete gate stages.", no_args_is_help=True)
 def done(
     ctx: typer.Context,
     agency: AgencySlug,
-    item: Annotated[
-        str, typer.Argument(metavar="ITEM_KEY", help="A checklist item key (see `stages STAGE`).")
-    ],
+    item: Annotated[str, typer.Argument(metavar="ITEM_KEY", help="A checklist item key (see `stages STAGE`).")],
     on: OnDate,
     as_of: AsOf = None,
     json: JsonFlag = False,
@@ -45,9 +43,7 @@ def complete(
     agency: AgencySlug,
     stage: Annotated[str, typer.Argument(metavar="STAGE_KEY", help="The active gate stage's key.")],
     on: OnDate,
-    force: Annotated[
-        bool, typer.Option("--force", help="Complete it although checklist items are open.")
-    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Complete it although checklist items are open.")] = False,
     note: Annotated[str | None, typer.Option("--note", help="Why (required with --force).")] = None,
     as_of: AsOf = None,
     json: JsonFlag = False,
@@ -71,8 +67,6 @@ def _report(roadmap: Roadmap, change: Change, as_of: date, json: bool) -> None:
     slug = change.agency.slug
     if json:
         current = standing(change.agency, roadmap, as_of).current_stage
-        print_json(
-            {"agency": slug, "current_stage": current, "events": [event_view(e) for e in change.events]}
-        )
+        print_json({"agency": slug, "current_stage": current, "events": [event_view(e) for e in change.events]})
     else:
         show_events(slug, change.events)

@@ -12,12 +12,8 @@ from roadmap.bootstrap import Application, build
 from roadmap.domain.dates import parse_iso_date
 from roadmap.settings import load_settings
 
-JsonFlag = Annotated[
-    bool, typer.Option("--json", help="Print one JSON document on stdout instead of a table.")
-]
-AsOf = Annotated[
-    str | None, typer.Option("--as-of", metavar="DATE", help="Run as if today were DATE (YYYY-MM-DD).")
-]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout instead of a table.")]
+AsOf = Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Run as if today were DATE (YYYY-MM-DD).")]
 OnDate = Annotated[str, typer.Option("--on", metavar="DATE", help="The date it happened (YYYY-MM-DD).")]
 
 

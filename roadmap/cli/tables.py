@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from rich.console import Group, RenderableType
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from roadmap.domain.completion import StageStanding, StageStatus, Standing
+from roadmap.domain.action_plan import ActionItem
+from roadmap.domain.completion import StageStanding, StageStatus
 from roadmap.domain.definition import Roadmap, StageDefinition
+from roadmap.domain.fidelity import band_for
+from roadmap.services.agencies import AgencySummary
+from roadmap.services.reviews import DueReview, ReviewEntry
 
 
 def roadmap_table(roadmap: Roadmap) -> Table:
@@ -22,9 +27,7 @@ def roadmap_table(roadmap: Roadmap) -> Table:
     table.add_column("Kind")
     table.add_column("Items", justify="right")
     for number, stage in enumerate(roadmap.stages, start=1):
-        table.add_row(
-            str(number), stage.key, escape(stage.title), stage.kind.value, str(len(stage.checklist))
-        )
+        table.add_row(str(number), stage.key, escape(stage.title), stage.kind.value, str(len(stage.checklist)))
     return table
 
 
@@ -47,15 +50,17 @@ def stage_detail(stage: StageDefinition) -> RenderableType:
     return Group(*parts)
 
 
-def agencies_table(standings: Sequence[Standing]) -> Table:
-    """Every agency: where it is and for how long."""
-    table = Table(title=f"{len(standings)} agencies", title_justify="left")
+def agencies_table(summaries: Sequence[AgencySummary]) -> Table:
+    """Every agency: where it is and for how long, and its next fidelity review."""
+    table = Table(title=f"{len(summaries)} agencies", title_justify="left")
     for column in ("Slug", "Name", "Region", "Current stage"):
         table.add_column(column)
     table.add_column("Days in stage", justify="right")
     table.add_column("Gates done", justify="right")
     table.add_column("Launched")
-    for s in standings:
+    table.add_column("Next review")
+    for summary in summaries:
+        s = summary.standing
         current = s.stage(s.current_stage) if s.current_stage else None
         table.add_row(
             s.agency.slug,
@@ -65,12 +70,14 @@ def agencies_table(standings: Sequence[Standing]) -> Table:
             str(current.duration_days) if current else "",
             f"{s.gates_completed}/7",
             s.agency.launched_on.isoformat() if s.agency.launched_on else "",
+            _due_text(summary.next_review_due, s.as_of),
         )
     return table
 
 
-def agency_detail(s: Standing) -> RenderableType:
-    """One agency: its stages with SIC measures, and the open work of the active gate."""
+def agency_detail(summary: AgencySummary) -> RenderableType:
+    """One agency: its stages with SIC measures, the open work of the active gate, its fidelity history."""
+    s = summary.standing
     agency = s.agency
     launched = agency.launched_on.isoformat() if agency.launched_on else "not yet"
     heading = Text.assemble(
@@ -106,24 +113,47 @@ def agency_detail(s: Standing) -> RenderableType:
             done_on = item.done_on.isoformat() if item.done_on else ""
             items.add_row("✓" if item.done_on else "·", item.key, escape(item.text), done_on)
         parts.append(items)
+    if agency.launched_on:
+        history = ", ".join(f"{day} {total} ({band_for(total).value})" for day, total in summary.fidelity)
+        parts.append(
+            Text(f"Fidelity reviews: {history or 'none yet'}\nNext review due: ")
+            + _due_text(summary.next_review_due, s.as_of)
+        )
     return Group(*parts)
 
 
-def overview_table(roadmap: Roadmap, standings: Sequence[Standing]) -> RenderableType:
-    """The state overview: every agency against the ten stages."""
-    as_of = standings[0].as_of.isoformat() if standings else ""
+def overview_table(roadmap: Roadmap, summaries: Sequence[AgencySummary]) -> RenderableType:
+    """The state overview: every agency against the ten stages, and its next fidelity review."""
+    as_of = summaries[0].standing.as_of.isoformat() if summaries else ""
     table = Table(title=f"State overview as of {as_of}", title_justify="left")
     table.add_column("Agency", ratio=1, min_width=20)
     table.add_column("Region")
     # Numbered columns keep ten stages readable in a 132-column terminal; the legend names them.
     for number in range(1, len(roadmap.stages) + 1):
         table.add_column(str(number), justify="center", min_width=6, no_wrap=True)
-    for s in standings:
-        table.add_row(escape(s.agency.name), escape(s.agency.region), *(_cell(stage) for stage in s.stages))
+    table.add_column("Next review")
+    for summary in summaries:
+        s = summary.standing
+        table.add_row(
+            escape(s.agency.name),
+            escape(s.agency.region),
+            *(_cell(stage) for stage in s.stages),
+            _due_text(summary.next_review_due, s.as_of),
+        )
     names = "  ".join(f"{number} {stage.label}" for number, stage in enumerate(roadmap.stages, start=1))
     legend = Text(f"{names}\n✓ completed   ✓! forced with a note   ▶ 34d active for 34 days   · not started")
     legend.stylize("dim")
     return Group(table, legend)
+
+
+def _due_text(due: date | None, as_of: date) -> Text:
+    """A due date, red with the days when overdue."""
+    if due is None:
+        return Text("")
+    days = (due - as_of).days
+    if days < 0:
+        return Text(f"{due} ({-days}d overdue)", style="bold red")
+    return Text(f"{due}", style="yellow" if days <= 30 else "")
 
 
 def _cell(stage: StageStanding) -> Text:
@@ -138,3 +168,61 @@ def _status_text(stage: StageStanding) -> Text:
     styles = {StageStatus.COMPLETED: "green", StageStatus.ACTIVE: "bold cyan", StageStatus.NOT_STARTED: "dim"}
     label = stage.status.value + (" (forced)" if stage.forced else "")
     return Text(label, style=styles[stage.status])
+
+
+def reviews_table(agency: str, entries: Sequence[ReviewEntry]) -> RenderableType:
+    """An agency's reviews: totals and bands, then every item's score per review with its change."""
+    if not entries:
+        return Text(f"{agency} has no fidelity reviews yet.")
+    summary = Table(title=f"Fidelity reviews of {agency}", title_justify="left")
+    for column in ("Date", "Total", "Band", "Reviewers"):
+        summary.add_column(column)
+    for entry in entries:
+        review = entry.review
+        summary.add_row(
+            review.visited_on.isoformat(), str(review.total), review.band.value, escape(", ".join(review.reviewers))
+        )
+    items = Table(title="Item scores (change since the previous review)", title_justify="left")
+    items.add_column("Item", justify="right")
+    for entry in entries:
+        items.add_column(entry.review.visited_on.isoformat(), justify="center")
+    for number in range(1, 26):
+        cells = []
+        for entry in entries:
+            score = entry.review.scores[number]
+            change = entry.changes[number] if entry.changes else 0
+            cells.append(f"{score} ({change:+d})" if change else str(score))
+        items.add_row(str(number), *cells)
+    return Group(summary, items)
+
+
+def due_table(listed: Sequence[DueReview]) -> Table:
+    """Launched agencies by next review date."""
+    table = Table(title=f"Fidelity reviews due ({len(listed)} launched agencies)", title_justify="left")
+    for column in ("Agency", "Last review", "Last total", "Next review due", "Days"):
+        table.add_column(column, justify="right" if column in ("Last total", "Days") else "left")
+    for due in listed:
+        table.add_row(
+            due.agency,
+            due.last_review.isoformat() if due.last_review else "none yet",
+            str(due.last_total) if due.last_total is not None else "",
+            _due_text(due.next_review_due, due.as_of),
+            str(due.days_until),
+        )
+    return table
+
+
+def actions_table(agency: str, actions: Sequence[ActionItem]) -> RenderableType:
+    """The agency's action plan."""
+    if not actions:
+        return Text(f"{agency} has no action-plan steps.")
+    table = Table(title=f"Fidelity action plan of {agency}", title_justify="left")
+    for column in ("Id", "Review", "Item", "Score", "Step", "Owner", "Due", "Status"):
+        table.add_column(column, no_wrap=column in ("Review", "Due"))
+    for action in actions:
+        status = f"done {action.done_on}" if action.done_on else "open"
+        table.add_row(
+            str(action.id), action.review_date.isoformat(), str(action.item), str(action.score),
+            escape(action.step), escape(action.owner or ""), action.due_on.isoformat(), status,
+        )  # fmt: skip
+    return table

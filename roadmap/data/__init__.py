@@ -1,34 +1,41 @@
-"""The roadmap's data files, read and validated on load."""
+"""The product's data files — the roadmap and the fidelity scale — read and validated on load."""
 
 from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.errors import InvalidInput
+from roadmap.domain.fidelity import FidelityScale
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 def load_roadmap(path: Path | None = None) -> Roadmap:
     """The packaged roadmap, or a state's own file at `path`; a malformed file raises InvalidInput."""
-    name = str(path) if path else "the packaged roadmap.yaml"
+    return _load(Roadmap, "roadmap", "roadmap.yaml", path)
+
+
+def load_fidelity_scale(path: Path | None = None) -> FidelityScale:
+    """The packaged 25-item fidelity scale, or a state's own wording at `path`."""
+    return _load(FidelityScale, "fidelity scale", "fidelity.yaml", path)
+
+
+def _load(model: type[Model], what: str, packaged: str, path: Path | None) -> Model:
+    name = str(path) if path else f"the packaged {packaged}"
     try:
-        text = (
-            path.read_text(encoding="utf-8")
-            if path
-            else (resources.files(__name__).joinpath("roadmap.yaml").read_text(encoding="utf-8"))
-        )
+        text = path.read_text(encoding="utf-8") if path else resources.files(__name__).joinpath(packaged).read_text()
         raw = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise InvalidInput(f"cannot read roadmap file {name}: {str(error).splitlines()[0]}") from None
+        raise InvalidInput(f"cannot read {what} file {name}: {str(error).splitlines()[0]}") from None
     try:
-        return Roadmap.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise InvalidInput(
-            f"roadmap file {name} is invalid at {where or 'top level'}: {first['msg']}"
-        ) from None
+        raise InvalidInput(f"{what} file {name} is invalid at {where or 'top level'}: {first['msg']}") from None

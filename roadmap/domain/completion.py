@@ -83,9 +83,7 @@ class Standing:
     @property
     def furthest_stage(self) -> str:
         """The furthest gate stage reached (started or completed): the SIC 'final stage' measure."""
-        reached = [
-            s.key for s in self.stages if s.kind is StageKind.GATE and s.status is not StageStatus.NOT_STARTED
-        ]
+        reached = [s.key for s in self.stages if s.kind is StageKind.GATE and s.status is not StageStatus.NOT_STARTED]
         return reached[-1]
 
     def stage(self, key: str) -> StageStanding:

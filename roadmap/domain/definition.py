@@ -84,9 +84,7 @@ class Roadmap(_Frozen):
     def _check_shape(self) -> Roadmap:
         keys = tuple(stage.key for stage in self.stages)
         if keys != STAGE_KEYS:
-            raise ValueError(
-                f"stages must be exactly {', '.join(STAGE_KEYS)} in that order, got {', '.join(keys)}"
-            )
+            raise ValueError(f"stages must be exactly {', '.join(STAGE_KEYS)} in that order, got {', '.join(keys)}")
         for index, stage in enumerate(self.stages):
             expected = StageKind.GATE if index < GATE_COUNT else StageKind.ONGOING
             if stage.kind is not expected:
@@ -107,9 +105,7 @@ class Roadmap(_Frozen):
         for stage in self.stages:
             if stage.key == key:
                 return stage
-        raise NotFound(
-            f"unknown stage {key!r}{did_you_mean(key, STAGE_KEYS)}; stages are: {', '.join(STAGE_KEYS)}"
-        )
+        raise NotFound(f"unknown stage {key!r}{did_you_mean(key, STAGE_KEYS)}; stages are: {', '.join(STAGE_KEYS)}")
 
     def stage_of_item(self, item_key: str) -> StageDefinition:
         """The stage whose checklist holds this item."""

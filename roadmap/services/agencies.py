@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from roadmap.domain.agency import Agency
+from roadmap.domain.cadence import CadenceRules, next_review_due
 from roadmap.domain.completion import Standing, standing
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.errors import RuleViolation
@@ -42,8 +44,7 @@ def add_agency(
         existing = uow.agencies.name_of(change.agency.slug)
         if existing is not None:
             raise RuleViolation(
-                f"an agency with slug {change.agency.slug!r} already exists ({existing}); "
-                "choose another with --slug"
+                f"an agency with slug {change.agency.slug!r} already exists ({existing}); choose another with --slug"
             )
         uow.agencies.add(change.agency)
         uow.commit()
@@ -55,13 +56,9 @@ def launch_agency(uow: UnitOfWork, roadmap: Roadmap, slug: str, *, on: date, as_
     return _change(uow, slug, lambda agency: progression.launch(agency, roadmap, on=on, as_of=as_of))
 
 
-def mark_item_done(
-    uow: UnitOfWork, roadmap: Roadmap, slug: str, item_key: str, *, on: date, as_of: date
-) -> Change:
+def mark_item_done(uow: UnitOfWork, roadmap: Roadmap, slug: str, item_key: str, *, on: date, as_of: date) -> Change:
     """Tick a checklist item (completing the stage when it was the last one open)."""
-    return _change(
-        uow, slug, lambda agency: progression.mark_done(agency, roadmap, item_key, on=on, as_of=as_of)
-    )
+    return _change(uow, slug, lambda agency: progression.mark_done(agency, roadmap, item_key, on=on, as_of=as_of))
 
 
 def complete_stage(
@@ -85,19 +82,41 @@ def complete_stage(
     )
 
 
-def show_agency(uow: UnitOfWork, roadmap: Roadmap, slug: str, *, as_of: date) -> Standing:
-    """One agency's standing on every stage."""
+@dataclass(frozen=True)
+class AgencySummary:
+    """An agency's standing on the stages, its fidelity history and its next review."""
+
+    standing: Standing
+    fidelity: list[tuple[date, int]]
+    next_review_due: date | None
+
+
+def summarise(
+    agency: Agency, roadmap: Roadmap, rules: CadenceRules, fidelity: list[tuple[date, int]], as_of: date
+) -> AgencySummary:
+    """Measure an agency as of a date, given its (visit date, total) history."""
+    return AgencySummary(
+        standing=standing(agency, roadmap, as_of),
+        fidelity=sorted(fidelity),
+        next_review_due=next_review_due(agency.launched_on, fidelity, rules),
+    )
+
+
+def show_agency(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, slug: str, *, as_of: date) -> AgencySummary:
+    """One agency: its stages, fidelity history and next review."""
     with uow:
-        return standing(uow.agencies.get(slug), roadmap, as_of)
+        agency = uow.agencies.get(slug)
+        fidelity = [(review.visited_on, review.total) for review in uow.reviews.for_agency(slug)]
+    return summarise(agency, roadmap, rules, fidelity, as_of)
 
 
-def list_agencies(uow: UnitOfWork, roadmap: Roadmap, *, as_of: date) -> list[Standing]:
-    """Every agency's standing, by name."""
+def list_agencies(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> list[AgencySummary]:
+    """Every agency, by name."""
     with uow:
         agencies = uow.agencies.all()
-    return sorted(
-        (standing(agency, roadmap, as_of) for agency in agencies), key=lambda s: s.agency.name.lower()
-    )
+        history = uow.reviews.history()
+    summaries = (summarise(a, roadmap, rules, history.get(a.slug, []), as_of) for a in agencies)
+    return sorted(summaries, key=lambda s: s.standing.agency.name.lower())
 
 
 def _change(uow: UnitOfWork, slug: str, decide: Callable[[Agency], Change]) -> Change:

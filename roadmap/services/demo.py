@@ -5,20 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from roadmap.domain import action_plan
 from roadmap.domain.agency import Agency
-from roadmap.domain.completion import Standing, standing
+from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.errors import RuleViolation
+from roadmap.domain.fidelity import ITEM_COUNT, FidelityScale
 from roadmap.domain.names import slugify
 from roadmap.services.ports import UnitOfWork
+from roadmap.services.reviews import store_review
 from stages import progression
 
 DEMO_MARKER = ("contents", "demo")
+DEMO_REVIEWERS = ("Dana Whitfield", "Luis Ortega")
+# The demo agency whose latest review `demo` writes a fidelity report for.
+REPORT_AGENCY = "riverbend-community-mental-health"
 
 
 @dataclass(frozen=True)
 class DemoAgency:
-    """How far a fictional agency has come: days since joining, gates done, launch, active-gate items."""
+    """How far a fictional agency has come: days since joining, gates done, launch, active-gate items, reviews."""
 
     name: str
     region: str
@@ -29,45 +35,37 @@ class DemoAgency:
     active_items_done: int = 1
     forced_stage: str | None = None
     forced_note: str | None = None
+    reviews: tuple[tuple[int, int], ...] = ()  # (days ago, total)
 
 
 DEMO_AGENCIES: tuple[DemoAgency, ...] = (
-    DemoAgency("Riverbend Community Mental Health", "North", "America/Chicago", 760, 7, 420),
-    DemoAgency("Lakeshore Behavioral Health", "North", "America/Chicago", 650, 7, 310),
-    DemoAgency("Prairie Hills Counseling Center", "Central", "America/Chicago", 540, 6, 160, 3),
+    # Fair, fair, then good: the cadence moves from six-monthly to annual.
     DemoAgency(
-        "Cedar Valley Recovery Services",
-        "Central",
-        "America/Chicago",
-        470,
-        5,
-        60,
-        2,
-        forced_stage="structure",
-        forced_note="VR fee-schedule change waits for the state contract cycle in July",
+        "Riverbend Community Mental Health", "North", "America/Chicago", 1100, 7, 740,
+        reviews=((557, 79), (375, 92), (190, 104)),
+    ),
+    DemoAgency("Lakeshore Behavioral Health", "North", "America/Chicago", 650, 7, 310, reviews=((127, 86),)),
+    # Launched more than six months ago with no review yet: overdue.
+    DemoAgency("Prairie Hills Counseling Center", "Central", "America/Chicago", 540, 6, 200, 3),
+    DemoAgency(
+        "Cedar Valley Recovery Services", "Central", "America/Chicago", 470, 5, 60, 2,
+        forced_stage="structure", forced_note="VR fee-schedule change waits for the state contract cycle in July",
     ),
     DemoAgency("Bluestem Health Partners", "South", "America/Chicago", 390, 4, None, 4),
     DemoAgency("Mesa Verde Wellness", "West", "America/Denver", 330, 4, None, 1),
     DemoAgency("High Plains Mental Health", "West", "America/Denver", 250, 3, None, 2),
     DemoAgency(
-        "Harbor Point Family Services",
-        "East",
-        "America/New_York",
-        210,
-        2,
-        None,
-        1,
-        forced_stage="commitment",
-        forced_note="Director left; the interim director signed the commitment letter",
+        "Harbor Point Family Services", "East", "America/New_York", 210, 2, None, 1,
+        forced_stage="commitment", forced_note="Director left; the interim director signed the commitment letter",
     ),
     DemoAgency("Pinecrest Behavioral Health", "East", "America/New_York", 190, 1, None, 0),
     DemoAgency("Two Rivers Human Services", "South", "America/Chicago", 95, 1, None, 3),
     DemoAgency("Sandhill Community Services", "West", "America/Denver", 45, 0, None, 4),
     DemoAgency("Northwoods Counseling Cooperative", "North", "America/Chicago", 10, 0, None, 0),
-)
+)  # fmt: skip
 
 
-def build_demo(uow: UnitOfWork, roadmap: Roadmap, *, as_of: date) -> list[Standing]:
+def build_demo(uow: UnitOfWork, roadmap: Roadmap, scale: FidelityScale, rules: CadenceRules, *, as_of: date) -> None:
     """Replace a demo (or empty) database's contents with the demo state; refuse a database with real data."""
     with uow:
         count = len(uow.agencies.slugs())
@@ -77,35 +75,64 @@ def build_demo(uow: UnitOfWork, roadmap: Roadmap, *, as_of: date) -> list[Standi
                 "run the demo on a fresh database, e.g. --database-url sqlite:///demo.db"
             )
         uow.agencies.delete_all()
-        agencies = [_play(spec, roadmap, as_of) for spec in DEMO_AGENCIES]
-        for agency in agencies:
-            uow.agencies.add(agency)
+        for spec in DEMO_AGENCIES:
+            uow.agencies.add(_play(spec, roadmap, as_of))
+        for spec in DEMO_AGENCIES:
+            _review(uow, scale, rules, spec, as_of)
         uow.meta.put(*DEMO_MARKER)
         uow.commit()
-    return sorted((standing(a, roadmap, as_of) for a in agencies), key=lambda s: s.agency.name.lower())
+
+
+def demo_scores(total: int, rotation: int = 0) -> dict[int, int]:
+    """Twenty-five varied item scores that add up to `total` (deterministic)."""
+    scores = [(5, 4, 3, 4)[n % 4] for n in range(ITEM_COUNT)]  # a mixed profile adding up to 101
+    # Stepping by 7 visits every item once per pass (7 and 25 share no factor), spreading the change.
+    order = [(n * 7 + rotation) % ITEM_COUNT for n in range(ITEM_COUNT)]
+    remaining, position = total - sum(scores), 0
+    while remaining:
+        step = 1 if remaining > 0 else -1
+        index = order[position % ITEM_COUNT]
+        if 1 <= scores[index] + step <= 5:
+            scores[index] += step
+            remaining -= step
+        position += 1
+    return {number: score for number, score in enumerate(scores, start=1)}
+
+
+def _review(uow: UnitOfWork, scale: FidelityScale, rules: CadenceRules, spec: DemoAgency, as_of: date) -> None:
+    slug = slugify(spec.name)
+    for rotation, (days_ago, total) in enumerate(spec.reviews):
+        # Earlier plans were carried out by the time of the next review.
+        for action in uow.actions.for_agency(slug):
+            if action.done_on is None:
+                uow.actions.save(action_plan.close(action, on=action.due_on, as_of=as_of))
+        visited_on = as_of - timedelta(days=days_ago)
+        recorded = store_review(
+            uow, scale, rules, slug, visited_on=visited_on, scores=demo_scores(total, rotation),
+            reviewers=DEMO_REVIEWERS, as_of=as_of,
+        )  # fmt: skip
+    if spec.reviews and recorded.actions:
+        # The team has started on the latest plan: one step assigned, one done.
+        first, *rest = recorded.actions
+        uow.actions.save(action_plan.revise(first, owner="IPS supervisor"))
+        if rest:
+            done_on = min(as_of, recorded.review.visited_on + timedelta(days=30))
+            uow.actions.save(action_plan.close(rest[0], on=done_on, as_of=as_of))
 
 
 def _play(spec: DemoAgency, roadmap: Roadmap, as_of: date) -> Agency:
     """Walk one agency through the real progression rules, so the demo obeys every rule a user does."""
     joined = as_of - timedelta(days=spec.joined_days_ago)
     agency = progression.enrol(
-        slug=slugify(spec.name),
-        name=spec.name,
-        region=spec.region,
-        timezone=spec.timezone,
-        joined_on=joined,
-        launched_on=None,
-        roadmap=roadmap,
-        as_of=as_of,
-    ).agency
+        slug=slugify(spec.name), name=spec.name, region=spec.region, timezone=spec.timezone,
+        joined_on=joined, launched_on=None, roadmap=roadmap, as_of=as_of,
+    ).agency  # fmt: skip
     # Completed gates share the time since joining evenly; the active gate keeps the last share.
     share = spec.joined_days_ago // (spec.gates_completed + 1)
     for index, gate in enumerate(roadmap.gates[: spec.gates_completed]):
         started = joined + timedelta(days=share * index)
         finished = started + timedelta(days=share)
-        items = gate.checklist
-        if gate.key == spec.forced_stage:
-            items = items[:-1]
+        items = gate.checklist[:-1] if gate.key == spec.forced_stage else gate.checklist
         for position, item in enumerate(items, start=1):
             on = started + timedelta(days=share * position // len(gate.checklist))
             agency = progression.mark_done(agency, roadmap, item.key, on=on, as_of=as_of).agency

@@ -53,9 +53,7 @@ def parse_agencies_csv(data: bytes) -> list[AgencyLine]:
     return lines
 
 
-def import_agencies(
-    uow: UnitOfWork, roadmap: Roadmap, lines: list[AgencyLine], *, as_of: date
-) -> list[Change]:
+def import_agencies(uow: UnitOfWork, roadmap: Roadmap, lines: list[AgencyLine], *, as_of: date) -> list[Change]:
     """Enrol every agency in one transaction; any refusal names its row and nothing is written."""
     seen: dict[str, int] = {}
     with uow:
@@ -91,9 +89,7 @@ def _check_header(header: list[str]) -> None:
         raise InvalidInput("the CSV file is empty; it needs a header row: name,region,timezone")
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
-        raise InvalidInput(
-            f"the CSV header lacks column(s) {', '.join(missing)}; it needs name,region,timezone"
-        )
+        raise InvalidInput(f"the CSV header lacks column(s) {', '.join(missing)}; it needs name,region,timezone")
     unknown = [column for column in header if column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if unknown:
         raise InvalidInput(
@@ -110,9 +106,7 @@ def _parse_row(row_number: int, row: dict[str | None, str | list[str] | None]) -
         raise InvalidInput(f"row {row_number}: more values than header columns")
     if any(value is None for value in row.values()):
         raise InvalidInput(f"row {row_number}: fewer values than header columns")
-    values = {
-        key: value.strip() for key, value in row.items() if isinstance(key, str) and isinstance(value, str)
-    }
+    values = {key: value.strip() for key, value in row.items() if isinstance(key, str) and isinstance(value, str)}
     for column in REQUIRED_COLUMNS:
         if not values.get(column):
             raise InvalidInput(f"row {row_number}: {column} is empty")
@@ -123,9 +117,7 @@ def _parse_row(row_number: int, row: dict[str | None, str | list[str] | None]) -
         raise InvalidInput(f"row {row_number}: {error}") from None
     slug = values.get("slug") or slugify(values["name"])
     if not slug:
-        raise InvalidInput(
-            f"row {row_number}: name {values['name']!r} gives no usable slug; add a slug column"
-        )
+        raise InvalidInput(f"row {row_number}: name {values['name']!r} gives no usable slug; add a slug column")
     return AgencyLine(
         row=row_number,
         name=values["name"],

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from types import TracebackType
 from typing import Protocol, Self
 
+from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.agency import Agency
+from roadmap.domain.review import Review
 
 
 class AgencyRepository(Protocol):
@@ -40,6 +43,42 @@ class AgencyRepository(Protocol):
         ...
 
 
+class ReviewRepository(Protocol):
+    """Fidelity reviews by agency."""
+
+    def for_agency(self, slug: str) -> list[Review]:
+        """The agency's reviews, oldest first."""
+        ...
+
+    def add(self, review: Review) -> None:
+        """Store a new review with its scores."""
+        ...
+
+    def history(self) -> dict[str, list[tuple[date, int]]]:
+        """(visit date, total) of every review, by agency slug."""
+        ...
+
+
+class ActionRepository(Protocol):
+    """Action-plan items by agency."""
+
+    def for_agency(self, slug: str) -> list[ActionItem]:
+        """The agency's action items, by review date then item number."""
+        ...
+
+    def get(self, slug: str, action_id: int) -> ActionItem:
+        """One action item, or NotFound."""
+        ...
+
+    def add_all(self, actions: list[ActionItem]) -> list[ActionItem]:
+        """Store new items; returns them with their ids."""
+        ...
+
+    def save(self, action: ActionItem) -> None:
+        """Store the new state of an item loaded in this unit of work."""
+        ...
+
+
 class MetaStore(Protocol):
     """Small facts about the database itself."""
 
@@ -58,6 +97,16 @@ class UnitOfWork(Protocol):
     @property
     def agencies(self) -> AgencyRepository:
         """The agencies in this transaction."""
+        ...
+
+    @property
+    def reviews(self) -> ReviewRepository:
+        """The fidelity reviews in this transaction."""
+        ...
+
+    @property
+    def actions(self) -> ActionRepository:
+        """The action-plan items in this transaction."""
         ...
 
     @property

@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from roadmap.domain.completion import StageStanding, Standing
+from roadmap.domain.action_plan import ActionItem
+from roadmap.domain.completion import StageStanding
 from roadmap.domain.definition import Roadmap, StageDefinition
 from roadmap.domain.events import Event
+from roadmap.domain.fidelity import band_for
+from roadmap.services.agencies import AgencySummary
+from roadmap.services.reviews import DueReview, ReviewEntry
 
 
 def stage_definition_view(stage: StageDefinition) -> dict[str, Any]:
@@ -48,8 +52,9 @@ def stage_standing_view(stage: StageStanding) -> dict[str, Any]:
     }
 
 
-def agency_view(standing: Standing) -> dict[str, Any]:
+def agency_view(summary: AgencySummary) -> dict[str, Any]:
     """One agency as `agency show --json` prints it."""
+    standing = summary.standing
     agency = standing.agency
     return {
         "slug": agency.slug,
@@ -63,10 +68,15 @@ def agency_view(standing: Standing) -> dict[str, Any]:
         "furthest_stage": standing.furthest_stage,
         "gates_completed": standing.gates_completed,
         "stages": [stage_standing_view(stage) for stage in standing.stages],
+        "next_review_due": _iso(summary.next_review_due),
+        "fidelity": [
+            {"date": visited_on.isoformat(), "total": total, "band": band_for(total).value}
+            for visited_on, total in summary.fidelity
+        ],
     }
 
 
-def overview_view(standings: list[Standing]) -> list[dict[str, Any]]:
+def overview_view(summaries: list[AgencySummary]) -> list[dict[str, Any]]:
     """Every agency against the ten stages, as `overview --json` prints it."""
     return [
         {
@@ -77,8 +87,10 @@ def overview_view(standings: list[Standing]) -> list[dict[str, Any]]:
             "days_in_stage": s.stage(s.current_stage).duration_days if s.current_stage else None,
             "launched_on": _iso(s.agency.launched_on),
             "stages": {stage.key: stage.status.value for stage in s.stages},
+            "next_review_due": _iso(summary.next_review_due),
         }
-        for s in standings
+        for summary in summaries
+        for s in (summary.standing,)
     ]
 
 
@@ -89,3 +101,47 @@ def event_view(event: Event) -> dict[str, Any]:
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def review_entry_view(entry: ReviewEntry) -> dict[str, Any]:
+    """One review in `review list --json`."""
+    review = entry.review
+    return {
+        "date": review.visited_on.isoformat(),
+        "total": review.total,
+        "band": review.band.value,
+        "good_fidelity": review.good_fidelity,
+        "reviewers": list(review.reviewers),
+        "items": {str(number): score for number, score in review.scores.items()},
+        "changes": None if entry.changes is None else {str(n): change for n, change in entry.changes.items()},
+    }
+
+
+def due_view(due: DueReview) -> dict[str, Any]:
+    """One line of `review due --json`."""
+    return {
+        "agency": due.agency,
+        "name": due.name,
+        "last_review": _iso(due.last_review),
+        "last_total": due.last_total,
+        "next_review_due": due.next_review_due.isoformat(),
+        "days_until": due.days_until,
+        "overdue": due.overdue,
+    }
+
+
+def action_view(action: ActionItem) -> dict[str, Any]:
+    """One step of `actions list --json`."""
+    return {
+        "id": action.id,
+        "agency": action.agency,
+        "review_date": action.review_date.isoformat(),
+        "item": action.item,
+        "score": action.score,
+        "criterion": action.criterion,
+        "step": action.step,
+        "owner": action.owner,
+        "due_on": action.due_on.isoformat(),
+        "status": action.status.value,
+        "done_on": _iso(action.done_on),
+    }

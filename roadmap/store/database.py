@@ -55,9 +55,7 @@ class Database:
         try:
             yield
         except exc.IntegrityError as error:
-            raise StorageError(
-                f"the change conflicts with data already stored: {_first_line(error.orig)}"
-            ) from None
+            raise StorageError(f"the change conflicts with data already stored: {_first_line(error.orig)}") from None
         except (exc.OperationalError, exc.InterfaceError, exc.ProgrammingError) as error:
             raise StorageError(f"cannot use database {self.masked_url}: {_first_line(error.orig)}") from None
         except exc.NoSuchModuleError:

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, MetaData, String, Text, func
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Stable constraint names so migrations can alter them on every backend.
@@ -75,3 +88,56 @@ class MetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class ReviewRow(Base):
+    """A fidelity review visit. `total` repeats the sum of its scores so due dates need no score rows."""
+
+    __tablename__ = "fidelity_reviews"
+    __table_args__ = (UniqueConstraint("agency_id", "visited_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    visited_on: Mapped[date] = mapped_column(Date)
+    total: Mapped[int] = mapped_column(Integer)
+    reviewers: Mapped[list[str]] = mapped_column(JSON)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    agency: Mapped[AgencyRow] = relationship()
+    scores: Mapped[list[ScoreRow]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", passive_deletes=True, order_by="ScoreRow.item"
+    )
+
+
+class ScoreRow(Base):
+    """One item's consensus score in a review."""
+
+    __tablename__ = "fidelity_scores"
+    __table_args__ = (
+        CheckConstraint("item BETWEEN 1 AND 25", name="item_number"),
+        CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+    )
+
+    review_id: Mapped[int] = mapped_column(ForeignKey("fidelity_reviews.id", ondelete="CASCADE"), primary_key=True)
+    item: Mapped[int] = mapped_column(Integer, primary_key=True)
+    score: Mapped[int] = mapped_column(Integer)
+
+
+class ActionRow(Base):
+    """A step of an agency's fidelity action plan."""
+
+    __tablename__ = "action_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("fidelity_reviews.id", ondelete="CASCADE"))
+    item: Mapped[int] = mapped_column(Integer)
+    score: Mapped[int] = mapped_column(Integer)
+    criterion: Mapped[str] = mapped_column(Text)
+    step: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    due_on: Mapped[date] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+    agency: Mapped[AgencyRow] = relationship()
+    review: Mapped[ReviewRow] = relationship()

@@ -14,6 +14,7 @@ from roadmap.domain.errors import NotFound
 from roadmap.domain.names import did_you_mean
 from roadmap.store.database import Database
 from roadmap.store.mapping import to_domain, write
+from roadmap.store.reviews import SqlActionRepository, SqlReviewRepository
 from roadmap.store.tables import AgencyRow, MetaRow
 
 
@@ -28,8 +29,7 @@ class SqlAgencyRepository:
         row = self._session.scalars(select(AgencyRow).where(AgencyRow.slug == slug)).one_or_none()
         if row is None:
             raise NotFound(
-                f"unknown agency {slug!r}{did_you_mean(slug, self.slugs())}; "
-                "`ips-roadmap agency list` shows every slug"
+                f"unknown agency {slug!r}{did_you_mean(slug, self.slugs())}; `ips-roadmap agency list` shows every slug"
             )
         self._rows[slug] = row
         return to_domain(row)
@@ -89,6 +89,8 @@ class SqlUnitOfWork:
         self._database.require_current_schema()
         self._session = self._database.session()
         self.agencies = SqlAgencyRepository(self._session)
+        self.reviews = SqlReviewRepository(self._session)
+        self.actions = SqlActionRepository(self._session)
         self.meta = SqlMetaStore(self._session)
         return self
 

@@ -70,17 +70,12 @@ def test_a_database_password_never_appears_in_an_error(tmp_path: Path) -> None:
         assert "S3cret-Pa55" not in result.stdout + result.stderr
         assert result.stderr.count("\n") == 1, result.stderr
     assert (
-        "***"
-        in run(
-            "agency", "list", "--database-url", url.render_as_string(hide_password=False), cwd=tmp_path
-        ).stderr
+        "***" in run("agency", "list", "--database-url", url.render_as_string(hide_password=False), cwd=tmp_path).stderr
     )
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(
-    not POSTGRES_URL and not REQUIRE_POSTGRES, reason="set IPS_ROADMAP_TEST_POSTGRES_URL to run"
-)
+@pytest.mark.skipif(not POSTGRES_URL and not REQUIRE_POSTGRES, reason="set IPS_ROADMAP_TEST_POSTGRES_URL to run")
 def test_init_on_postgresql_reports_the_database_without_its_password(tmp_path: Path) -> None:
     url = postgres_url_with_password("S3cret-Pa55").render_as_string(hide_password=False)
     result = run("init", "--json", cwd=tmp_path, env={"IPS_ROADMAP_DATABASE_URL": url})

@@ -115,9 +115,7 @@ def test_checklist_items_complete_the_stage_and_start_the_next(cli: Cli) -> None
     for key in keys[:-1]:
         cli.ok("checklist", "done", slug, key, "--on", "2026-02-01", "--as-of", TODAY)
     assert stage_of(show(cli, slug), "readiness")["checklist_done"] == 5
-    last = cli.ok(
-        "checklist", "done", slug, keys[-1], "--on", "2026-02-10", "--as-of", TODAY, "--json"
-    ).json()
+    last = cli.ok("checklist", "done", slug, keys[-1], "--on", "2026-02-10", "--as-of", TODAY, "--json").json()
     assert last["current_stage"] == "commitment"
     assert [e["kind"] for e in last["events"]] == ["checklist-item-done", "stage-completed", "stage-started"]
     agency = show(cli, slug)
@@ -160,9 +158,7 @@ def test_completing_with_open_items_is_refused_then_forced_with_a_note(cli: Cli)
 
 def test_out_of_order_and_repeated_completions_are_refused(cli: Cli) -> None:
     slug = add(cli)
-    early = cli(
-        "stage", "complete", slug, "team", "--on", "2026-03-01", "--force", "--note", "n", "--as-of", TODAY
-    )
+    early = cli("stage", "complete", slug, "team", "--on", "2026-03-01", "--force", "--note", "n", "--as-of", TODAY)
     assert early.code == 2
     assert "'team' cannot be completed: it has not started" in early.err
     cli.ok(

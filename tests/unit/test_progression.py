@@ -29,9 +29,7 @@ def test_readiness_is_active_from_the_day_an_agency_joins() -> None:
 def test_ticking_the_last_item_completes_the_stage_and_starts_the_next_that_day() -> None:
     agency = finish_items(make_agency(), "readiness", date(2026, 2, 1), leave_open=1)
     assert status(agency, "readiness") is StageStatus.ACTIVE
-    change = progression.mark_done(
-        agency, ROADMAP, item_keys("readiness")[-1], on=date(2026, 2, 9), as_of=TODAY
-    )
+    change = progression.mark_done(agency, ROADMAP, item_keys("readiness")[-1], on=date(2026, 2, 9), as_of=TODAY)
     assert change.agency.stages["readiness"].completed_on == date(2026, 2, 9)
     assert change.agency.stages["commitment"].started_on == date(2026, 2, 9)
     assert StageStarted(agency="riverbend", on=date(2026, 2, 9), stage="commitment") in change.events
@@ -48,9 +46,7 @@ def test_a_stage_completes_on_the_latest_item_date_even_when_items_are_entered_l
 
 def test_gates_are_taken_in_order() -> None:
     agency = make_agency()
-    with pytest.raises(
-        RuleViolation, match=r"'consensus' cannot be completed: it has not started.*'readiness'"
-    ):
+    with pytest.raises(RuleViolation, match=r"'consensus' cannot be completed: it has not started.*'readiness'"):
         progression.complete_stage(
             agency, ROADMAP, "consensus", on=date(2026, 2, 1), as_of=TODAY, force=True, note="skip ahead"
         )
@@ -63,9 +59,7 @@ def test_items_of_a_stage_that_has_not_started_are_refused() -> None:
 
 def test_open_items_refuse_completion_and_are_named() -> None:
     agency = finish_items(make_agency(), "readiness", date(2026, 2, 1), leave_open=2)
-    with pytest.raises(
-        RuleViolation, match=r"2 of 6 checklist items open \(readiness\.\S+, readiness\.\S+\)"
-    ):
+    with pytest.raises(RuleViolation, match=r"2 of 6 checklist items open \(readiness\.\S+, readiness\.\S+\)"):
         progression.complete_stage(agency, ROADMAP, "readiness", on=date(2026, 2, 2), as_of=TODAY)
 
 
@@ -110,9 +104,7 @@ def test_open_items_of_a_forced_stage_can_still_be_recorded_later() -> None:
     agency = progression.complete_stage(
         agency, ROADMAP, "readiness", on=date(2026, 2, 2), as_of=TODAY, force=True, note="moving on"
     ).agency
-    agency = progression.mark_done(
-        agency, ROADMAP, item_keys("readiness")[-1], on=date(2026, 4, 1), as_of=TODAY
-    ).agency
+    agency = progression.mark_done(agency, ROADMAP, item_keys("readiness")[-1], on=date(2026, 4, 1), as_of=TODAY).agency
     measured = standing(agency, ROADMAP, TODAY).stage("readiness")
     assert (measured.checklist_done, measured.completed_on) == (6, date(2026, 2, 2))
 
@@ -148,9 +140,7 @@ def test_launch_starts_the_three_ongoing_stages_which_stay_active() -> None:
     for key in ONGOING:
         assert change.agency.stages[key].started_on == date(2026, 6, 1)
         with pytest.raises(RuleViolation, match=f"'{key}' is ongoing"):
-            progression.complete_stage(
-                change.agency, ROADMAP, key, on=TODAY, as_of=TODAY, force=True, note="x"
-            )
+            progression.complete_stage(change.agency, ROADMAP, key, on=TODAY, as_of=TODAY, force=True, note="x")
     assert standing(change.agency, ROADMAP, TODAY).current_stage == "readiness"
 
 

@@ -1,0 +1,55 @@
+"""When fidelity reviews, reports and action plans fall due: every rule takes dates in and returns dates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from pydantic import BaseModel, ConfigDict, Field
+
+from roadmap.domain.fidelity import GOOD_FIDELITY
+
+
+class CadenceRules(BaseModel):
+    """A state's review cadence; the defaults follow the roadmap (six-monthly until good fidelity, then yearly)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    first_review_months: int = Field(default=6, ge=1, le=36)
+    below_good_months: int = Field(default=6, ge=1, le=36)
+    good_months: int = Field(default=12, ge=1, le=36)
+    good_threshold: int = Field(default=GOOD_FIDELITY, ge=25, le=125)
+    report_due_days: int = Field(default=30, ge=1, le=365)
+    action_plan_due_days: int = Field(default=42, ge=1, le=365)
+    action_item_max_score: int = Field(default=3, ge=1, le=5)
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day of month, clamped to the month's end: 2027-08-31 + 6 months = 2028-02-29."""
+    return day + relativedelta(months=months)
+
+
+def next_review_due(launched_on: date | None, reviews: Iterable[tuple[date, int]], rules: CadenceRules) -> date | None:
+    """The next review date from the launch and the (date, total) of past reviews; None before launch.
+
+    The most recent review by date decides, so entering an older review later never moves the due date.
+    """
+    if launched_on is None:
+        return None
+    latest = max(reviews, default=None, key=lambda review: review[0])
+    if latest is None:
+        return add_months(launched_on, rules.first_review_months)
+    visited_on, total = latest
+    months = rules.good_months if total >= rules.good_threshold else rules.below_good_months
+    return add_months(visited_on, months)
+
+
+def report_due(visited_on: date, rules: CadenceRules) -> date:
+    """The reviewers' written report is due this many days after the visit."""
+    return visited_on + timedelta(days=rules.report_due_days)
+
+
+def action_plan_due(visited_on: date, rules: CadenceRules) -> date:
+    """The agency's fidelity action plan is due this many days after the visit."""
+    return visited_on + timedelta(days=rules.action_plan_due_days)

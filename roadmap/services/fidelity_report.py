@@ -1,0 +1,135 @@
+"""What a fidelity report says: scores by section, band, change since the last review, strengths, the plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from roadmap.domain.action_plan import ActionItem
+from roadmap.domain.cadence import CadenceRules, action_plan_due, next_review_due, report_due
+from roadmap.domain.errors import NotFound, RuleViolation
+from roadmap.domain.fidelity import Band, FidelityScale
+from roadmap.domain.review import Review
+from roadmap.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One item of the scale in this review."""
+
+    number: int
+    name: str
+    score: int
+    previous: int | None
+    criterion: str
+
+    @property
+    def change(self) -> int | None:
+        """Score minus the previous review's; None for a first review."""
+        return None if self.previous is None else self.score - self.previous
+
+
+@dataclass(frozen=True)
+class SectionResult:
+    """Staffing, organization or services: its items and subtotal."""
+
+    title: str
+    items: tuple[ItemResult, ...]
+
+    @property
+    def score(self) -> int:
+        """Sum of the section's item scores."""
+        return sum(item.score for item in self.items)
+
+    @property
+    def maximum(self) -> int:
+        """The highest possible subtotal (5 per item)."""
+        return 5 * len(self.items)
+
+
+@dataclass(frozen=True)
+class FidelityReport:
+    """Everything the report shows, computed; the template only lays it out."""
+
+    agency_name: str
+    agency_slug: str
+    region: str
+    review: Review
+    previous: Review | None
+    sections: tuple[SectionResult, ...]
+    actions: tuple[ActionItem, ...]
+    history: tuple[tuple[date, int, Band], ...]
+    next_review_due: date | None
+    report_due: date
+    action_plan_due: date
+    scale_title: str
+    generated_on: date
+
+    @property
+    def strengths(self) -> tuple[ItemResult, ...]:
+        """Items at full fidelity (5)."""
+        return tuple(item for section in self.sections for item in section.items if item.score == 5)
+
+    @property
+    def total_change(self) -> int | None:
+        """Total minus the previous review's total."""
+        return None if self.previous is None else self.review.total - self.previous.total
+
+
+def build_report(
+    uow: UnitOfWork,
+    scale: FidelityScale,
+    rules: CadenceRules,
+    slug: str,
+    *,
+    review_date: date | None,
+    as_of: date,
+) -> FidelityReport:
+    """The report for one review (default: the agency's latest)."""
+    with uow:
+        agency = uow.agencies.get(slug)
+        reviews = uow.reviews.for_agency(slug)
+        actions = uow.actions.for_agency(slug)
+    if not reviews:
+        raise RuleViolation(f"agency {slug!r} has no fidelity reviews to report on")
+    dates = [review.visited_on for review in reviews]
+    if review_date is None:
+        index = len(reviews) - 1
+    elif review_date in dates:
+        index = dates.index(review_date)
+    else:
+        known = ", ".join(day.isoformat() for day in dates)
+        raise NotFound(f"agency {slug!r} has no review on {review_date}; its reviews: {known}")
+    review, previous = reviews[index], reviews[index - 1] if index else None
+    sections = tuple(
+        SectionResult(
+            title=section.title,
+            items=tuple(
+                ItemResult(
+                    number=number,
+                    name=scale.item(number).name,
+                    score=review.scores[number],
+                    previous=previous.scores[number] if previous else None,
+                    criterion=scale.item(number).criterion,
+                )
+                for number in range(section.items[0], section.items[1] + 1)
+            ),
+        )
+        for section in scale.sections
+    )
+    history = [(r.visited_on, r.total) for r in reviews[: index + 1]]
+    return FidelityReport(
+        agency_name=agency.name,
+        agency_slug=agency.slug,
+        region=agency.region,
+        review=review,
+        previous=previous,
+        sections=sections,
+        actions=tuple(action for action in actions if action.review_date == review.visited_on),
+        history=tuple((r.visited_on, r.total, r.band) for r in reviews[: index + 1]),
+        next_review_due=next_review_due(agency.launched_on, history, rules),
+        report_due=report_due(review.visited_on, rules),
+        action_plan_due=action_plan_due(review.visited_on, rules),
+        scale_title=scale.title,
+        generated_on=as_of,
+    )

@@ -1,0 +1,185 @@
+"""Fidelity review use cases: record a review (drafting its action plan), list reviews, what is due, actions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from roadmap.domain import action_plan
+from roadmap.domain.action_plan import ActionItem
+from roadmap.domain.cadence import CadenceRules, next_review_due
+from roadmap.domain.cadence import action_plan_due as plan_due
+from roadmap.domain.cadence import report_due as written_report_due
+from roadmap.domain.errors import InvalidInput
+from roadmap.domain.fidelity import FidelityScale
+from roadmap.domain.review import Review, check_new_review, item_changes
+from roadmap.services.ports import UnitOfWork
+
+MAX_REVIEWER_NAME = 120
+
+
+@dataclass(frozen=True)
+class RecordedReview:
+    """A stored review and the dates it sets."""
+
+    review: Review
+    next_review_due: date | None
+    report_due: date
+    action_plan_due: date
+    actions: list[ActionItem]
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """A review in an agency's history, with the change per item since the review before it."""
+
+    review: Review
+    changes: dict[int, int] | None
+
+
+@dataclass(frozen=True)
+class DueReview:
+    """A launched agency's next fidelity review."""
+
+    agency: str
+    name: str
+    launched_on: date
+    last_review: date | None
+    last_total: int | None
+    next_review_due: date
+    as_of: date
+
+    @property
+    def days_until(self) -> int:
+        """Days from as_of to the due date; negative once overdue."""
+        return (self.next_review_due - self.as_of).days
+
+    @property
+    def overdue(self) -> bool:
+        """The due date has passed."""
+        return self.days_until < 0
+
+
+def record_review(
+    uow: UnitOfWork,
+    scale: FidelityScale,
+    rules: CadenceRules,
+    slug: str,
+    *,
+    visited_on: date,
+    scores: dict[int, int],
+    reviewers: Sequence[str],
+    as_of: date,
+) -> RecordedReview:
+    """Store a review; when it is the agency's latest, draft an action plan from its low-scoring items."""
+    with uow:
+        recorded = store_review(
+            uow, scale, rules, slug, visited_on=visited_on, scores=scores, reviewers=reviewers, as_of=as_of
+        )
+        uow.commit()
+    return recorded
+
+
+def store_review(
+    uow: UnitOfWork,
+    scale: FidelityScale,
+    rules: CadenceRules,
+    slug: str,
+    *,
+    visited_on: date,
+    scores: dict[int, int],
+    reviewers: Sequence[str],
+    as_of: date,
+) -> RecordedReview:
+    """Record a review inside an open unit of work (the caller commits)."""
+    names = tuple(_reviewer(name) for name in reviewers)
+    agency = uow.agencies.get(slug)
+    past = uow.reviews.for_agency(slug)
+    check_new_review(agency, visited_on, (r.visited_on for r in past), as_of=as_of)
+    review = Review(agency=slug, visited_on=visited_on, scores=scores, reviewers=names)
+    uow.reviews.add(review)
+    # A back-dated review completes the history; it does not open a plan for a visit long past.
+    is_latest = all(r.visited_on < visited_on for r in past)
+    drafts = action_plan.draft_action_plan(review, scale, rules) if is_latest else []
+    actions = uow.actions.add_all(drafts) if drafts else []
+    history = [(r.visited_on, r.total) for r in (*past, review)]
+    return RecordedReview(
+        review=review,
+        next_review_due=next_review_due(agency.launched_on, history, rules),
+        report_due=written_report_due(visited_on, rules),
+        action_plan_due=plan_due(visited_on, rules),
+        actions=actions,
+    )
+
+
+def list_reviews(uow: UnitOfWork, slug: str) -> list[ReviewEntry]:
+    """Every review of an agency, oldest first, with item changes against the previous one."""
+    with uow:
+        uow.agencies.get(slug)
+        reviews = uow.reviews.for_agency(slug)
+    return [
+        ReviewEntry(review, item_changes(review, reviews[index - 1] if index else None))
+        for index, review in enumerate(reviews)
+    ]
+
+
+def reviews_due(uow: UnitOfWork, rules: CadenceRules, *, as_of: date) -> list[DueReview]:
+    """Every launched agency's next review, soonest (most overdue) first."""
+    with uow:
+        agencies = uow.agencies.all()
+        history = uow.reviews.history()
+    due = []
+    for agency in agencies:
+        if agency.launched_on is None:
+            continue
+        reviews = history.get(agency.slug, [])
+        next_due = next_review_due(agency.launched_on, reviews, rules)
+        assert next_due is not None  # launched agencies always have one
+        last = max(reviews, default=None)
+        due.append(
+            DueReview(
+                agency=agency.slug,
+                name=agency.name,
+                launched_on=agency.launched_on,
+                last_review=last[0] if last else None,
+                last_total=last[1] if last else None,
+                next_review_due=next_due,
+                as_of=as_of,
+            )
+        )
+    return sorted(due, key=lambda d: (d.next_review_due, d.agency))
+
+
+def list_actions(uow: UnitOfWork, slug: str) -> list[ActionItem]:
+    """The agency's action-plan items."""
+    with uow:
+        uow.agencies.get(slug)
+        return uow.actions.for_agency(slug)
+
+
+def close_action(uow: UnitOfWork, slug: str, action_id: int, *, on: date, as_of: date) -> ActionItem:
+    """Mark an action-plan item done."""
+    with uow:
+        closed = action_plan.close(uow.actions.get(slug, action_id), on=on, as_of=as_of)
+        uow.actions.save(closed)
+        uow.commit()
+    return closed
+
+
+def revise_action(
+    uow: UnitOfWork, slug: str, action_id: int, *, step: str | None = None, owner: str | None = None
+) -> ActionItem:
+    """Edit an action-plan item's step or assign it."""
+    with uow:
+        revised = action_plan.revise(uow.actions.get(slug, action_id), step=step, owner=owner)
+        uow.actions.save(revised)
+        uow.commit()
+    return revised
+
+
+def _reviewer(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned or len(cleaned) > MAX_REVIEWER_NAME:
+        raise InvalidInput(f"reviewer name {name!r} must be 1 to {MAX_REVIEWER_NAME} characters")
+    return cleaned

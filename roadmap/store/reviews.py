@@ -1,0 +1,128 @@
+"""Fidelity reviews and action-plan items in SQL, mapped to and from the domain's values."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from roadmap.domain.action_plan import ActionItem
+from roadmap.domain.errors import NotFound
+from roadmap.domain.review import Review
+from roadmap.store.tables import ActionRow, AgencyRow, ReviewRow, ScoreRow
+
+
+class SqlReviewRepository:
+    """Reviews by agency slug, oldest first."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def for_agency(self, slug: str) -> list[Review]:
+        rows = self._session.scalars(
+            select(ReviewRow).join(AgencyRow).where(AgencyRow.slug == slug).order_by(ReviewRow.visited_on)
+        ).all()
+        return [_review(slug, row) for row in rows]
+
+    def add(self, review: Review) -> None:
+        self._session.add(
+            ReviewRow(
+                agency_id=_agency_id(self._session, review.agency),
+                visited_on=review.visited_on,
+                total=review.total,
+                reviewers=list(review.reviewers),
+                scores=[ScoreRow(item=item, score=score) for item, score in review.scores.items()],
+            )
+        )
+
+    def history(self) -> dict[str, list[tuple[date, int]]]:
+        """(visit date, total) of every review, by agency slug — one query, no score rows."""
+        found: dict[str, list[tuple[date, int]]] = {}
+        query = select(AgencyRow.slug, ReviewRow.visited_on, ReviewRow.total).join(ReviewRow.agency)
+        for slug, visited_on, total in self._session.execute(query.order_by(ReviewRow.visited_on)):
+            found.setdefault(slug, []).append((visited_on, total))
+        return found
+
+
+class SqlActionRepository:
+    """Action-plan items by agency slug and id."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._rows: dict[int, ActionRow] = {}
+
+    def for_agency(self, slug: str) -> list[ActionItem]:
+        rows = self._session.scalars(
+            select(ActionRow)
+            .join(ActionRow.agency)
+            .join(ActionRow.review)
+            .where(AgencyRow.slug == slug)
+            .order_by(ReviewRow.visited_on, ActionRow.item)
+        ).all()
+        return [self._remember(slug, row) for row in rows]
+
+    def get(self, slug: str, action_id: int) -> ActionItem:
+        row = self._session.scalars(
+            select(ActionRow).join(ActionRow.agency).where(AgencyRow.slug == slug, ActionRow.id == action_id)
+        ).one_or_none()
+        if row is None:
+            raise NotFound(f"agency {slug!r} has no action {action_id}; `ips-roadmap actions list {slug}` shows them")
+        return self._remember(slug, row)
+
+    def add_all(self, actions: list[ActionItem]) -> list[ActionItem]:
+        """Store new actions (their review must be stored first); returns them with their ids."""
+        stored = []
+        for action in actions:
+            review = self._session.scalars(
+                select(ReviewRow)
+                .join(ReviewRow.agency)
+                .where(AgencyRow.slug == action.agency, ReviewRow.visited_on == action.review_date)
+            ).one()
+            row = ActionRow(agency_id=review.agency_id, review_id=review.id)
+            _write_action(row, action)
+            self._session.add(row)
+            stored.append(row)
+        self._session.flush()
+        return [self._remember(action.agency, row) for action, row in zip(actions, stored, strict=True)]
+
+    def save(self, action: ActionItem) -> None:
+        if action.id is None or action.id not in self._rows:
+            raise KeyError(f"action {action.id} was not loaded in this unit of work")
+        _write_action(self._rows[action.id], action)
+
+    def _remember(self, slug: str, row: ActionRow) -> ActionItem:
+        self._rows[row.id] = row
+        return ActionItem(
+            id=row.id,
+            agency=slug,
+            review_date=row.review.visited_on,
+            item=row.item,
+            score=row.score,
+            criterion=row.criterion,
+            step=row.step,
+            owner=row.owner,
+            due_on=row.due_on,
+            done_on=row.done_on,
+        )
+
+
+def _review(slug: str, row: ReviewRow) -> Review:
+    return Review(
+        agency=slug,
+        visited_on=row.visited_on,
+        scores={score.item: score.score for score in row.scores},
+        reviewers=tuple(row.reviewers),
+    )
+
+
+def _write_action(row: ActionRow, action: ActionItem) -> None:
+    row.item, row.score, row.criterion, row.step = action.item, action.score, action.criterion, action.step
+    row.owner, row.due_on, row.done_on = action.owner, action.due_on, action.done_on
+
+
+def _agency_id(session: Session, slug: str) -> int:
+    agency_id = session.scalars(select(AgencyRow.id).where(AgencyRow.slug == slug)).one_or_none()
+    if agency_id is None:
+        raise NotFound(f"unknown agency {slug!r}")
+    return agency_id
