@@ -11,7 +11,8 @@ from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.errors import InvalidInput
 
 DEFAULT_DATABASE_URL = "sqlite:///ips-roadmap.db"
-_SCHEMES = ("sqlite", "postgresql")
+# The drivers this package installs; anything else would fail later with an import error.
+_SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
 
 
 class Settings(BaseSettings):
@@ -34,7 +35,7 @@ class Settings(BaseSettings):
         for plain in ("postgresql://", "postgres://"):
             if url.startswith(plain):
                 url = "postgresql+psycopg://" + url.removeprefix(plain)
-        scheme = url.split(":", 1)[0].split("+", 1)[0]
+        scheme = url.split("://", 1)[0]
         if "://" not in url or scheme not in _SCHEMES:
             raise ValueError("must be a sqlite:/// or postgresql+psycopg:// URL")
         return SecretStr(url)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from roadmap.domain.agency import Agency, StageProgress
 from roadmap.domain.definition import Roadmap, StageKind
@@ -24,6 +25,8 @@ from roadmap.domain.events import (
     StageStarted,
 )
 from stages.registry import REGISTRY
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -40,12 +43,20 @@ def enrol(
     name: str,
     region: str,
     timezone: str,
-    joined_on: date,
+    joined_on: date | None,
     launched_on: date | None,
     roadmap: Roadmap,
     as_of: date,
 ) -> Change:
-    """A new agency: readiness is active from the day it joins; launched agencies start the ongoing stages."""
+    """A new agency: readiness is active from the day it joins; launched agencies start the ongoing stages.
+
+    Without a joining date an agency joins today, or on its launch date if it launched earlier (a program
+    that already runs IPS when the state starts tracking it).
+    """
+    if not slug:
+        raise InvalidInput(f"name {name!r} gives no usable slug; give one with --slug (letters, digits, hyphens)")
+    if joined_on is None:
+        joined_on = min(as_of, launched_on) if launched_on else as_of
     _not_after(joined_on, as_of, "joining date")
     agency = _validated_agency(slug=slug, name=name, region=region, timezone=timezone, joined_on=joined_on)
     change = _start_ready_stages(Change(agency, (AgencyEnrolled(agency=slug, on=joined_on),)), joined_on)
@@ -127,13 +138,21 @@ def launch(agency: Agency, roadmap: Roadmap, *, on: date, as_of: date) -> Change
     if agency.launched_on is not None:
         raise RuleViolation(f"agency {agency.slug!r} already launched IPS services on {agency.launched_on}")
     _not_after(on, as_of, "launch date")
+    if on < agency.joined_on:
+        raise RuleViolation(
+            f"launch date {on} is before the agency joined the roadmap on {agency.joined_on}; "
+            "give a joining date no later than the launch"
+        )
     launched = agency.model_copy(update={"launched_on": on})
     return _start_ready_stages(Change(launched, (AgencyLaunched(agency=agency.slug, on=on),)), on)
 
 
 def _complete(change: Change, stage_key: str, on: date, *, forced: bool, note: str | None) -> Change:
     agency = change.agency
-    finished = agency.stages[stage_key].model_copy(update={"completed_on": on, "forced": forced, "note": note})
+    # Validated rather than copied: the note is typed by a person and must be one clean line.
+    finished = _validated(
+        StageProgress, agency.stages[stage_key].model_dump() | {"completed_on": on, "forced": forced, "note": note}
+    )
     agency = agency.model_copy(update={"stages": {**agency.stages, stage_key: finished}})
     event = StageCompleted(agency=agency.slug, on=on, stage=stage_key, forced=forced, note=note)
     return _start_ready_stages(Change(agency, (*change.events, event)), on)
@@ -163,9 +182,13 @@ def _not_after(value: date, as_of: date, what: str) -> None:
 
 
 def _validated_agency(**fields: object) -> Agency:
+    return _validated(Agency, fields)
+
+
+def _validated(model: type[Model], fields: dict[str, object]) -> Model:
     try:
-        return Agency.model_validate(fields)
+        return model.model_validate(fields)
     except ValidationError as error:
         first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "agency"
+        where = ".".join(str(part) for part in first["loc"]) or model.__name__.lower()
         raise InvalidInput(f"{where}: {first['msg'].removeprefix('Value error, ')}") from None

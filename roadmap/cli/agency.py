@@ -86,6 +86,7 @@ def launch(ctx: typer.Context, agency: AgencySlug, on: OnDate, as_of: AsOf = Non
         state.app.uow(), state.app.roadmap, agency, on=option_date(on, "--on"), as_of=as_of_date(as_of)
     )
     if json:
-        print_json({"agency": agency, "launched_on": on, "events": [event_view(e) for e in change.events]})
+        launched_on = change.agency.launched_on.isoformat() if change.agency.launched_on else None
+        print_json({"agency": agency, "launched_on": launched_on, "events": [event_view(e) for e in change.events]})
     else:
         show_events(agency, change.events)

@@ -64,6 +64,10 @@ def root(
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; refusals print one line on stderr and exit 2, never a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            # A terminal or pipe that cannot show a name's accents gets escapes, not a crash.
+            stream.reconfigure(errors="backslashreplace")
     command = typer.main.get_command(app)
     args = _global_options_first(sys.argv[1:] if argv is None else argv)
     try:
@@ -104,7 +108,9 @@ def _global_options_first(args: list[str]) -> list[str]:
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"ips-roadmap: error: {' '.join(message.split())}\n")
+    text = " ".join(message.split())
+    if text:  # a bare group (`ips-roadmap agency`) has printed its help already
+        sys.stderr.write(f"ips-roadmap: error: {text}\n")
     return code
 
 

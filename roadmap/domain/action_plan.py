@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from roadmap.domain.agency import Line
 from roadmap.domain.cadence import CadenceRules, action_plan_due
 from roadmap.domain.errors import InvalidInput, RuleViolation
 from roadmap.domain.fidelity import FidelityScale
@@ -31,8 +32,8 @@ class ActionItem(BaseModel):
     item: int
     score: int
     criterion: str
-    step: str = Field(min_length=1, max_length=1000)
-    owner: str | None = Field(default=None, max_length=200)
+    step: Line = Field(min_length=1, max_length=1000)
+    owner: Line | None = Field(default=None, max_length=200)
     due_on: date
     done_on: date | None = None
 

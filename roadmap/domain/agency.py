@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
+from typing import Annotated
 from zoneinfo import available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from roadmap.domain.names import SLUG_PATTERN
+from roadmap.domain.names import SLUG_PATTERN, printable
 
-_TIMEZONES = frozenset(available_timezones())
+# One-line text typed by people: names, regions, notes.
+Line = Annotated[str, AfterValidator(printable)]
+
+
+@cache
+def _timezones() -> frozenset[str]:
+    # Read the timezone database once, when first needed rather than at import.
+    return frozenset(available_timezones())
 
 
 class StageProgress(BaseModel):
@@ -21,7 +30,7 @@ class StageProgress(BaseModel):
     started_on: date
     completed_on: date | None = None
     forced: bool = False
-    note: str | None = None
+    note: Line | None = None
 
 
 class Agency(BaseModel):
@@ -30,8 +39,8 @@ class Agency(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     slug: str = Field(pattern=f"^{SLUG_PATTERN}$", max_length=80)
-    name: str = Field(min_length=1, max_length=200)
-    region: str = Field(min_length=1, max_length=120)
+    name: Line = Field(min_length=1, max_length=200)
+    region: Line = Field(min_length=1, max_length=120)
     timezone: str
     joined_on: date
     launched_on: date | None = None
@@ -41,7 +50,7 @@ class Agency(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        if value not in _TIMEZONES:
+        if value not in _timezones():
             raise ValueError(f"{value!r} is not an IANA timezone such as America/Chicago")
         return value
 

@@ -81,10 +81,15 @@ class Standing:
         return sum(1 for s in self.stages if s.kind is StageKind.GATE and s.status is StageStatus.COMPLETED)
 
     @property
-    def furthest_stage(self) -> str:
-        """The furthest gate stage reached (started or completed): the SIC 'final stage' measure."""
+    def furthest_stage(self) -> str | None:
+        """The furthest gate stage reached by as_of (None before the agency joined): the SIC 'final stage'."""
         reached = [s.key for s in self.stages if s.kind is StageKind.GATE and s.status is not StageStatus.NOT_STARTED]
-        return reached[-1]
+        return reached[-1] if reached else None
+
+    @property
+    def launched_on(self) -> date | None:
+        """The launch date, if the agency had launched by as_of."""
+        return _by(self.agency.launched_on, self.as_of)
 
     def stage(self, key: str) -> StageStanding:
         """The standing of one stage."""
@@ -92,31 +97,39 @@ class Standing:
 
 
 def standing(agency: Agency, roadmap: Roadmap, as_of: date) -> Standing:
-    """Measure every stage: status, dates, days taken (or so far, for an active stage), items done."""
+    """Measure every stage as of a date: what had happened by then, and nothing recorded for later."""
     stages = []
     for definition in roadmap.stages:
         progress = agency.progress(definition.key)
         items = tuple(
-            ItemStanding(item.key, item.text, agency.checklist.get(item.key)) for item in definition.checklist
+            ItemStanding(item.key, item.text, _by(agency.checklist.get(item.key), as_of))
+            for item in definition.checklist
         )
-        if progress is None:
+        started = _by(progress.started_on, as_of) if progress else None
+        completed = _by(progress.completed_on, as_of) if progress and started else None
+        if started is None:
             status, duration = StageStatus.NOT_STARTED, None
-        elif progress.completed_on is None:
-            status, duration = StageStatus.ACTIVE, days_between(progress.started_on, as_of)
+        elif completed is None:
+            status, duration = StageStatus.ACTIVE, days_between(started, as_of)
         else:
-            status, duration = StageStatus.COMPLETED, days_between(progress.started_on, progress.completed_on)
+            status, duration = StageStatus.COMPLETED, days_between(started, completed)
         stages.append(
             StageStanding(
                 key=definition.key,
                 title=definition.title,
                 kind=definition.kind,
                 status=status,
-                started_on=progress.started_on if progress else None,
-                completed_on=progress.completed_on if progress else None,
+                started_on=started,
+                completed_on=completed,
                 duration_days=duration,
                 checklist=items,
-                forced=progress.forced if progress else False,
-                note=progress.note if progress else None,
+                forced=bool(progress and completed and progress.forced),
+                note=progress.note if progress and completed else None,
             )
         )
     return Standing(agency=agency, as_of=as_of, stages=tuple(stages))
+
+
+def _by(day: date | None, as_of: date) -> date | None:
+    """The date if it had come by as_of; facts recorded for later dates do not exist yet."""
+    return day if day is not None and day <= as_of else None

@@ -9,6 +9,8 @@ from roadmap.domain.errors import InvalidInput
 
 # date.fromisoformat also accepts "20261123" and week dates; users get one unambiguous format.
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Wide enough for any real program, narrow enough that "+ 12 months" or "- 3 years" never leaves date's range.
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def parse_iso_date(text: str, what: str = "date") -> date:
@@ -17,9 +19,12 @@ def parse_iso_date(text: str, what: str = "date") -> date:
     if not _ISO_DATE.fullmatch(value):
         raise InvalidInput(f"{what} {text!r} is not a date in the form YYYY-MM-DD")
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError as error:
         raise InvalidInput(f"{what} {text!r} is not a real calendar date ({error})") from None
+    if not EARLIEST <= parsed <= LATEST:
+        raise InvalidInput(f"{what} {text!r} is outside the supported years {EARLIEST.year}-{LATEST.year}")
+    return parsed
 
 
 def days_between(start: date, end: date) -> int:

@@ -24,6 +24,13 @@ def is_slug(text: str) -> bool:
     return len(text) <= MAX_SLUG_LENGTH and _SLUG.fullmatch(text) is not None
 
 
+def printable(value: str) -> str:
+    """Refuse control characters (tabs, NULs, newlines) in one-line text such as names and notes."""
+    if any(unicodedata.category(character) == "Cc" for character in value):
+        raise ValueError("must not contain control characters such as tabs or line breaks")
+    return value
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ' (did you mean X?)' hint, or '' when nothing is close."""
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)

@@ -35,7 +35,7 @@ def add_agency(
         name=name,
         region=region,
         timezone=timezone,
-        joined_on=joined_on or as_of,
+        joined_on=joined_on,
         launched_on=launched_on,
         roadmap=roadmap,
         as_of=as_of,
@@ -94,11 +94,13 @@ class AgencySummary:
 def summarise(
     agency: Agency, roadmap: Roadmap, rules: CadenceRules, fidelity: list[tuple[date, int]], as_of: date
 ) -> AgencySummary:
-    """Measure an agency as of a date, given its (visit date, total) history."""
+    """Measure an agency as of a date, given its (visit date, total) history; later reviews do not count yet."""
+    measured = standing(agency, roadmap, as_of)
+    reviewed = sorted(review for review in fidelity if review[0] <= as_of)
     return AgencySummary(
-        standing=standing(agency, roadmap, as_of),
-        fidelity=sorted(fidelity),
-        next_review_due=next_review_due(agency.launched_on, fidelity, rules),
+        standing=measured,
+        fidelity=reviewed,
+        next_review_due=next_review_due(measured.launched_on, reviewed, rules),
     )
 
 

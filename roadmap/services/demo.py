@@ -68,8 +68,10 @@ DEMO_AGENCIES: tuple[DemoAgency, ...] = (
 def build_demo(uow: UnitOfWork, roadmap: Roadmap, scale: FidelityScale, rules: CadenceRules, *, as_of: date) -> None:
     """Replace a demo (or empty) database's contents with the demo state; refuse a database with real data."""
     with uow:
-        count = len(uow.agencies.slugs())
-        if count and uow.meta.get(DEMO_MARKER[0]) != DEMO_MARKER[1]:
+        # Rebuild only a database that holds nothing but the demo's own agencies.
+        foreign = uow.agencies.slugs() - {slugify(spec.name) for spec in DEMO_AGENCIES}
+        if foreign or (uow.agencies.slugs() and uow.meta.get(DEMO_MARKER[0]) != DEMO_MARKER[1]):
+            count = len(foreign) or len(uow.agencies.slugs())
             raise RuleViolation(
                 f"the database already holds {count} agencies that are not demo data; "
                 "run the demo on a fresh database, e.g. --database-url sqlite:///demo.db"

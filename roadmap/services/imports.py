@@ -44,10 +44,11 @@ def parse_agencies_csv(data: bytes) -> list[AgencyLine]:
         _check_header(header)
         reader.fieldnames = header
         lines = []
-        for row in reader:
-            lines.append(_parse_row(reader.line_num, row))
+        # Count records, not physical lines: a quoted name may span lines but is one spreadsheet row.
+        for row_number, row in enumerate(reader, start=2):
+            lines.append(_parse_row(row_number, row))
     except csv.Error as error:
-        raise InvalidInput(f"the CSV file is malformed near row {reader.line_num}: {error}") from None
+        raise InvalidInput(f"the CSV file is malformed near line {reader.line_num}: {error}") from None
     if not lines:
         raise InvalidInput("the CSV file has a header but no agencies")
     return lines
@@ -71,7 +72,7 @@ def import_agencies(uow: UnitOfWork, roadmap: Roadmap, lines: list[AgencyLine], 
                     name=line.name,
                     region=line.region,
                     timezone=line.timezone,
-                    joined_on=line.joined_on or as_of,
+                    joined_on=line.joined_on,
                     launched_on=line.launched_on,
                     roadmap=roadmap,
                     as_of=as_of,

@@ -13,6 +13,7 @@ from roadmap.domain.cadence import action_plan_due as plan_due
 from roadmap.domain.cadence import report_due as written_report_due
 from roadmap.domain.errors import InvalidInput
 from roadmap.domain.fidelity import FidelityScale
+from roadmap.domain.names import printable
 from roadmap.domain.review import Review, check_new_review, item_changes
 from roadmap.services.ports import UnitOfWork
 
@@ -131,9 +132,9 @@ def reviews_due(uow: UnitOfWork, rules: CadenceRules, *, as_of: date) -> list[Du
         history = uow.reviews.history()
     due = []
     for agency in agencies:
-        if agency.launched_on is None:
+        if agency.launched_on is None or agency.launched_on > as_of:
             continue
-        reviews = history.get(agency.slug, [])
+        reviews = [review for review in history.get(agency.slug, []) if review[0] <= as_of]
         next_due = next_review_due(agency.launched_on, reviews, rules)
         assert next_due is not None  # launched agencies always have one
         last = max(reviews, default=None)
@@ -182,4 +183,7 @@ def _reviewer(name: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned or len(cleaned) > MAX_REVIEWER_NAME:
         raise InvalidInput(f"reviewer name {name!r} must be 1 to {MAX_REVIEWER_NAME} characters")
-    return cleaned
+    try:
+        return printable(cleaned)
+    except ValueError as error:
+        raise InvalidInput(f"reviewer name {name!r} {error}") from None

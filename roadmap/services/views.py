@@ -62,7 +62,7 @@ def agency_view(summary: AgencySummary) -> dict[str, Any]:
         "region": agency.region,
         "timezone": agency.timezone,
         "joined_on": agency.joined_on.isoformat(),
-        "launched_on": _iso(agency.launched_on),
+        "launched_on": _iso(standing.launched_on),
         "as_of": standing.as_of.isoformat(),
         "current_stage": standing.current_stage,
         "furthest_stage": standing.furthest_stage,
@@ -85,7 +85,7 @@ def overview_view(summaries: list[AgencySummary]) -> list[dict[str, Any]]:
             "region": s.agency.region,
             "current_stage": s.current_stage,
             "days_in_stage": s.stage(s.current_stage).duration_days if s.current_stage else None,
-            "launched_on": _iso(s.agency.launched_on),
+            "launched_on": _iso(s.launched_on),
             "stages": {stage.key: stage.status.value for stage in s.stages},
             "next_review_due": _iso(summary.next_review_due),
         }

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from roadmap.domain.errors import StorageError
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+_SECRET_QUERY_KEYS = frozenset({"password", "passwd", "pass", "sslpassword", "token", "secret"})
 
 
 class Database:
@@ -25,7 +26,8 @@ class Database:
     def __init__(self, url: str) -> None:
         try:
             self.url: URL = make_url(url)
-        except exc.ArgumentError:
+            self.url.port  # noqa: B018 - a non-numeric port fails here rather than on first use
+        except (exc.ArgumentError, ValueError):
             raise StorageError("the database URL is not a valid SQLAlchemy URL") from None
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         # SQLite waits up to 30 s for a lock held by another command instead of failing at once.
@@ -38,8 +40,11 @@ class Database:
 
     @property
     def masked_url(self) -> str:
-        """The URL with any password replaced by ***."""
-        return self.url.render_as_string(hide_password=True)
+        """The URL with its password shown as *** (user part) or "redacted" (query string)."""
+        query = {
+            key: ("redacted" if key.lower() in _SECRET_QUERY_KEYS else value) for key, value in self.url.query.items()
+        }
+        return self.url.set(query=query).render_as_string(hide_password=True)
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -58,7 +63,7 @@ class Database:
             raise StorageError(f"the change conflicts with data already stored: {_first_line(error.orig)}") from None
         except (exc.OperationalError, exc.InterfaceError, exc.ProgrammingError) as error:
             raise StorageError(f"cannot use database {self.masked_url}: {_first_line(error.orig)}") from None
-        except exc.NoSuchModuleError:
+        except (exc.NoSuchModuleError, ImportError):
             raise StorageError(f"no driver for database {self.masked_url}") from None
         except exc.SQLAlchemyError as error:
             raise StorageError(f"database {self.masked_url} failed: {_first_line(error)}") from None

@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import make_url
 
-from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES, postgres_url_with_password
+from tests.conftest import postgres_url_with_password
 
 EXECUTABLE = shutil.which("ips-roadmap", path=str(Path(sys.executable).parent)) or "ips-roadmap"
 
@@ -74,10 +75,29 @@ def test_a_database_password_never_appears_in_an_error(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(not POSTGRES_URL and not REQUIRE_POSTGRES, reason="set IPS_ROADMAP_TEST_POSTGRES_URL to run")
-def test_init_on_postgresql_reports_the_database_without_its_password(tmp_path: Path) -> None:
-    url = postgres_url_with_password("S3cret-Pa55").render_as_string(hide_password=False)
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("postgresql+psycopg://u:S3cret-Pa55@127.0.0.1:notaport/x", "not a valid SQLAlchemy URL"),
+        ("postgresql+psycopg2://u:S3cret-Pa55@127.0.0.1/x", "must be a sqlite:/// or postgresql+psycopg:// URL"),
+        ("postgresql+psycopg://u@127.0.0.1:1/x?password=S3cret-Pa55", "password=redacted"),
+    ],
+)
+def test_odd_database_urls_get_one_line_without_the_secret(tmp_path: Path, url: str, message: str) -> None:
+    result = run("--database-url", url, "init", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+    assert "S3cret-Pa55" not in result.stdout + result.stderr
+
+
+def test_a_command_group_alone_prints_its_help_and_no_empty_error(tmp_path: Path) -> None:
+    result = run("agency", cwd=tmp_path)
+    assert "Usage" in result.stdout + result.stderr
+    assert "error:" not in result.stderr
+
+
+def test_init_on_postgresql_reports_the_database_without_its_password(tmp_path: Path, postgres_database: str) -> None:
+    url = make_url(postgres_database).set(password="S3cret-Pa55").render_as_string(hide_password=False)
     result = run("init", "--json", cwd=tmp_path, env={"IPS_ROADMAP_DATABASE_URL": url})
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)

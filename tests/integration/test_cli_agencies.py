@@ -206,11 +206,26 @@ def test_launch_makes_the_three_ongoing_stages_active(cli: Cli) -> None:
     assert (again.code, "already launched" in again.err) == (2, True)
 
 
-def test_an_agency_added_as_launched_has_its_ongoing_stages_active(cli: Cli) -> None:
-    slug = add(cli, "Lakeshore Behavioral Health", "--launched", "2025-09-01")
+def test_an_agency_added_as_launched_joins_on_its_launch_date_with_ongoing_stages_active(cli: Cli) -> None:
+    slug = cli.ok(
+        "agency", "add", "Lakeshore Behavioral Health", "--region", "North", "--timezone", "America/Chicago",
+        "--launched", "2025-09-01", "--as-of", TODAY, "--json",
+    ).json()["slug"]  # fmt: skip
     agency = show(cli, slug)
-    assert agency["launched_on"] == "2025-09-01"
+    assert (agency["launched_on"], agency["joined_on"]) == ("2025-09-01", "2025-09-01")
     assert stage_of(agency, "monitoring")["status"] == "active"
+    assert stage_of(agency, "readiness")["started_on"] == "2025-09-01"
+
+
+def test_a_launch_before_the_joining_date_is_refused(cli: Cli) -> None:
+    early = cli("agency", "add", "Mesa Verde", "--region", "West", "--timezone", "America/Denver",
+                "--joined", "2026-03-01", "--launched", "2026-02-01", "--as-of", TODAY)  # fmt: skip
+    assert early.code == 2
+    assert "launch date 2026-02-01 is before the agency joined the roadmap on 2026-03-01" in early.err
+    slug = add(cli)  # joined 2026-01-05
+    late = cli("agency", "launch", slug, "--on", "2026-01-04", "--as-of", TODAY)
+    assert late.code == 2
+    assert "before the agency joined" in late.err
 
 
 def test_list_shows_every_agency_in_the_same_shape_as_show(cli: Cli) -> None:

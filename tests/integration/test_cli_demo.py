@@ -28,23 +28,24 @@ def test_demo_records_a_forced_completion_with_its_note(bare_cli: Cli) -> None:
     assert commitment["checklist_done"] < commitment["checklist_total"]
 
 
-def test_demo_can_be_rebuilt_but_never_overwrites_real_data(bare_cli: Cli) -> None:
+def test_demo_rebuilds_a_demo_database_from_scratch(bare_cli: Cli) -> None:
     bare_cli.ok("demo", "--as-of", TODAY)
+    bare_cli.ok("checklist", "done", "northwoods-counseling-cooperative", "readiness.common-terms", "--on", TODAY,
+                "--as-of", TODAY)  # fmt: skip
     bare_cli.ok("demo", "--as-of", TODAY)
     assert len(bare_cli.ok("agency", "list", "--json").json()) == 12
-    bare_cli.ok(
-        "checklist",
-        "done",
-        "northwoods-counseling-cooperative",
-        "readiness.common-terms",
-        "--on",
-        TODAY,
-        "--as-of",
-        TODAY,
-    )
-    bare_cli.ok("demo", "--as-of", TODAY)  # still only demo data: rebuilt from scratch
     northwoods = bare_cli.ok("agency", "show", "northwoods-counseling-cooperative", "--json").json()
     assert northwoods["stages"][0]["checklist_done"] == 0
+
+
+def test_demo_never_deletes_a_real_agency_added_to_a_demo_database(bare_cli: Cli) -> None:
+    bare_cli.ok("demo", "--as-of", TODAY)
+    bare_cli.ok("agency", "add", "Real Agency", "--region", "North", "--timezone", "UTC", "--as-of", TODAY)
+    before = snapshot(bare_cli.url)
+    result = bare_cli("demo", "--as-of", TODAY)
+    assert result.code == 2
+    assert "already holds 1 agencies that are not demo data" in result.err
+    assert snapshot(bare_cli.url) == before
 
 
 def test_demo_refuses_a_database_with_real_agencies(cli: Cli) -> None:

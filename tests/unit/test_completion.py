@@ -45,3 +45,17 @@ def test_furthest_stage_is_the_furthest_gate_reached_not_an_ongoing_stage() -> N
         "commitment",
         1,
     )
+
+
+def test_a_past_as_of_date_shows_only_what_had_happened_by_then() -> None:
+    agency = finish_items(make_agency(joined_on=date(2026, 1, 5)), "readiness", date(2026, 3, 6))
+    agency = progression.launch(agency, ROADMAP, on=date(2026, 6, 1), as_of=TODAY).agency
+    before_completion = standing(agency, ROADMAP, date(2026, 3, 1))
+    readiness = before_completion.stage("readiness")
+    assert (readiness.status, readiness.completed_on, readiness.checklist_done) == (StageStatus.ACTIVE, None, 0)
+    assert before_completion.stage("commitment").status is StageStatus.NOT_STARTED
+    assert before_completion.launched_on is None
+    assert before_completion.stage("monitoring").status is StageStatus.NOT_STARTED
+    before_joining = standing(agency, ROADMAP, date(2025, 12, 1))
+    assert before_joining.furthest_stage is None
+    assert before_joining.current_stage is None

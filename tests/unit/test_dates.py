@@ -12,9 +12,15 @@ from roadmap.domain.dates import parse_iso_date
 from roadmap.domain.errors import InvalidInput
 
 
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(9999, 12, 31)))
-def test_every_iso_date_round_trips(day: date) -> None:
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31)))
+def test_every_iso_date_in_the_supported_years_round_trips(day: date) -> None:
     assert parse_iso_date(day.isoformat()) == day
+
+
+@given(st.one_of(st.dates(max_value=date(1899, 12, 31)), st.dates(min_value=date(3000, 1, 1))))
+def test_dates_outside_the_supported_years_are_refused(day: date) -> None:
+    with pytest.raises(InvalidInput, match="outside the supported years 1900-2999"):
+        parse_iso_date(day.isoformat())
 
 
 @given(st.text(max_size=20))

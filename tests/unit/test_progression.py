@@ -207,3 +207,40 @@ def test_enrolment_refuses_bad_agency_facts(field: str, value: str, message: str
     facts = {"slug": "ok", "name": "Ok", "region": "North", "timezone": "America/Chicago"} | {field: value}
     with pytest.raises(InvalidInput, match=message):
         progression.enrol(**facts, joined_on=TODAY, launched_on=None, roadmap=ROADMAP, as_of=TODAY)
+
+
+def test_work_on_the_day_a_stage_starts_counts() -> None:
+    agency = make_agency(joined_on=date(2026, 3, 1))
+    agency = progression.mark_done(agency, ROADMAP, item_keys("readiness")[0], on=date(2026, 3, 1), as_of=TODAY).agency
+    change = progression.complete_stage(
+        agency, ROADMAP, "readiness", on=date(2026, 3, 1), as_of=TODAY, force=True, note="same day"
+    )
+    assert change.agency.stages["readiness"].completed_on == date(2026, 3, 1)
+    assert standing(change.agency, ROADMAP, TODAY).stage("readiness").duration_days == 0
+
+
+def test_force_on_a_finished_checklist_is_not_recorded_as_forced() -> None:
+    agency = finish_items(make_agency(), "readiness", date(2026, 2, 1), leave_open=1)
+    agency = progression.complete_stage(
+        agency, ROADMAP, "readiness", on=date(2026, 2, 2), as_of=TODAY, force=True, note="one item left"
+    ).agency
+    assert agency.stages["readiness"].forced is True
+    commitment = finish_items(agency, "commitment", date(2026, 3, 1), leave_open=1)
+    last = item_keys("commitment")[-1]
+    commitment = progression.mark_done(commitment, ROADMAP, last, on=date(2026, 3, 1), as_of=TODAY).agency
+    assert commitment.stages["commitment"].forced is False
+
+
+@pytest.mark.parametrize("text", ["Harbor\tPoint", "Harbor\nPoint", "Harbor\x00Point"])
+def test_control_characters_in_names_and_notes_are_refused(text: str) -> None:
+    with pytest.raises(InvalidInput, match="control characters"):
+        progression.enrol(slug="ok", name=text, region="North", timezone="UTC", joined_on=TODAY, launched_on=None,
+                          roadmap=ROADMAP, as_of=TODAY)  # fmt: skip
+    with pytest.raises(InvalidInput, match="control characters"):
+        progression.complete_stage(make_agency(), ROADMAP, "readiness", on=TODAY, as_of=TODAY, force=True, note=text)
+
+
+def test_a_name_without_letters_or_digits_needs_a_slug() -> None:
+    with pytest.raises(InvalidInput, match="gives no usable slug; give one with --slug"):
+        progression.enrol(slug="", name="!!!", region="North", timezone="UTC", joined_on=TODAY, launched_on=None,
+                          roadmap=ROADMAP, as_of=TODAY)  # fmt: skip
