@@ -4,7 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: demo test lint install install-test bench clean
+.PHONY: demo test lint install install-test bench clean chromium
+
+# Root installs directly; anyone else through sudo.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +34,13 @@ lint: install-test
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-## test: install with test extras, lint, then run the whole suite
-test: lint
+## chromium: Debian's Chromium for the browser tests (Playwright cannot download browsers here)
+chromium:
+	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+## test: install with test extras and chromium, lint, then run the whole suite
+test: lint chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## bench: print the benchmark figures quoted in the README

@@ -1,0 +1,187 @@
+"""Fidelity reviews through the CLI, on SQLite and PostgreSQL: record, list, due, action plans, reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from roadmap.services.demo import demo_scores
+from tests.conftest import Cli, snapshot
+
+TODAY = "2027-12-31"
+
+
+@pytest.fixture
+def launched(cli: Cli) -> str:
+    """An agency launched on 2026-01-15."""
+    cli.ok("agency", "add", "Riverbend", "--region", "North", "--timezone", "America/Chicago",
+           "--launched", "2026-01-15", "--as-of", TODAY)  # fmt: skip
+    return "riverbend"
+
+
+def scores_file(tmp_path: Path, total: int, name: str = "scores.json") -> str:
+    path = tmp_path / f"{total}-{name}"
+    scores = demo_scores(total)
+    if name.endswith(".json"):
+        path.write_text(json.dumps({str(k): v for k, v in scores.items()}))
+    else:
+        path.write_text("item,score\n" + "".join(f"{k},{v}\n" for k, v in scores.items()))
+    return str(path)
+
+
+def record(cli: Cli, tmp_path: Path, slug: str, day: str, total: int, *extra: str) -> dict:  # type: ignore[type-arg]
+    return cli.ok(  # type: ignore[no-any-return]
+        "review", "record", slug, "--date", day, "--scores", scores_file(tmp_path, total), "--as-of", TODAY, "--json",
+        *extra,
+    ).json()  # fmt: skip
+
+
+def test_recording_a_review_prints_total_band_and_next_due(cli: Cli, launched: str, tmp_path: Path) -> None:
+    result = record(
+        cli, tmp_path, launched, "2026-07-20", 99, "--reviewer", "Dana Whitfield", "--reviewer", "Luis Ortega"
+    )
+    assert {k: result[k] for k in ("agency", "date", "total", "band", "good_fidelity", "next_review_due")} == {
+        "agency": "riverbend", "date": "2026-07-20", "total": 99, "band": "fair", "good_fidelity": False,
+        "next_review_due": "2027-01-20",
+    }  # fmt: skip
+    assert (result["report_due"], result["action_plan_due"]) == ("2026-08-19", "2026-08-31")
+
+
+def test_a_csv_scores_file_works_like_json(cli: Cli, launched: str, tmp_path: Path) -> None:
+    result = cli.ok("review", "record", launched, "--date", "2026-07-20", "--scores",
+                    scores_file(tmp_path, 100, "scores.csv"), "--as-of", TODAY, "--json").json()  # fmt: skip
+    assert (result["total"], result["band"], result["next_review_due"]) == (100, "good", "2027-07-20")
+
+
+def test_a_year_of_reviews_moves_the_cadence_and_show_reports_it(cli: Cli, launched: str, tmp_path: Path) -> None:
+    def due(as_of: str) -> dict:  # type: ignore[type-arg]
+        listed = cli.ok("review", "due", "--as-of", as_of, "--json").json()
+        return next(entry for entry in listed if entry["agency"] == launched)  # type: ignore[no-any-return]
+
+    assert (due("2026-07-01")["next_review_due"], due("2026-07-01")["days_until"]) == ("2026-07-15", 14)
+    late = due("2026-07-20")
+    assert (late["days_until"], late["overdue"]) == (-5, True)
+    record(cli, tmp_path, launched, "2026-07-20", 88)
+    assert due("2026-08-01")["next_review_due"] == "2027-01-20"
+    record(cli, tmp_path, launched, "2027-01-18", 104)
+    assert due("2027-02-01")["next_review_due"] == "2028-01-18"
+    record(cli, tmp_path, launched, "2027-08-31", 97)  # slipped below 100: back to six months
+    assert due("2027-09-01")["next_review_due"] == "2028-02-29"
+    agency = cli.ok("agency", "show", launched, "--as-of", TODAY, "--json").json()
+    assert agency["next_review_due"] == "2028-02-29"
+    assert agency["fidelity"] == [
+        {"date": "2026-07-20", "total": 88, "band": "fair"},
+        {"date": "2027-01-18", "total": 104, "band": "good"},
+        {"date": "2027-08-31", "total": 97, "band": "fair"},
+    ]
+
+
+def test_a_back_dated_review_is_listed_but_does_not_move_the_due_date(cli: Cli, launched: str, tmp_path: Path) -> None:
+    record(cli, tmp_path, launched, "2027-01-18", 104)
+    back_dated = record(cli, tmp_path, launched, "2026-07-20", 80)
+    assert back_dated["next_review_due"] == "2028-01-18"
+    assert back_dated["actions_drafted"] == 0  # a past visit's history, not a new plan
+    listed = cli.ok("review", "list", launched, "--json").json()
+    assert [r["date"] for r in listed] == ["2026-07-20", "2027-01-18"]
+    assert listed[0]["changes"] is None
+    assert listed[1]["changes"] == {
+        str(n): listed[1]["items"][str(n)] - listed[0]["items"][str(n)] for n in range(1, 26)
+    }
+    assert sum(listed[1]["items"].values()) == listed[1]["total"] == 104
+
+
+def test_items_scored_3_or_less_become_the_action_plan(cli: Cli, launched: str, tmp_path: Path) -> None:
+    result = record(cli, tmp_path, launched, "2026-07-20", 85)
+    low = {n for n, s in demo_scores(85).items() if s <= 3}
+    actions = cli.ok("actions", "list", launched, "--json").json()
+    assert result["actions_drafted"] == len(actions) == len(low) > 0
+    assert {a["item"] for a in actions} == low
+    first = actions[0]
+    assert (first["status"], first["due_on"], first["owner"]) == ("open", "2026-08-31", None)
+    assert first["criterion"] and first["step"]
+    cli.ok("actions", "assign", launched, str(first["id"]), "--to", "IPS supervisor")
+    cli.ok("actions", "edit", launched, str(first["id"]), "--step", "Hold weekly unit meetings with the VR counselor")
+    cli.ok("actions", "done", launched, str(first["id"]), "--on", "2026-08-15", "--as-of", TODAY)
+    changed = next(a for a in cli.ok("actions", "list", launched, "--json").json() if a["id"] == first["id"])
+    assert (changed["owner"], changed["step"], changed["status"], changed["done_on"]) == (
+        "IPS supervisor",
+        "Hold weekly unit meetings with the VR counselor",
+        "done",
+        "2026-08-15",
+    )
+    open_only = cli.ok("actions", "list", launched, "--open", "--json").json()
+    assert first["id"] not in {a["id"] for a in open_only}
+    again = cli("actions", "done", launched, str(first["id"]), "--on", "2026-08-16", "--as-of", TODAY)
+    assert (again.code, "already done" in again.err) == (2, True)
+
+
+def test_bad_reviews_are_refused_whole_and_nothing_is_stored(cli: Cli, launched: str, tmp_path: Path) -> None:
+    cli.ok("agency", "add", "Not Yet", "--region", "North", "--timezone", "UTC", "--as-of", TODAY)
+    record(cli, tmp_path, launched, "2026-07-20", 90)
+    before = snapshot(cli.url)
+    missing = tmp_path / "missing.json"
+    missing.write_text(json.dumps({str(n): 4 for n in range(1, 25)}))
+    bad_score = tmp_path / "bad.csv"
+    bad_score.write_text("item,score\n" + "".join(f"{n},{4}\n" for n in range(1, 25)) + "25,7\n")
+    good = scores_file(tmp_path, 100)
+    cases = [
+        (("--date", "2026-12-01", "--scores", str(missing)), "missing for item(s) 25"),
+        (("--date", "2026-12-01", "--scores", str(bad_score)), "item 25: score 7 is not a whole number from 1 to 5"),
+        (("--date", "2028-01-01", "--scores", good), "review date 2028-01-01 is in the future"),
+        (("--date", "2026-07-20", "--scores", good), "already has a review on 2026-07-20"),
+        (("--date", "2025-12-01", "--scores", good), "before the agency launched"),
+        (("--date", "2026-12-01", "--scores", str(tmp_path / "nope.json")), "cannot read scores file"),
+        (("--date", "12/01/2026", "--scores", good), "--date '12/01/2026' is not a date"),
+    ]
+    for args, message in cases:
+        result = cli("review", "record", launched, *args, "--as-of", TODAY)
+        assert result.code == 2, args
+        assert message in result.err, (args, result.err)
+        assert len(result.err.splitlines()) == 1
+    unlaunched = cli("review", "record", "not-yet", "--date", "2026-12-01", "--scores", good, "--as-of", TODAY)
+    assert (unlaunched.code, "has not launched IPS services" in unlaunched.err) == (2, True)
+    assert snapshot(cli.url) == before
+
+
+def test_review_due_lists_only_launched_agencies_soonest_first(cli: Cli, launched: str, tmp_path: Path) -> None:
+    cli.ok("agency", "add", "Later", "--region", "South", "--timezone", "UTC", "--launched", "2026-06-01",
+           "--as-of", TODAY)  # fmt: skip
+    cli.ok("agency", "add", "Unlaunched", "--region", "South", "--timezone", "UTC", "--as-of", TODAY)
+    listed = cli.ok("review", "due", "--as-of", "2026-07-01", "--json").json()
+    assert [(e["agency"], e["next_review_due"], e["days_until"], e["overdue"]) for e in listed] == [
+        ("riverbend", "2026-07-15", 14, False),
+        ("later", "2026-12-01", 153, False),
+    ]
+
+
+def test_the_fidelity_report_is_written_for_the_latest_or_a_chosen_review(
+    cli: Cli, launched: str, tmp_path: Path
+) -> None:
+    record(cli, tmp_path, launched, "2026-07-20", 86, "--reviewer", "Dana <Whitfield>")
+    record(cli, tmp_path, launched, "2027-01-18", 104)
+    out = tmp_path / "report.html"
+    cli.ok("report", "fidelity", launched, "--out", str(out), "--as-of", TODAY)
+    html = out.read_text()
+    assert "Riverbend: fidelity review" in html and 'id="total">104' in html and ">good<" in html
+    assert "+18" in html  # change since the previous review
+    cli.ok("report", "fidelity", launched, "--date", "2026-07-20", "--out", str(out), "--as-of", TODAY)
+    first = out.read_text()
+    assert 'id="total">86' in first and "first review" in first
+    assert "Dana &lt;Whitfield&gt;" in first and "Dana <Whitfield>" not in first  # autoescaped
+    assert 'id="action-plan"' in first
+
+
+def test_a_report_that_cannot_be_written_leaves_no_file(cli: Cli, launched: str, tmp_path: Path) -> None:
+    no_folder = cli("report", "fidelity", launched, "--out", str(tmp_path / "missing" / "r.html"), "--as-of", TODAY)
+    assert (no_folder.code, "has no fidelity reviews" in no_folder.err) == (2, True)
+    record(cli, tmp_path, launched, "2026-07-20", 86)
+    for args, message in (
+        (("--out", str(tmp_path / "missing" / "r.html")), "folder"),
+        (("--date", "2026-07-21", "--out", str(tmp_path / "r.html")), "no review on 2026-07-21"),
+    ):
+        result = cli("report", "fidelity", launched, *args, "--as-of", TODAY)
+        assert (result.code, message in result.err) == (2, True), result.err
+    assert not (tmp_path / "r.html").exists()
+    assert not list(tmp_path.glob(".report-*"))
