@@ -127,32 +127,32 @@ def overview_table(roadmap: Roadmap, summaries: Sequence[AgencySummary]) -> Rend
     as_of = summaries[0].standing.as_of.isoformat() if summaries else ""
     table = Table(title=f"State overview as of {as_of}", title_justify="left")
     table.add_column("Agency", ratio=1, min_width=20)
-    table.add_column("Region")
     # Numbered columns keep ten stages readable in a 132-column terminal; the legend names them.
     for number in range(1, len(roadmap.stages) + 1):
         table.add_column(str(number), justify="center", min_width=6, no_wrap=True)
-    table.add_column("Next review")
+    table.add_column("Review due", no_wrap=True)
     for summary in summaries:
         s = summary.standing
         table.add_row(
             escape(s.agency.name),
-            escape(s.agency.region),
             *(_cell(stage) for stage in s.stages),
-            _due_text(summary.next_review_due, s.as_of),
+            _due_text(summary.next_review_due, s.as_of, True),
         )
     names = "  ".join(f"{number} {stage.label}" for number, stage in enumerate(roadmap.stages, start=1))
-    legend = Text(f"{names}\n✓ completed   ✓! forced with a note   ▶ 34d active for 34 days   · not started")
+    legend = Text(
+        f"{names}\n✓ completed   ✓! forced with a note   ▶ 34d active for 34 days   · not started   ! review overdue"
+    )
     legend.stylize("dim")
     return Group(table, legend)
 
 
-def _due_text(due: date | None, as_of: date) -> Text:
-    """A due date, red with the days when overdue."""
+def _due_text(due: date | None, as_of: date, compact: bool = False) -> Text:
+    """A due date, red (with the days, unless compact) when overdue, yellow within 30 days."""
     if due is None:
         return Text("")
     days = (due - as_of).days
     if days < 0:
-        return Text(f"{due} ({-days}d overdue)", style="bold red")
+        return Text(f"{due} !" if compact else f"{due} ({-days}d overdue)", style="bold red")
     return Text(f"{due}", style="yellow" if days <= 30 else "")
 
 
@@ -182,7 +182,7 @@ def reviews_table(agency: str, entries: Sequence[ReviewEntry]) -> RenderableType
         summary.add_row(
             review.visited_on.isoformat(), str(review.total), review.band.value, escape(", ".join(review.reviewers))
         )
-    items = Table(title="Item scores (change since the previous review)", title_justify="left")
+    items = Table(title="Item scores (± change)", title_justify="left")
     items.add_column("Item", justify="right")
     for entry in entries:
         items.add_column(entry.review.visited_on.isoformat(), justify="center")
