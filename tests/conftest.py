@@ -35,6 +35,12 @@ BACKENDS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _in_a_scratch_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Commands that write into the working directory (demo, default SQLite file) never touch the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL to a new, empty database on the parametrised backend, dropped afterwards."""

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.conftest import Cli, snapshot
 
 TODAY = "2026-11-23"
 
 
-def test_demo_spreads_a_dozen_agencies_over_the_stages(bare_cli: Cli) -> None:
+def test_demo_spreads_a_dozen_agencies_over_the_stages(bare_cli: Cli, tmp_path: Path) -> None:
     result = bare_cli.ok("demo", "--as-of", TODAY)
     assert "State overview as of 2026-11-23" in result.out
+    assert "2026-11-07 (16d overdue)" in result.out  # the reviews-due table
+    report = tmp_path / "fidelity-report-riverbend-community-mental-health.html"
+    assert 'id="total">104' in report.read_text()
     overview = bare_cli.ok("overview", "--as-of", TODAY, "--json").json()
     assert len(overview) == 12
     current = {agency["current_stage"] for agency in overview}
