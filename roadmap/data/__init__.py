@@ -38,4 +38,6 @@ def _load(model: type[Model], what: str, packaged: str, path: Path | None) -> Mo
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise InvalidInput(f"{what} file {name} is invalid at {where or 'top level'}: {first['msg']}") from None
+        raise InvalidInput(
+            f"{what} file {name} is invalid at {where or 'top level'}: {first['msg'].removeprefix('Value error, ')}"
+        ) from None
