@@ -10,6 +10,7 @@ from roadmap.domain.definition import Roadmap
 from stages import progression
 
 ROADMAP: Roadmap = load_roadmap()
+GATES = ["readiness", "commitment", "consensus", "team", "structure", "improvement-team", "training"]
 TODAY = date(2026, 11, 23)
 
 

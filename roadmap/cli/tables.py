@@ -56,6 +56,7 @@ def agencies_table(summaries: Sequence[AgencySummary]) -> Table:
     for column in ("Slug", "Name", "Region", "Current stage"):
         table.add_column(column)
     table.add_column("Days in stage", justify="right")
+    table.add_column("Stalled")
     table.add_column("Gates done", justify="right")
     table.add_column("Launched")
     table.add_column("Next review")
@@ -68,6 +69,7 @@ def agencies_table(summaries: Sequence[AgencySummary]) -> Table:
             escape(s.agency.region),
             current.key if current else "all gates done",
             str(current.duration_days) if current else "",
+            Text("yes", style="bold red") if summary.stall else "",
             f"{s.gates_completed}/7",
             s.agency.launched_on.isoformat() if s.agency.launched_on else "",
             _due_text(summary.next_review_due, s.as_of),
@@ -113,6 +115,11 @@ def agency_detail(summary: AgencySummary) -> RenderableType:
             done_on = item.done_on.isoformat() if item.done_on else ""
             items.add_row("✓" if item.done_on else "·", item.key, escape(item.text), done_on)
         parts.append(items)
+    if summary.stall:
+        reasons = "; ".join(summary.stall.reasons)
+        parts.append(
+            Text(f"Stalled in {summary.stall.stage} for {summary.stall.days} days: {reasons}", style="bold red")
+        )
     if agency.launched_on:
         history = ", ".join(f"{day} {total} ({band_for(total).value})" for day, total in summary.fidelity)
         parts.append(
@@ -133,14 +140,13 @@ def overview_table(roadmap: Roadmap, summaries: Sequence[AgencySummary]) -> Rend
     table.add_column("Review due", no_wrap=True)
     for summary in summaries:
         s = summary.standing
-        table.add_row(
-            escape(s.agency.name),
-            *(_cell(stage) for stage in s.stages),
-            _due_text(summary.next_review_due, s.as_of, True),
-        )
+        stalled = summary.stall.stage if summary.stall else None
+        cells = (_cell(stage, stalled=stage.key == stalled) for stage in s.stages)
+        table.add_row(escape(s.agency.name), *cells, _due_text(summary.next_review_due, s.as_of, True))
     names = "  ".join(f"{number} {stage.label}" for number, stage in enumerate(roadmap.stages, start=1))
     legend = Text(
-        f"{names}\n✓ completed   ✓! forced with a note   ▶ 34d active for 34 days   · not started   ! review overdue"
+        f"{names}\n✓ completed   ✓! forced with a note   ▶ 34d active for 34 days   ▶ 34d⚠ stalled   · not started"
+        "   ! review overdue"
     )
     legend.stylize("dim")
     return Group(table, legend)
@@ -156,10 +162,12 @@ def _due_text(due: date | None, as_of: date, compact: bool = False) -> Text:
     return Text(f"{due}", style="yellow" if days <= 30 else "")
 
 
-def _cell(stage: StageStanding) -> Text:
+def _cell(stage: StageStanding, *, stalled: bool = False) -> Text:
     if stage.status is StageStatus.COMPLETED:
         return Text("✓!" if stage.forced else "✓", style="yellow" if stage.forced else "green")
     if stage.status is StageStatus.ACTIVE:
+        if stalled:
+            return Text(f"▶ {stage.duration_days}d⚠", style="bold red")
         return Text(f"▶ {stage.duration_days}d", style="bold cyan")
     return Text("·", style="dim")
 

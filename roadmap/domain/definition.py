@@ -56,6 +56,8 @@ class StageDefinition(_Frozen):
     """One roadmap stage: who it is for, what to do, what to bring."""
 
     key: str
+    # Days a gate usually takes; an agency longer in it is flagged as stalled (ongoing stages have none).
+    norm_days: int | None = Field(default=None, ge=1, le=3650)
     label: str = Field(min_length=1, max_length=12)
     title: str = Field(min_length=1)
     kind: StageKind
@@ -89,6 +91,8 @@ class Roadmap(_Frozen):
             expected = StageKind.GATE if index < GATE_COUNT else StageKind.ONGOING
             if stage.kind is not expected:
                 raise ValueError(f"stage {stage.key!r} must be of kind {expected.value!r}")
+            if (stage.norm_days is None) is (stage.kind is StageKind.GATE):
+                raise ValueError(f"stage {stage.key!r}: gate stages need norm_days, ongoing stages have none")
             if stage.leader_questions and stage.key != "readiness":
                 raise ValueError(f"leader questions belong to the readiness stage, not {stage.key!r}")
         item_keys = [item.key for stage in self.stages for item in stage.checklist]

@@ -15,6 +15,7 @@ from roadmap.domain.names import slugify
 from roadmap.services.ports import UnitOfWork
 from stages import progression
 from stages.progression import Change
+from stages.stall import PeerDurations, Stall, peer_durations, stall
 
 
 def add_agency(
@@ -89,10 +90,16 @@ class AgencySummary:
     standing: Standing
     fidelity: list[tuple[date, int]]
     next_review_due: date | None
+    stall: Stall | None = None
 
 
 def summarise(
-    agency: Agency, roadmap: Roadmap, rules: CadenceRules, fidelity: list[tuple[date, int]], as_of: date
+    agency: Agency,
+    roadmap: Roadmap,
+    rules: CadenceRules,
+    fidelity: list[tuple[date, int]],
+    as_of: date,
+    peers: PeerDurations | None = None,
 ) -> AgencySummary:
     """Measure an agency as of a date, given its (visit date, total) history; later reviews do not count yet."""
     measured = standing(agency, roadmap, as_of)
@@ -101,15 +108,18 @@ def summarise(
         standing=measured,
         fidelity=reviewed,
         next_review_due=next_review_due(measured.launched_on, reviewed, rules),
+        stall=stall(measured, roadmap, peers or PeerDurations({}, {})),
     )
 
 
 def show_agency(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, slug: str, *, as_of: date) -> AgencySummary:
-    """One agency: its stages, fidelity history and next review."""
+    """One agency: its stages, fidelity history, next review, and whether it is stalled against its peers."""
     with uow:
         agency = uow.agencies.get(slug)
         fidelity = [(review.visited_on, review.total) for review in uow.reviews.for_agency(slug)]
-    return summarise(agency, roadmap, rules, fidelity, as_of)
+        everyone = uow.agencies.all()
+    peers = peer_durations(standing(other, roadmap, as_of) for other in everyone)
+    return summarise(agency, roadmap, rules, fidelity, as_of, peers)
 
 
 def list_agencies(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> list[AgencySummary]:
@@ -117,7 +127,8 @@ def list_agencies(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_
     with uow:
         agencies = uow.agencies.all()
         history = uow.reviews.history()
-    summaries = (summarise(a, roadmap, rules, history.get(a.slug, []), as_of) for a in agencies)
+    peers = peer_durations(standing(agency, roadmap, as_of) for agency in agencies)
+    summaries = (summarise(a, roadmap, rules, history.get(a.slug, []), as_of, peers) for a in agencies)
     return sorted(summaries, key=lambda s: s.standing.agency.name.lower())
 
 

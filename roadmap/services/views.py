@@ -69,6 +69,7 @@ def agency_view(summary: AgencySummary) -> dict[str, Any]:
         "gates_completed": standing.gates_completed,
         "stages": [stage_standing_view(stage) for stage in standing.stages],
         "next_review_due": _iso(summary.next_review_due),
+        "stalled": _stall_view(summary),
         "fidelity": [
             {"date": visited_on.isoformat(), "total": total, "band": band_for(total).value}
             for visited_on, total in summary.fidelity
@@ -88,6 +89,7 @@ def overview_view(summaries: list[AgencySummary]) -> list[dict[str, Any]]:
             "launched_on": _iso(s.launched_on),
             "stages": {stage.key: stage.status.value for stage in s.stages},
             "next_review_due": _iso(summary.next_review_due),
+            "stalled": _stall_view(summary),
         }
         for summary in summaries
         for s in (summary.standing,)
@@ -97,6 +99,11 @@ def overview_view(summaries: list[AgencySummary]) -> list[dict[str, Any]]:
 def event_view(event: Event) -> dict[str, Any]:
     """One event, with its kind."""
     return event.model_dump(mode="json", exclude_none=True)
+
+
+def _stall_view(summary: AgencySummary) -> dict[str, Any] | None:
+    stall = summary.stall
+    return None if stall is None else {"stage": stall.stage, "days": stall.days, "reasons": list(stall.reasons)}
 
 
 def _iso(value: date | None) -> str | None:

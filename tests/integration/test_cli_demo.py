@@ -60,3 +60,14 @@ def test_demo_refuses_a_database_with_real_agencies(cli: Cli) -> None:
     assert result.code == 2
     assert "already holds 1 agencies that are not demo data" in result.err
     assert snapshot(cli.url) == before
+
+
+def test_agencies_longer_than_the_norm_in_their_stage_are_flagged(bare_cli: Cli) -> None:
+    bare_cli.ok("demo", "--as-of", TODAY)
+    pinecrest = bare_cli.ok("agency", "show", "pinecrest-behavioral-health", "--json", "--as-of", TODAY).json()
+    assert pinecrest["stalled"]["stage"] == "commitment"
+    assert pinecrest["stalled"]["days"] == 95
+    assert "longer than the 60-day norm" in pinecrest["stalled"]["reasons"]
+    overview = {a["slug"]: a["stalled"] for a in bare_cli.ok("overview", "--json", "--as-of", TODAY).json()}
+    assert overview["pinecrest-behavioral-health"] == pinecrest["stalled"]
+    assert overview["northwoods-counseling-cooperative"] is None

@@ -53,6 +53,8 @@ def _broken(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]
         (lambda raw: raw["stages"][0]["leader_questions"].pop(), "numbered 1..12"),
         (lambda raw: raw["stages"][8].update(kind="gate"), "must be of kind 'ongoing'"),
         (lambda raw: raw["stages"][2].pop("tools"), "stages.2.tools"),
+        (lambda raw: raw["stages"][0].pop("norm_days"), "gate stages need norm_days"),
+        (lambda raw: raw["stages"][7].update(norm_days=30), "ongoing stages have none"),
     ],
 )
 def test_a_broken_roadmap_file_is_refused_with_the_reason(tmp_path: Path, mutate, message: str) -> None:  # type: ignore[no-untyped-def]

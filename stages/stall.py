@@ -1,0 +1,59 @@
+"""When an agency is stalled: longer in its active gate than the stage's norm, or than most agencies took."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from statistics import median
+
+from roadmap.domain.completion import StageStatus, Standing
+from roadmap.domain.definition import Roadmap
+
+# A median of fewer finished agencies says more about those agencies than about the stage.
+MIN_PEERS = 3
+
+
+@dataclass(frozen=True)
+class PeerDurations:
+    """Per gate stage, the median days taken by agencies that completed it, and how many did."""
+
+    medians: dict[str, float]
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Stall:
+    """An agency longer in its active gate than expected, and why."""
+
+    stage: str
+    days: int
+    reasons: tuple[str, ...]
+
+
+def peer_durations(standings: Iterable[Standing]) -> PeerDurations:
+    """Median duration of each gate stage over the agencies that completed it (forced ones included)."""
+    taken: dict[str, list[int]] = {}
+    for standing in standings:
+        for stage in standing.stages:
+            if stage.status is StageStatus.COMPLETED and stage.duration_days is not None:
+                taken.setdefault(stage.key, []).append(stage.duration_days)
+    return PeerDurations(
+        medians={key: float(median(days)) for key, days in taken.items()},
+        counts={key: len(days) for key, days in taken.items()},
+    )
+
+
+def stall(standing: Standing, roadmap: Roadmap, peers: PeerDurations) -> Stall | None:
+    """The stall of the agency's active gate, or None when it is within the norm and the peers' median."""
+    key = standing.current_stage
+    if key is None:
+        return None
+    days = standing.stage(key).duration_days or 0
+    reasons = []
+    norm = roadmap.stage(key).norm_days
+    if norm is not None and days > norm:
+        reasons.append(f"longer than the {norm}-day norm")
+    count = peers.counts.get(key, 0)
+    if count >= MIN_PEERS and days > peers.medians[key]:
+        reasons.append(f"longer than the {peers.medians[key]:g}-day median of {count} agencies that completed it")
+    return Stall(stage=key, days=days, reasons=tuple(reasons)) if reasons else None
