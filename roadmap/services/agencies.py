@@ -102,8 +102,17 @@ def summarise(
     peers: PeerDurations | None = None,
 ) -> AgencySummary:
     """Measure an agency as of a date, given its (visit date, total) history; later reviews do not count yet."""
-    measured = standing(agency, roadmap, as_of)
-    reviewed = sorted(review for review in fidelity if review[0] <= as_of)
+    return _summary(standing(agency, roadmap, as_of), roadmap, rules, fidelity, peers)
+
+
+def _summary(
+    measured: Standing,
+    roadmap: Roadmap,
+    rules: CadenceRules,
+    fidelity: list[tuple[date, int]],
+    peers: PeerDurations | None,
+) -> AgencySummary:
+    reviewed = sorted(review for review in fidelity if review[0] <= measured.as_of)
     return AgencySummary(
         standing=measured,
         fidelity=reviewed,
@@ -127,8 +136,9 @@ def list_agencies(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_
     with uow:
         agencies = uow.agencies.all()
         history = uow.reviews.history()
-    peers = peer_durations(standing(agency, roadmap, as_of) for agency in agencies)
-    summaries = (summarise(a, roadmap, rules, history.get(a.slug, []), as_of, peers) for a in agencies)
+    standings = [standing(agency, roadmap, as_of) for agency in agencies]
+    peers = peer_durations(standings)
+    summaries = (_summary(s, roadmap, rules, history.get(s.agency.slug, []), peers) for s in standings)
     return sorted(summaries, key=lambda s: s.standing.agency.name.lower())
 
 

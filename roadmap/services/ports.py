@@ -22,6 +22,10 @@ class AgencyRepository(Protocol):
         """Every agency, ordered by slug."""
         ...
 
+    def launches(self) -> list[tuple[str, str, date]]:
+        """(slug, name, launch date) of every launched agency."""
+        ...
+
     def slugs(self) -> set[str]:
         """Every slug in use."""
         ...

@@ -128,21 +128,21 @@ def list_reviews(uow: UnitOfWork, slug: str) -> list[ReviewEntry]:
 def reviews_due(uow: UnitOfWork, rules: CadenceRules, *, as_of: date) -> list[DueReview]:
     """Every launched agency's next review, soonest (most overdue) first."""
     with uow:
-        agencies = uow.agencies.all()
+        launches = uow.agencies.launches()
         history = uow.reviews.history()
     due = []
-    for agency in agencies:
-        if agency.launched_on is None or agency.launched_on > as_of:
+    for slug, name, launched_on in launches:
+        if launched_on > as_of:
             continue
-        reviews = [review for review in history.get(agency.slug, []) if review[0] <= as_of]
-        next_due = next_review_due(agency.launched_on, reviews, rules)
+        reviews = [review for review in history.get(slug, []) if review[0] <= as_of]
+        next_due = next_review_due(launched_on, reviews, rules)
         assert next_due is not None  # launched agencies always have one
         last = max(reviews, default=None)
         due.append(
             DueReview(
-                agency=agency.slug,
-                name=agency.name,
-                launched_on=agency.launched_on,
+                agency=slug,
+                name=name,
+                launched_on=launched_on,
                 last_review=last[0] if last else None,
                 last_total=last[1] if last else None,
                 next_review_due=next_due,

@@ -37,6 +37,7 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._schema_checked = False
 
     @property
     def masked_url(self) -> str:
@@ -76,10 +77,13 @@ class Database:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
             after = MigrationContext.configure(connection).get_current_revision()
+        self._schema_checked = True
         return before, after
 
     def require_current_schema(self) -> None:
-        """Refuse to work on a database that `init` has not created or upgraded."""
+        """Refuse to work on a database that `init` has not created or upgraded (checked once per process)."""
+        if self._schema_checked:
+            return
         path = self.sqlite_path
         if path is not None and not path.exists():
             raise StorageError(f"no database at {path}: run `ips-roadmap init` first")
@@ -93,6 +97,7 @@ class Database:
                 f"database {self.masked_url} has schema revision {current}, this version needs {head}: "
                 "run `ips-roadmap init` to upgrade it"
             )
+        self._schema_checked = True
 
     def session(self) -> Session:
         """A new session (callers use the unit of work rather than this directly)."""

@@ -53,50 +53,60 @@ class SqlActionRepository:
         self._rows: dict[int, ActionRow] = {}
 
     def for_agency(self, slug: str) -> list[ActionItem]:
-        rows = self._session.scalars(
-            select(ActionRow)
+        # The review date comes in the same query: no per-action load of the review and its 25 scores.
+        rows = self._session.execute(
+            select(ActionRow, ReviewRow.visited_on)
             .join(ActionRow.agency)
             .join(ActionRow.review)
             .where(AgencyRow.slug == slug)
             .order_by(ReviewRow.visited_on, ActionRow.item)
         ).all()
-        return [self._remember(slug, row) for row in rows]
+        return [self._remember(slug, row, visited_on) for row, visited_on in rows]
 
     def get(self, slug: str, action_id: int) -> ActionItem:
-        row = self._session.scalars(
-            select(ActionRow).join(ActionRow.agency).where(AgencyRow.slug == slug, ActionRow.id == action_id)
+        found = self._session.execute(
+            select(ActionRow, ReviewRow.visited_on)
+            .join(ActionRow.agency)
+            .join(ActionRow.review)
+            .where(AgencyRow.slug == slug, ActionRow.id == action_id)
         ).one_or_none()
-        if row is None:
+        if found is None:
             raise NotFound(f"agency {slug!r} has no action {action_id}; `ips-roadmap actions list {slug}` shows them")
-        return self._remember(slug, row)
+        return self._remember(slug, found[0], found[1])
 
     def add_all(self, actions: list[ActionItem]) -> list[ActionItem]:
         """Store new actions (their review must be stored first); returns them with their ids."""
+        reviews: dict[tuple[str, date], tuple[int, int]] = {}
         stored = []
         for action in actions:
-            review = self._session.scalars(
-                select(ReviewRow)
-                .join(ReviewRow.agency)
-                .where(AgencyRow.slug == action.agency, ReviewRow.visited_on == action.review_date)
-            ).one()
-            row = ActionRow(agency_id=review.agency_id, review_id=review.id)
+            key = (action.agency, action.review_date)
+            if key not in reviews:
+                review_id, agency_id = self._session.execute(
+                    select(ReviewRow.id, ReviewRow.agency_id)
+                    .join(ReviewRow.agency)
+                    .where(AgencyRow.slug == action.agency, ReviewRow.visited_on == action.review_date)
+                ).one()
+                reviews[key] = (review_id, agency_id)
+            row = ActionRow(review_id=reviews[key][0], agency_id=reviews[key][1])
             _write_action(row, action)
             self._session.add(row)
             stored.append(row)
         self._session.flush()
-        return [self._remember(action.agency, row) for action, row in zip(actions, stored, strict=True)]
+        return [
+            self._remember(action.agency, row, action.review_date) for action, row in zip(actions, stored, strict=True)
+        ]
 
     def save(self, action: ActionItem) -> None:
         if action.id is None or action.id not in self._rows:
             raise KeyError(f"action {action.id} was not loaded in this unit of work")
         _write_action(self._rows[action.id], action)
 
-    def _remember(self, slug: str, row: ActionRow) -> ActionItem:
+    def _remember(self, slug: str, row: ActionRow, review_date: date) -> ActionItem:
         self._rows[row.id] = row
         return ActionItem(
             id=row.id,
             agency=slug,
-            review_date=row.review.visited_on,
+            review_date=review_date,
             item=row.item,
             score=row.score,
             criterion=row.criterion,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from types import TracebackType
 from typing import Self
 
@@ -38,6 +39,14 @@ class SqlAgencyRepository:
         rows = self._session.scalars(select(AgencyRow).order_by(AgencyRow.slug)).all()
         self._rows.update((row.slug, row) for row in rows)
         return [to_domain(row) for row in rows]
+
+    def launches(self) -> list[tuple[str, str, date]]:
+        """(slug, name, launch date) of every launched agency — without loading stages or checklists."""
+        query = select(AgencyRow.slug, AgencyRow.name, AgencyRow.launched_on).where(AgencyRow.launched_on.is_not(None))
+        return [
+            (slug, name, launched_on)
+            for slug, name, launched_on in self._session.execute(query.order_by(AgencyRow.slug))
+        ]
 
     def slugs(self) -> set[str]:
         return set(self._session.scalars(select(AgencyRow.slug)))
