@@ -48,7 +48,10 @@ def write_fidelity_report(
     """Render and write the report atomically: a failure leaves no partial file behind."""
     report = build_report(app.uow(), app.scale, app.cadence, agency, review_date=review_date, as_of=as_of)
     html = render_fidelity_report(report)
-    folder = out.parent
+    target = out.resolve()  # write through a symlink to the file it names, not over the link
+    if target.exists() and not target.is_file():
+        raise InvalidInput(f"cannot write {out}: it exists and is not a regular file")
+    folder = target.parent
     if not folder.is_dir():
         raise InvalidInput(f"cannot write {out}: folder {folder} does not exist")
     temporary: str | None = None
@@ -57,7 +60,7 @@ def write_fidelity_report(
         os.chmod(temporary, 0o644)  # mkstemp makes 0600; a report is meant to be shared
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(html)
-        os.replace(temporary, out)
+        os.replace(temporary, target)
         temporary = None
     except OSError as error:
         raise InvalidInput(f"cannot write {out}: {error.strerror}") from None

@@ -19,7 +19,10 @@ from roadmap.services.views import action_view, due_view, review_entry_view
 review_app = typer.Typer(help="Record fidelity reviews, list them, see which are due.", no_args_is_help=True)
 actions_app = typer.Typer(help="The fidelity action plan: list, assign, edit and close steps.", no_args_is_help=True)
 
-ActionId = Annotated[int, typer.Argument(metavar="ACTION_ID", help="The step's id (see `actions list`).")]
+# Ids are 32-bit on PostgreSQL: a larger number cannot name a step, so it is refused before any query.
+ActionId = Annotated[
+    int, typer.Argument(metavar="ACTION_ID", min=1, max=2**31 - 1, help="The step's id (see `actions list`).")
+]
 
 
 @review_app.command("record")
@@ -34,7 +37,7 @@ def record(
     as_of: AsOf = None,
     json: JsonFlag = False,
 ) -> None:
-    """Record a review's 25 scores; items scored 3 or less become draft action-plan steps."""
+    """Record a review's 25 scores; low-scoring items (3 or less by default) become draft action-plan steps."""
     app, today = cli_state(ctx).app, as_of_date(as_of)
     visited_on = option_date(date, "--date")
     recorded = reviews.record_review(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import Literal
@@ -11,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from roadmap.domain.errors import InvalidInput
 
 ITEM_COUNT = 25
+# ASCII digits only: str.isdigit() also accepts "²" or "٢", which int() then rejects or misreads.
+_SMALL_NUMBER = re.compile(r"[0-9]{1,3}")
 LOWEST_SCORE, HIGHEST_SCORE = 1, 5
 GOOD_FIDELITY = 100
 
@@ -102,8 +105,8 @@ def validate_scores(pairs: Iterable[tuple[object, object]]) -> dict[int, int]:
     scores: dict[int, int] = {}
     for key, value in pairs:
         text = str(key).strip()
-        if not text.isdigit() or not 1 <= int(text) <= ITEM_COUNT:
-            raise InvalidInput(f"item {key!r} is not an item number between 1 and {ITEM_COUNT}")
+        if not _SMALL_NUMBER.fullmatch(text) or not 1 <= int(text) <= ITEM_COUNT:
+            raise InvalidInput(f"item {str(key)[:20]!r} is not an item number between 1 and {ITEM_COUNT}")
         number = int(text)
         if number in scores:
             raise InvalidInput(f"item {number} is scored more than once")
@@ -117,10 +120,11 @@ def validate_scores(pairs: Iterable[tuple[object, object]]) -> dict[int, int]:
 def _score(number: int, value: object) -> int:
     if isinstance(value, bool):  # JSON true would otherwise pass as 1
         raise InvalidInput(f"item {number}: score {value!r} is not a whole number from 1 to 5")
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and _SMALL_NUMBER.fullmatch(value.strip()):
         value = int(value.strip())
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if not isinstance(value, int) or not LOWEST_SCORE <= value <= HIGHEST_SCORE:
-        raise InvalidInput(f"item {number}: score {value!r} is not a whole number from 1 to 5")
+        shown = repr(value) if len(repr(value)) <= 20 else repr(value)[:20] + "..."
+        raise InvalidInput(f"item {number}: score {shown} is not a whole number from 1 to 5")
     return value

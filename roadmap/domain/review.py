@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from roadmap.domain.agency import Agency
 from roadmap.domain.errors import InvalidInput, RuleViolation
-from roadmap.domain.fidelity import Band, band_for, is_good_fidelity
+from roadmap.domain.fidelity import Band, band_for, is_good_fidelity, validate_scores
 
 
 class Review(BaseModel):
@@ -21,6 +21,15 @@ class Review(BaseModel):
     visited_on: date
     scores: dict[int, int]
     reviewers: tuple[str, ...] = Field(default=())
+
+    @field_validator("scores")
+    @classmethod
+    def _all_25_items(cls, scores: dict[int, int]) -> dict[int, int]:
+        # Every caller (CLI file, later the web form) gets the same checks, not only the file reader.
+        try:
+            return validate_scores(scores.items())
+        except InvalidInput as error:
+            raise ValueError(str(error)) from None
 
     @property
     def total(self) -> int:

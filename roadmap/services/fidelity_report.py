@@ -64,6 +64,9 @@ class FidelityReport:
     action_plan_due: date
     scale_title: str
     generated_on: date
+    longer_interval: bool
+    action_item_max_score: int
+    plan_drafted: bool
 
     @property
     def strengths(self) -> tuple[ItemResult, ...]:
@@ -88,10 +91,10 @@ def build_report(
     """The report for one review (default: the agency's latest)."""
     with uow:
         agency = uow.agencies.get(slug)
-        reviews = uow.reviews.for_agency(slug)
+        reviews = [review for review in uow.reviews.for_agency(slug) if review.visited_on <= as_of]
         actions = uow.actions.for_agency(slug)
     if not reviews:
-        raise RuleViolation(f"agency {slug!r} has no fidelity reviews to report on")
+        raise RuleViolation(f"agency {slug!r} has no fidelity reviews to report on (as of {as_of})")
     dates = [review.visited_on for review in reviews]
     if review_date is None:
         index = len(reviews) - 1
@@ -132,4 +135,8 @@ def build_report(
         action_plan_due=action_plan_due(review.visited_on, rules),
         scale_title=scale.title,
         generated_on=as_of,
+        longer_interval=review.total >= rules.good_threshold,
+        action_item_max_score=rules.action_item_max_score,
+        # Only a review that was the latest when recorded gets a plan; back-dated ones fill in history.
+        plan_drafted=index == len(reviews) - 1 or any(a.review_date == review.visited_on for a in actions),
     )

@@ -96,8 +96,9 @@ def store_review(
     """Record a review inside an open unit of work (the caller commits)."""
     names = tuple(_reviewer(name) for name in reviewers)
     agency = uow.agencies.get(slug)
-    past = uow.reviews.for_agency(slug)
-    check_new_review(agency, visited_on, (r.visited_on for r in past), as_of=as_of)
+    recorded = uow.reviews.for_agency(slug)
+    check_new_review(agency, visited_on, (r.visited_on for r in recorded), as_of=as_of)
+    past = [r for r in recorded if r.visited_on <= as_of]  # reviews after as_of have not happened yet
     review = Review(agency=slug, visited_on=visited_on, scores=scores, reviewers=names)
     uow.reviews.add(review)
     # A back-dated review completes the history; it does not open a plan for a visit long past.

@@ -46,6 +46,8 @@ def _json_pairs(name: str, text: str) -> list[tuple[object, object]]:
         raise InvalidInput(f"scores file {name} is not valid JSON: {error.msg} at line {error.lineno}") from None
     except RecursionError:
         raise InvalidInput(f"scores file {name} is nested too deeply") from None
+    except ValueError:  # e.g. a number with thousands of digits
+        raise InvalidInput(f"scores file {name} holds a number too long to be a score") from None
     if not isinstance(parsed, dict):
         raise InvalidInput(f"scores file {name} must hold one JSON object mapping item number to score")
     if any(isinstance(value, dict | list) for value in parsed.values()):

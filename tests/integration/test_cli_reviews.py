@@ -174,14 +174,136 @@ def test_the_fidelity_report_is_written_for_the_latest_or_a_chosen_review(
 
 
 def test_a_report_that_cannot_be_written_leaves_no_file(cli: Cli, launched: str, tmp_path: Path) -> None:
-    no_folder = cli("report", "fidelity", launched, "--out", str(tmp_path / "missing" / "r.html"), "--as-of", TODAY)
-    assert (no_folder.code, "has no fidelity reviews" in no_folder.err) == (2, True)
+    no_reviews = cli("report", "fidelity", launched, "--out", str(tmp_path / "r.html"), "--as-of", TODAY)
+    assert (no_reviews.code, "has no fidelity reviews" in no_reviews.err) == (2, True)
     record(cli, tmp_path, launched, "2026-07-20", 86)
     for args, message in (
-        (("--out", str(tmp_path / "missing" / "r.html")), "folder"),
+        (("--out", str(tmp_path / "missing" / "r.html")), "does not exist"),
+        (("--out", str(tmp_path)), "exists and is not a regular file"),
         (("--date", "2026-07-21", "--out", str(tmp_path / "r.html")), "no review on 2026-07-21"),
     ):
         result = cli("report", "fidelity", launched, *args, "--as-of", TODAY)
         assert (result.code, message in result.err) == (2, True), result.err
     assert not (tmp_path / "r.html").exists()
     assert not list(tmp_path.glob(".report-*"))
+
+
+def test_a_report_through_a_symlink_writes_the_file_it_names(cli: Cli, launched: str, tmp_path: Path) -> None:
+    record(cli, tmp_path, launched, "2026-07-20", 86)
+    target = tmp_path / "shared" / "riverbend.html"
+    target.parent.mkdir()
+    target.write_text("old")
+    link = tmp_path / "latest.html"
+    link.symlink_to(target)
+    cli.ok("report", "fidelity", launched, "--out", str(link), "--as-of", TODAY)
+    assert link.is_symlink()
+    assert 'id="total">86' in target.read_text()
+
+
+def test_each_report_shows_only_its_own_review_s_plan_and_strengths(cli: Cli, launched: str, tmp_path: Path) -> None:
+    record(cli, tmp_path, launched, "2026-07-20", 80)
+    record(cli, tmp_path, launched, "2027-01-18", 104)
+    actions = cli.ok("actions", "list", launched, "--json").json()
+    first_items = {a["item"] for a in actions if a["review_date"] == "2026-07-20"}
+    latest_items = {a["item"] for a in actions if a["review_date"] == "2027-01-18"}
+    assert first_items != latest_items
+    out = tmp_path / "r.html"
+    for day, total, items in (("2026-07-20", 80, first_items), ("2027-01-18", 104, latest_items)):
+        cli.ok("report", "fidelity", launched, "--date", day, "--out", str(out), "--as-of", TODAY)
+        html = out.read_text()
+        plan = html[html.index('id="action-plan"') :]
+        shown = {int(cell.split("</td>")[0]) for cell in plan.split('<tr><td class="num">')[1:]}
+        assert shown == items, day
+        fives = [n for n, score in demo_scores(total).items() if score == 5]
+        strengths = html[html.index("<h2>Strengths</h2>") : html.index("<h2>Action plan</h2>")]
+        assert strengths.count("<li>") == len(fives)
+
+
+def test_the_report_of_a_back_dated_review_says_why_it_has_no_plan(cli: Cli, launched: str, tmp_path: Path) -> None:
+    record(cli, tmp_path, launched, "2027-01-18", 104)
+    record(cli, tmp_path, launched, "2026-07-20", 60)
+    out = tmp_path / "r.html"
+    cli.ok("report", "fidelity", launched, "--date", "2026-07-20", "--out", str(out), "--as-of", TODAY)
+    assert "no action plan was drafted for it" in out.read_text()
+
+
+def test_the_report_follows_the_state_s_rules(
+    cli: Cli, launched: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IPS_ROADMAP_CADENCE__GOOD_THRESHOLD", "105")
+    monkeypatch.setenv("IPS_ROADMAP_CADENCE__ACTION_ITEM_MAX_SCORE", "4")
+    result = record(cli, tmp_path, launched, "2026-07-20", 102)
+    assert (result["good_fidelity"], result["next_review_due"]) == (True, "2027-01-20")
+    out = tmp_path / "r.html"
+    cli.ok("report", "fidelity", launched, "--out", str(out), "--as-of", TODAY)
+    html = out.read_text()
+    assert "meets good fidelity" in html and "state's shorter interval" in html
+    assert "Every item scored 4 or less has a step" in html
+
+
+def test_steps_and_owners_cannot_inject_markup_into_the_report(cli: Cli, launched: str, tmp_path: Path) -> None:
+    record(cli, tmp_path, launched, "2026-07-20", 80)
+    first = cli.ok("actions", "list", launched, "--json").json()[0]["id"]
+    cli.ok("actions", "edit", launched, str(first), "--step", "<script>alert(1)</script>")
+    cli.ok("actions", "assign", launched, str(first), "--to", "<b>boss</b>")
+    out = tmp_path / "r.html"
+    cli.ok("report", "fidelity", launched, "--out", str(out), "--as-of", TODAY)
+    html = out.read_text()
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>boss</b>" not in html
+
+
+def test_as_of_hides_reviews_and_launches_that_had_not_happened(cli: Cli, launched: str, tmp_path: Path) -> None:
+    cli.ok("agency", "add", "Later", "--region", "S", "--timezone", "UTC", "--launched", "2027-03-01", "--as-of", TODAY)
+    record(cli, tmp_path, launched, "2026-07-20", 88)
+    record(cli, tmp_path, launched, "2027-01-18", 104)
+    early = cli.ok("review", "due", "--as-of", "2026-12-01", "--json").json()
+    assert [(e["agency"], e["last_review"], e["next_review_due"]) for e in early] == [
+        ("riverbend", "2026-07-20", "2027-01-20")
+    ]
+    shown = cli.ok("agency", "show", launched, "--as-of", "2026-12-01", "--json").json()
+    assert [f["date"] for f in shown["fidelity"]] == ["2026-07-20"]
+    latest = next(e for e in cli.ok("review", "due", "--as-of", TODAY, "--json").json() if e["agency"] == launched)
+    assert (latest["last_review"], latest["last_total"]) == ("2027-01-18", 104)
+    out = tmp_path / "r.html"
+    cli.ok("report", "fidelity", launched, "--out", str(out), "--as-of", "2026-12-01")
+    assert 'id="total">88' in out.read_text()
+
+
+def test_a_review_due_today_is_not_yet_overdue(cli: Cli, launched: str) -> None:
+    today = next(e for e in cli.ok("review", "due", "--as-of", "2026-07-15", "--json").json())
+    assert (today["days_until"], today["overdue"]) == (0, False)
+
+
+def test_recording_as_of_an_earlier_day_ignores_later_reviews(cli: Cli, launched: str, tmp_path: Path) -> None:
+    record(cli, tmp_path, launched, "2027-01-18", 104)
+    earlier = cli.ok("review", "record", launched, "--date", "2026-07-20", "--scores", scores_file(tmp_path, 90),
+                     "--as-of", "2026-08-01", "--json").json()  # fmt: skip
+    assert earlier["next_review_due"] == "2027-01-20"
+    assert earlier["actions_drafted"] > 0
+
+
+def test_odd_numbers_in_scores_and_ids_get_one_line(cli: Cli, launched: str, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.json"
+    huge.write_text('{"1": ' + "9" * 5000 + "}")
+    superscript = tmp_path / "sup.json"
+    superscript.write_text(json.dumps({"\u00b2": 4, **{str(n): 4 for n in range(1, 26) if n != 2}}))
+    arabic = tmp_path / "arabic.csv"
+    arabic.write_text("item,score\n" + "".join(f"{n},4\n" for n in range(1, 25)) + "25,\u0664\n")
+    for path, message in ((huge, "too long"), (superscript, "is not an item number"), (arabic, "item 25: score")):
+        result = cli("review", "record", launched, "--date", "2026-07-20", "--scores", str(path), "--as-of", TODAY)
+        assert result.code == 2, path
+        assert message in result.err and result.err.count("\n") == 1, result.err
+    big_id = cli("actions", "done", launched, str(2**40), "--on", "2026-08-01", "--as-of", TODAY)
+    assert big_id.code == 2 and big_id.err.count("\n") == 1 and "Traceback" not in big_id.err
+
+
+def test_a_csv_scores_file_from_a_spreadsheet_with_bom_and_blank_lines_is_read(
+    cli: Cli, launched: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "from-excel.csv"
+    rows = "".join(f"{n},{score}\r\n" for n, score in demo_scores(100).items())
+    path.write_bytes(("\ufeffItem,Score\r\n\r\n" + rows + "\r\n\r\n").encode())
+    result = cli.ok("review", "record", launched, "--date", "2026-07-20", "--scores", str(path), "--as-of", TODAY,
+                    "--json").json()  # fmt: skip
+    assert result["total"] == 100

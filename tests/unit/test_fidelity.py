@@ -78,3 +78,17 @@ def test_any_complete_set_of_scores_totals_between_25_and_125(raw: dict[int, int
     scores = validate_scores(list(raw.items()))
     assert 25 <= sum(scores.values()) <= 125
     assert band_for(sum(scores.values())) in Band
+
+
+def test_a_review_cannot_be_built_without_25_valid_scores() -> None:
+    from datetime import date
+
+    from pydantic import ValidationError
+
+    from roadmap.domain.review import Review
+
+    with pytest.raises(ValidationError, match="missing for item"):
+        Review(agency="riverbend", visited_on=date(2026, 7, 20), scores={1: 5})
+    with pytest.raises(ValidationError, match="item 3: score 9"):
+        Review(agency="riverbend", visited_on=date(2026, 7, 20), scores={n: 9 if n == 3 else 4 for n in range(1, 26)})
+    assert Review(agency="riverbend", visited_on=date(2026, 7, 20), scores=dict.fromkeys(range(1, 26), 4)).total == 100
