@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from roadmap.domain.agency import Agency
 from roadmap.domain.definition import StageDefinition, StageKind
+from roadmap.domain.due import DueItem, DueKind
+from stages.context import AgencyContext
 
 
 @dataclass(frozen=True)
@@ -26,3 +29,29 @@ class GateStage:
     def is_done(self, agency: Agency, definition: StageDefinition) -> bool:
         """Every checklist item of the stage is marked done."""
         return all(item.key in agency.checklist for item in definition.checklist)
+
+    def due_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
+        """While the gate is active, each open checklist item is due when the stage's norm runs out."""
+        progress = context.agency.progress(self.key)
+        if (
+            progress is None
+            or progress.started_on > as_of
+            or (progress.completed_on and progress.completed_on <= as_of)
+        ):
+            return []
+        definition = context.roadmap.stage(self.key)
+        assert definition.norm_days is not None  # every gate has a norm (checked when the roadmap loads)
+        target = progress.started_on + timedelta(days=definition.norm_days)
+        done = context.agency.checklist
+        return [
+            DueItem(
+                agency=context.agency.slug,
+                kind=DueKind.CHECKLIST_ITEM,
+                subject=item.key,
+                title=item.text,
+                stage=self.key,
+                due_on=target,
+            )
+            for item in definition.checklist
+            if item.key not in done or done[item.key] > as_of
+        ]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Protocol
 
 from roadmap.domain.agency import Agency
 from roadmap.domain.definition import StageDefinition, StageKind
+from roadmap.domain.due import DueItem
+from stages.context import AgencyContext
 
 
 class StageLogic(Protocol):
@@ -27,4 +30,8 @@ class StageLogic(Protocol):
 
     def is_done(self, agency: Agency, definition: StageDefinition) -> bool:
         """True when the stage's work counts as finished."""
+        ...
+
+    def due_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
+        """What this stage makes due for the agency, as of a date (empty when the stage is not active)."""
         ...

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from roadmap.domain.agency import Agency
 from roadmap.domain.definition import StageDefinition, StageKind
+from roadmap.domain.due import DueItem
+from stages.context import AgencyContext
 
 
 @dataclass(frozen=True)
@@ -22,3 +25,7 @@ class OngoingStage:
     def is_done(self, agency: Agency, definition: StageDefinition) -> bool:
         """Never: the work continues while the program runs (its checklist still measures coverage)."""
         return False
+
+    def due_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
+        """Nothing by default; stages with their own cadence (monitoring) add theirs."""
+        return []

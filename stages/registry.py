@@ -8,6 +8,7 @@ from types import MappingProxyType
 from roadmap.domain.definition import GATE_COUNT, STAGE_KEYS
 from stages.gate import GateStage
 from stages.logic import StageLogic
+from stages.monitoring import MonitoringStage
 from stages.ongoing import OngoingStage
 
 
@@ -17,7 +18,7 @@ def _build() -> Mapping[str, StageLogic]:
     for index, key in enumerate(gates):
         registry[key] = GateStage(key=key, previous=gates[index - 1] if index else None)
     for key in STAGE_KEYS[GATE_COUNT:]:
-        registry[key] = OngoingStage(key=key)
+        registry[key] = MonitoringStage(key=key) if key == "monitoring" else OngoingStage(key=key)
     return MappingProxyType(registry)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from roadmap import __version__
-from roadmap.cli import agency, bulk, catalog, demo, progress, report, reviews
+from roadmap.cli import agency, bulk, catalog, demo, due, progress, report, reviews
 from roadmap.cli.state import CliState
 from roadmap.domain.errors import RoadmapError
 
@@ -31,6 +31,7 @@ app.add_typer(report.app, name="report")
 app.command("init")(catalog.init)
 app.command("stages")(catalog.stages)
 app.command("overview")(demo.overview)
+app.command("due")(due.due)
 app.command("demo")(demo.demo)
 
 

@@ -13,6 +13,7 @@ from rich.text import Text
 from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.completion import StageStanding, StageStatus
 from roadmap.domain.definition import Roadmap, StageDefinition
+from roadmap.domain.due import DueItem
 from roadmap.domain.fidelity import band_for
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.reviews import DueReview, ReviewEntry
@@ -233,4 +234,19 @@ def actions_table(agency: str, actions: Sequence[ActionItem]) -> RenderableType:
             str(action.id), action.review_date.isoformat(), str(action.item), str(action.score),
             escape(action.step), escape(action.owner or ""), action.due_on.isoformat(), status,
         )  # fmt: skip
+    return table
+
+
+def due_items_table(items: Sequence[DueItem], as_of: date, within: int) -> RenderableType:
+    """What is due, soonest first."""
+    if not items:
+        return Text(f"Nothing overdue or due within {within} days of {as_of}.")
+    overdue = sum(1 for item in items if item.due_on < as_of)
+    table = Table(
+        title=f"Due within {within} days of {as_of}: {len(items)} items, {overdue} overdue", title_justify="left"
+    )
+    for column in ("Due", "Agency", "Kind", "What"):
+        table.add_column(column, no_wrap=column != "What")
+    for item in items:
+        table.add_row(_due_text(item.due_on, as_of), item.agency, item.kind.value, escape(item.title))
     return table

@@ -114,12 +114,12 @@ def _review(uow: UnitOfWork, scale: FidelityScale, rules: CadenceRules, spec: De
             reviewers=DEMO_REVIEWERS, as_of=as_of,
         )  # fmt: skip
     if spec.reviews and recorded.actions:
-        # The team has started on the latest plan: one step assigned, one done.
+        # The team is working through the latest plan: most steps done, one assigned and still open.
         first, *rest = recorded.actions
         uow.actions.save(action_plan.revise(first, owner="IPS supervisor"))
-        if rest:
-            done_on = min(as_of, recorded.review.visited_on + timedelta(days=30))
-            uow.actions.save(action_plan.close(rest[0], on=done_on, as_of=as_of))
+        done_on = min(as_of, recorded.review.visited_on + timedelta(days=30))
+        for step in rest[1:]:
+            uow.actions.save(action_plan.close(step, on=done_on, as_of=as_of))
 
 
 def _play(spec: DemoAgency, roadmap: Roadmap, as_of: date) -> Agency:

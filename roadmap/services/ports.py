@@ -70,6 +70,10 @@ class ActionRepository(Protocol):
         """The agency's action items, by review date then item number."""
         ...
 
+    def by_agency(self) -> dict[str, list[ActionItem]]:
+        """Every action item, by agency slug."""
+        ...
+
     def get(self, slug: str, action_id: int) -> ActionItem:
         """One action item, or NotFound."""
         ...

@@ -8,6 +8,7 @@ from typing import Any
 from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.completion import StageStanding
 from roadmap.domain.definition import Roadmap, StageDefinition
+from roadmap.domain.due import DueItem
 from roadmap.domain.events import Event
 from roadmap.domain.fidelity import band_for
 from roadmap.services.agencies import AgencySummary
@@ -151,4 +152,19 @@ def action_view(action: ActionItem) -> dict[str, Any]:
         "due_on": action.due_on.isoformat(),
         "status": action.status.value,
         "done_on": _iso(action.done_on),
+    }
+
+
+def due_item_view(item: DueItem, as_of: date) -> dict[str, Any]:
+    """One line of `due --json`."""
+    days = item.days_until(as_of)
+    return {
+        "agency": item.agency,
+        "kind": item.kind.value,
+        "subject": item.subject,
+        "title": item.title,
+        "stage": item.stage,
+        "due_on": item.due_on.isoformat(),
+        "days_until": days,
+        "overdue": days < 0,
     }

@@ -63,6 +63,19 @@ class SqlActionRepository:
         ).all()
         return [self._remember(slug, row, visited_on) for row, visited_on in rows]
 
+    def by_agency(self) -> dict[str, list[ActionItem]]:
+        """Every action item, by agency slug — one query."""
+        rows = self._session.execute(
+            select(ActionRow, ReviewRow.visited_on, AgencyRow.slug)
+            .join(ActionRow.agency)
+            .join(ActionRow.review)
+            .order_by(ReviewRow.visited_on, ActionRow.item)
+        ).all()
+        found: dict[str, list[ActionItem]] = {}
+        for row, visited_on, slug in rows:
+            found.setdefault(slug, []).append(self._remember(slug, row, visited_on))
+        return found
+
     def get(self, slug: str, action_id: int) -> ActionItem:
         found = self._session.execute(
             select(ActionRow, ReviewRow.visited_on)

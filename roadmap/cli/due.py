@@ -1,0 +1,29 @@
+"""`ips-roadmap due`: what every agency owes soon, and what is overdue."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from roadmap.cli.output import print_json, show
+from roadmap.cli.state import AsOf, JsonFlag, as_of_date, cli_state
+from roadmap.cli.tables import due_items_table
+from roadmap.services.due import state_due
+from roadmap.services.views import due_item_view
+
+
+def due(
+    ctx: typer.Context,
+    within: Annotated[int, typer.Option("--within", metavar="DAYS", help="Look this many days ahead.")] = 30,
+    agency: Annotated[str | None, typer.Option("--agency", metavar="AGENCY", help="Only this agency.")] = None,
+    as_of: AsOf = None,
+    json: JsonFlag = False,
+) -> None:
+    """Everything overdue or due within DAYS: reviews, action-plan steps, checklist items past their stage norm."""
+    app, today = cli_state(ctx).app, as_of_date(as_of)
+    items = state_due(app.uow(), app.roadmap, app.cadence, as_of=today, within_days=within, agency=agency)
+    if json:
+        print_json([due_item_view(item, today) for item in items])
+    else:
+        show(due_items_table(items, today, within))

@@ -1,0 +1,33 @@
+"""What is due: items with a date, derived afresh from an agency's current state (never stored)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class DueKind(StrEnum):
+    """Public kinds of due item (reminder rules and the outbox will key on these)."""
+
+    CHECKLIST_ITEM = "checklist-item"
+    FIDELITY_REVIEW = "fidelity-review"
+    ACTION_PLAN = "action-plan"
+
+
+class DueItem(BaseModel):
+    """One dated thing an agency owes; `subject` is stable across sweeps so reminders can be keyed on it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    agency: str
+    kind: DueKind
+    subject: str
+    title: str
+    stage: str
+    due_on: date
+
+    def days_until(self, as_of: date) -> int:
+        """Days from as_of to the due date; negative once overdue."""
+        return (self.due_on - as_of).days

@@ -1,0 +1,50 @@
+"""What is due across the state (or for one agency) within a window, derived from current state."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from roadmap.domain.cadence import CadenceRules
+from roadmap.domain.definition import Roadmap
+from roadmap.domain.due import DueItem
+from roadmap.domain.errors import InvalidInput
+from roadmap.services.ports import UnitOfWork
+from stages.context import AgencyContext
+from stages.due import due_items
+
+MAX_WINDOW_DAYS = 3650
+
+
+def state_due(
+    uow: UnitOfWork,
+    roadmap: Roadmap,
+    rules: CadenceRules,
+    *,
+    as_of: date,
+    within_days: int = 30,
+    agency: str | None = None,
+) -> list[DueItem]:
+    """Everything overdue or due within `within_days` of as_of, soonest first."""
+    if not 0 <= within_days <= MAX_WINDOW_DAYS:
+        raise InvalidInput(f"--within must be between 0 and {MAX_WINDOW_DAYS} days, got {within_days}")
+    with uow:
+        agencies = [uow.agencies.get(agency)] if agency else uow.agencies.all()
+        history = uow.reviews.history()
+        actions = uow.actions.by_agency()
+    horizon = as_of + timedelta(days=within_days)
+    found = [
+        item
+        for each in agencies
+        for item in due_items(
+            AgencyContext(
+                agency=each,
+                roadmap=roadmap,
+                rules=rules,
+                reviews=history.get(each.slug, []),
+                actions=actions.get(each.slug, []),
+            ),
+            as_of,
+        )
+        if item.due_on <= horizon
+    ]
+    return sorted(found, key=lambda item: (item.due_on, item.agency, item.kind.value, item.subject))

@@ -1,0 +1,22 @@
+"""Everything stage logic may look at for one agency, gathered once by the caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from roadmap.domain.action_plan import ActionItem
+from roadmap.domain.agency import Agency
+from roadmap.domain.cadence import CadenceRules
+from roadmap.domain.definition import Roadmap
+
+
+@dataclass(frozen=True)
+class AgencyContext:
+    """An agency with its roadmap, review history (visit date, total), action plan and cadence rules."""
+
+    agency: Agency
+    roadmap: Roadmap
+    rules: CadenceRules
+    reviews: list[tuple[date, int]] = field(default_factory=list)
+    actions: list[ActionItem] = field(default_factory=list)

@@ -1,0 +1,49 @@
+"""Implementation monitoring: the fidelity review cadence and the steps of the latest action plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from roadmap.domain.cadence import next_review_due
+from roadmap.domain.due import DueItem, DueKind
+from stages.context import AgencyContext
+from stages.ongoing import OngoingStage
+
+
+@dataclass(frozen=True)
+class MonitoringStage(OngoingStage):
+    """Ongoing from launch; makes the next fidelity review and every open action-plan step due."""
+
+    def due_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
+        """The next review (it moves on as soon as a review is recorded) and open steps, as of a date."""
+        agency = context.agency
+        if agency.launched_on is None or agency.launched_on > as_of:
+            return []
+        reviews = [review for review in context.reviews if review[0] <= as_of]
+        next_due = next_review_due(agency.launched_on, reviews, context.rules)
+        assert next_due is not None  # a launched agency always has one
+        items = [
+            DueItem(
+                agency=agency.slug,
+                kind=DueKind.FIDELITY_REVIEW,
+                # Keyed by the due date: when a review is recorded the next one is a new subject.
+                subject=f"fidelity-review:{next_due.isoformat()}",
+                title="Fidelity review",
+                stage=self.key,
+                due_on=next_due,
+            )
+        ]
+        items += [
+            DueItem(
+                agency=agency.slug,
+                kind=DueKind.ACTION_PLAN,
+                subject=f"action:{action.id}",
+                title=f"Action-plan step for fidelity item {action.item} (scored {action.score})",
+                stage=self.key,
+                due_on=action.due_on,
+            )
+            for action in context.actions
+            if action.review_date <= as_of and (action.done_on is None or action.done_on > as_of)
+        ]
+        return items
