@@ -16,6 +16,7 @@ from roadmap.domain.definition import Roadmap, StageDefinition
 from roadmap.domain.due import DueItem
 from roadmap.domain.fidelity import band_for
 from roadmap.services.agencies import AgencySummary
+from roadmap.services.contacts import ContactCard
 from roadmap.services.reviews import DueReview, ReviewEntry
 
 
@@ -249,4 +250,20 @@ def due_items_table(items: Sequence[DueItem], as_of: date, within: int) -> Rende
         table.add_column(column, no_wrap=column != "What")
     for item in items:
         table.add_row(_due_text(item.due_on, as_of), item.agency, item.kind.value, escape(item.title))
+    return table
+
+
+def contacts_table(cards: Sequence[ContactCard]) -> RenderableType:
+    """Contacts, state team first."""
+    if not cards:
+        return Text("No contacts yet: ips-roadmap contact add [AGENCY] --role ROLE --name NAME --email ADDR")
+    table = Table(title=f"{len(cards)} contacts", title_justify="left")
+    for column in ("Id", "Agency", "Role", "Name", "Email", "Timezone", "Other channels"):
+        table.add_column(column)
+    for card in cards:
+        contact = card.contact
+        table.add_row(
+            str(contact.id), contact.agency or "(state)", contact.role.value, escape(contact.name),
+            contact.email or "", card.timezone or "", escape("\n".join(card.channels)),
+        )  # fmt: skip
     return table

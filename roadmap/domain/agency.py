@@ -21,6 +21,13 @@ def _timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def known_timezone(value: str) -> str:
+    """The value, if it names an IANA timezone."""
+    if value not in _timezones():
+        raise ValueError(f"{value!r} is not an IANA timezone such as America/Chicago")
+    return value
+
+
 class StageProgress(BaseModel):
     """A stage that has started: when, and whether and how it was completed."""
 
@@ -50,9 +57,7 @@ class Agency(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        if value not in _timezones():
-            raise ValueError(f"{value!r} is not an IANA timezone such as America/Chicago")
-        return value
+        return known_timezone(value)
 
     def progress(self, stage_key: str) -> StageProgress | None:
         """The stage's progress, or None when it has not started."""

@@ -8,6 +8,7 @@ from typing import Protocol, Self
 
 from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.agency import Agency
+from roadmap.domain.contact import Contact
 from roadmap.domain.review import Review
 
 
@@ -87,6 +88,22 @@ class ActionRepository(Protocol):
         ...
 
 
+class ContactRepository(Protocol):
+    """People who receive reminders."""
+
+    def listed(self, agency: str | None = None) -> list[Contact]:
+        """State contacts first, then each agency's, by role and name (only one agency's when given)."""
+        ...
+
+    def add(self, contact: Contact) -> Contact:
+        """Store a new contact; returns it with its id."""
+        ...
+
+    def remove(self, contact_id: int) -> Contact:
+        """Delete a contact, or NotFound; returns what was removed."""
+        ...
+
+
 class MetaStore(Protocol):
     """Small facts about the database itself."""
 
@@ -115,6 +132,11 @@ class UnitOfWork(Protocol):
     @property
     def actions(self) -> ActionRepository:
         """The action-plan items in this transaction."""
+        ...
+
+    @property
+    def contacts(self) -> ContactRepository:
+        """The contacts in this transaction."""
         ...
 
     @property

@@ -12,6 +12,7 @@ from roadmap.domain.due import DueItem
 from roadmap.domain.events import Event
 from roadmap.domain.fidelity import band_for
 from roadmap.services.agencies import AgencySummary
+from roadmap.services.contacts import ContactCard
 from roadmap.services.reviews import DueReview, ReviewEntry
 
 
@@ -167,4 +168,18 @@ def due_item_view(item: DueItem, as_of: date) -> dict[str, Any]:
         "due_on": item.due_on.isoformat(),
         "days_until": days,
         "overdue": days < 0,
+    }
+
+
+def contact_view(card: ContactCard) -> dict[str, Any]:
+    """One contact as `contact list --json` prints it: channels masked."""
+    contact = card.contact
+    return {
+        "id": contact.id,
+        "agency": contact.agency,
+        "role": contact.role.value,
+        "name": contact.name,
+        "email": contact.email,
+        "timezone": card.timezone,
+        "notify": list(card.channels),
     }

@@ -141,3 +141,19 @@ class ActionRow(Base):
 
     agency: Mapped[AgencyRow] = relationship()
     review: Mapped[ReviewRow] = relationship()
+
+
+class ContactRow(Base):
+    """A person who receives reminders. `notify` holds apprise URLs, which may carry tokens: never print them."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    notify: Mapped[list[str]] = mapped_column(JSON)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+
+    agency: Mapped[AgencyRow | None] = relationship()

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from roadmap.domain.agency import Agency
 from roadmap.domain.errors import NotFound
 from roadmap.domain.names import did_you_mean
+from roadmap.store.contacts import SqlContactRepository
 from roadmap.store.database import Database
 from roadmap.store.mapping import to_domain, write
 from roadmap.store.reviews import SqlActionRepository, SqlReviewRepository
@@ -100,6 +101,7 @@ class SqlUnitOfWork:
         self.agencies = SqlAgencyRepository(self._session)
         self.reviews = SqlReviewRepository(self._session)
         self.actions = SqlActionRepository(self._session)
+        self.contacts = SqlContactRepository(self._session)
         self.meta = SqlMetaStore(self._session)
         return self
 

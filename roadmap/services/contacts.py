@@ -1,0 +1,71 @@
+"""Contact use cases: add, list, remove. Channel URLs are checked on the way in and shown masked on the way out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from notifications.delivery import masked_channel
+from roadmap.domain.contact import Contact
+from roadmap.domain.errors import InvalidInput
+from roadmap.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ContactCard:
+    """A contact as people and scripts may see it: channels masked, the effective timezone filled in."""
+
+    contact: Contact
+    timezone: str | None
+    channels: tuple[str, ...]
+
+
+def add_contact(
+    uow: UnitOfWork,
+    *,
+    agency: str | None,
+    role: str,
+    name: str,
+    email: str | None,
+    notify: Sequence[str],
+    timezone: str | None,
+) -> ContactCard:
+    """Add a person; every apprise URL must be one apprise can use."""
+    channels = tuple(url.strip() for url in notify)
+    masked = tuple(masked_channel(url) for url in channels)  # refuses unusable URLs before anything is stored
+    try:
+        contact = Contact.model_validate(
+            {"agency": agency, "role": role, "name": name, "email": email, "notify": channels, "timezone": timezone}
+        )
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "contact"
+        raise InvalidInput(f"{where}: {first['msg'].removeprefix('Value error, ')}") from None
+    with uow:
+        home = uow.agencies.get(agency) if agency else None
+        stored = uow.contacts.add(contact)
+        uow.commit()
+    return ContactCard(stored, stored.timezone or (home.timezone if home else None), masked)
+
+
+def list_contacts(uow: UnitOfWork, agency: str | None = None) -> list[ContactCard]:
+    """State contacts and every agency's (or one agency's), channels masked."""
+    with uow:
+        zones = {a.slug: a.timezone for a in ([uow.agencies.get(agency)] if agency else uow.agencies.all())}
+        contacts = uow.contacts.listed(agency)
+    return [_card(contact, zones) for contact in contacts]
+
+
+def remove_contact(uow: UnitOfWork, contact_id: int) -> ContactCard:
+    """Delete a contact."""
+    with uow:
+        removed = uow.contacts.remove(contact_id)
+        uow.commit()
+    return _card(removed, {})
+
+
+def _card(contact: Contact, zones: dict[str, str]) -> ContactCard:
+    timezone = contact.timezone or (zones.get(contact.agency) if contact.agency else None)
+    return ContactCard(contact, timezone, tuple(masked_channel(url) for url in contact.notify))

@@ -1,0 +1,61 @@
+"""Contacts in SQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from roadmap.domain.contact import Contact, Role
+from roadmap.domain.errors import NotFound
+from roadmap.store.tables import AgencyRow, ContactRow
+
+
+class SqlContactRepository:
+    """Agency and state contacts."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def listed(self, agency: str | None = None) -> list[Contact]:
+        query = select(ContactRow, AgencyRow.slug).outerjoin(ContactRow.agency)
+        if agency is not None:
+            query = query.where(AgencyRow.slug == agency)
+        rows = self._session.execute(query.order_by(AgencyRow.slug.nulls_first(), ContactRow.role, ContactRow.name))
+        return [_contact(row, slug) for row, slug in rows]
+
+    def add(self, contact: Contact) -> Contact:
+        agency_id = None
+        if contact.agency is not None:
+            agency_id = self._session.scalars(select(AgencyRow.id).where(AgencyRow.slug == contact.agency)).one()
+        row = ContactRow(
+            agency_id=agency_id,
+            role=contact.role.value,
+            name=contact.name,
+            email=contact.email,
+            notify=list(contact.notify),
+            timezone=contact.timezone,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _contact(row, contact.agency)
+
+    def remove(self, contact_id: int) -> Contact:
+        found = self._session.execute(
+            select(ContactRow, AgencyRow.slug).outerjoin(ContactRow.agency).where(ContactRow.id == contact_id)
+        ).one_or_none()
+        if found is None:
+            raise NotFound(f"no contact {contact_id}; `ips-roadmap contact list` shows them")
+        self._session.delete(found[0])
+        return _contact(found[0], found[1])
+
+
+def _contact(row: ContactRow, slug: str | None) -> Contact:
+    return Contact(
+        id=row.id,
+        agency=slug,
+        role=Role(row.role),
+        name=row.name,
+        email=row.email,
+        notify=tuple(row.notify),
+        timezone=row.timezone,
+    )
