@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from roadmap.data import load_fidelity_scale, load_roadmap
+from roadmap.data import load_fidelity_scale, load_reminder_rules, load_roadmap
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.fidelity import FidelityScale
+from roadmap.domain.reminder_rules import ReminderRules
 from roadmap.settings import Settings
 from roadmap.store import Database, SqlUnitOfWork
 
@@ -19,6 +20,7 @@ class Application:
     settings: Settings
     roadmap: Roadmap
     scale: FidelityScale
+    reminder_rules: ReminderRules
     database: Database
 
     @property
@@ -41,5 +43,6 @@ def build(settings: Settings) -> Application:
         settings=settings,
         roadmap=load_roadmap(settings.roadmap_file),
         scale=load_fidelity_scale(settings.fidelity_scale_file),
+        reminder_rules=load_reminder_rules(settings.reminder_rules_file),
         database=Database(settings.database_url.get_secret_value()),
     )

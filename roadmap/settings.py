@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     database_url: SecretStr = SecretStr(DEFAULT_DATABASE_URL)
     roadmap_file: Path | None = None
     fidelity_scale_file: Path | None = None
+    reminder_rules_file: Path | None = None
     # e.g. IPS_ROADMAP_CADENCE__GOOD_MONTHS=12 for a state that reviews good programs yearly.
     cadence: CadenceRules = CadenceRules()
 

@@ -15,6 +15,7 @@ from roadmap.domain.completion import StageStanding, StageStatus
 from roadmap.domain.definition import Roadmap, StageDefinition
 from roadmap.domain.due import DueItem
 from roadmap.domain.fidelity import band_for
+from roadmap.domain.reminder_rules import Reminder
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.contacts import ContactCard
 from roadmap.services.reviews import DueReview, ReviewEntry
@@ -265,5 +266,24 @@ def contacts_table(cards: Sequence[ContactCard]) -> RenderableType:
         table.add_row(
             str(contact.id), contact.agency or "(state)", contact.role.value, escape(contact.name),
             contact.email or "", card.timezone or "", escape("\n".join(card.channels)),
+        )  # fmt: skip
+    return table
+
+
+def reminders_table(reminders: Sequence[Reminder], as_of: date) -> RenderableType:
+    """Reminders owed, by recipient: each person gets one digest."""
+    if not reminders:
+        return Text(f"No reminders owed on {as_of}.")
+    people = len({r.recipient.id for r in reminders})
+    table = Table(title=f"Reminders owed on {as_of}: {len(reminders)} to {people} people", title_justify="left")
+    for column in ("To", "Role", "Agency", "About", "Due", "When"):
+        table.add_column(column, no_wrap=column in ("Due", "When"))
+    for reminder in reminders:
+        days = reminder.offset_days
+        when = f"{days}d before" if days > 0 else "due today" if days == 0 else f"{-days}d overdue"
+        table.add_row(
+            escape(reminder.recipient.name), reminder.recipient.role.value, reminder.item.agency,
+            escape(reminder.item.title), reminder.item.due_on.isoformat(),
+            Text(when + (" (escalation)" if reminder.escalation else ""), style="bold red" if days < 0 else ""),
         )  # fmt: skip
     return table

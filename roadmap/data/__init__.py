@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.errors import InvalidInput
 from roadmap.domain.fidelity import FidelityScale
+from roadmap.domain.reminder_rules import ReminderRules
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -24,6 +25,11 @@ def load_roadmap(path: Path | None = None) -> Roadmap:
 def load_fidelity_scale(path: Path | None = None) -> FidelityScale:
     """The packaged 25-item fidelity scale, or a state's own wording at `path`."""
     return _load(FidelityScale, "fidelity scale", "fidelity.yaml", path)
+
+
+def load_reminder_rules(path: Path | None = None) -> ReminderRules:
+    """The packaged reminder rules, or a state's own file at `path`."""
+    return _load(ReminderRules, "reminder rules", "reminder_rules.yaml", path)
 
 
 def _load(model: type[Model], what: str, packaged: str, path: Path | None) -> Model:

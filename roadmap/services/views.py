@@ -11,6 +11,7 @@ from roadmap.domain.definition import Roadmap, StageDefinition
 from roadmap.domain.due import DueItem
 from roadmap.domain.events import Event
 from roadmap.domain.fidelity import band_for
+from roadmap.domain.reminder_rules import Reminder
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.contacts import ContactCard
 from roadmap.services.reviews import DueReview, ReviewEntry
@@ -182,4 +183,20 @@ def contact_view(card: ContactCard) -> dict[str, Any]:
         "email": contact.email,
         "timezone": card.timezone,
         "notify": list(card.channels),
+    }
+
+
+def reminder_view(reminder: Reminder, as_of: date) -> dict[str, Any]:
+    """One line of `notify preview --json`."""
+    return {
+        "key": reminder.key,
+        "agency": reminder.item.agency,
+        "kind": reminder.item.kind.value,
+        "subject": reminder.item.subject,
+        "title": reminder.item.title,
+        "due_on": reminder.item.due_on.isoformat(),
+        "recipient": reminder.recipient.name,
+        "role": reminder.recipient.role.value,
+        "offset_days": reminder.offset_days,
+        "escalation": reminder.escalation,
     }

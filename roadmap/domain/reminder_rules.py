@@ -1,0 +1,121 @@
+"""Reminder rules as data, and the pure decision of which reminders are owed as of a date.
+
+For each due item a rule gives offsets: days before the due date, one overdue reminder after it, and an
+escalation to the state team after that. A sweep owes, per item and recipient, only the latest offset that
+has come by as_of and was not sent before: missed sweeps never cause a flood of stale reminders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from roadmap.domain.contact import Contact, Role
+from roadmap.domain.due import DueItem, DueKind
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ReminderRule(_Strict):
+    """When and to whom reminders about one kind of due item go (unset fields fall back to the default)."""
+
+    before_days: tuple[int, ...] | None = None
+    overdue_days: int | None = Field(default=None, ge=1, le=365)
+    escalate_days: int | None = Field(default=None, ge=1, le=365)
+    recipients: tuple[Role, ...] | None = None
+    escalate_to: tuple[Role, ...] | None = None
+
+    @field_validator("before_days")
+    @classmethod
+    def _positive(cls, days: tuple[int, ...] | None) -> tuple[int, ...] | None:
+        if days is not None and any(not 0 <= day <= 365 for day in days):
+            raise ValueError("before_days must be between 0 and 365")
+        return days
+
+
+class ResolvedRule(_Strict):
+    """A rule with every field set."""
+
+    before_days: tuple[int, ...]
+    overdue_days: int
+    escalate_days: int
+    recipients: tuple[Role, ...]
+    escalate_to: tuple[Role, ...]
+
+
+class ReminderRules(_Strict):
+    """The default rule and per-kind overrides."""
+
+    version: Literal[1]
+    default: ResolvedRule
+    kinds: dict[DueKind, ReminderRule] = Field(default_factory=dict)
+
+    def rule(self, kind: DueKind) -> ResolvedRule:
+        """The default with this kind's overrides applied."""
+        override = self.kinds.get(kind)
+        if override is None:
+            return self.default
+        changes = {name: value for name, value in override.model_dump().items() if value is not None}
+        return self.default.model_copy(update=changes)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder owed to one person about one due item, at one offset (the idempotency key's parts)."""
+
+    item: DueItem
+    recipient: Contact
+    offset_days: int  # days before the due date; negative once overdue
+    escalation: bool
+
+    @property
+    def key(self) -> str:
+        """Stable across sweeps: the same reminder is never queued twice."""
+        return f"{self.item.kind.value}|{self.item.agency}|{self.item.subject}|{self.recipient.id}|{self.offset_days}"
+
+
+def reminders_owed(
+    items: list[DueItem], contacts: list[Contact], rules: ReminderRules, as_of: date, already: set[str]
+) -> list[Reminder]:
+    """Reminders a sweep on as_of owes: per item and recipient the latest offset that has come, if not queued yet.
+
+    The agency's people have the before-due and overdue offsets; the escalation offset is the state team's.
+    Each group gets at most one reminder per item per sweep, so catching up after missed sweeps sends the
+    most recent reminder only, never the stale ones before it.
+    """
+    owed = []
+    for item in items:
+        rule = rules.rule(item.kind)
+        groups = (
+            ((*rule.before_days, -rule.overdue_days), rule.recipients, False),
+            ((-rule.escalate_days,), rule.escalate_to, True),
+        )
+        for offsets, roles, escalation in groups:
+            passed = [day for day in offsets if item.due_on - timedelta(days=day) <= as_of]
+            if not passed:
+                continue
+            latest = min(passed)  # the smallest offset falls on the most recent date
+            for contact in _recipients(contacts, item.agency, roles):
+                reminder = Reminder(item=item, recipient=contact, offset_days=latest, escalation=escalation)
+                if reminder.key not in already:
+                    owed.append(reminder)
+    return owed
+
+
+def digests(reminders: list[Reminder]) -> dict[int, list[Reminder]]:
+    """Reminders grouped by recipient id: one message per person per sweep."""
+    grouped: dict[int, list[Reminder]] = {}
+    for reminder in sorted(reminders, key=lambda r: (r.item.due_on, r.item.agency, r.item.subject)):
+        assert reminder.recipient.id is not None
+        grouped.setdefault(reminder.recipient.id, []).append(reminder)
+    return grouped
+
+
+def _recipients(contacts: list[Contact], agency: str, roles: tuple[Role, ...]) -> list[Contact]:
+    # Agency roles come from the agency's own contacts; state roles (state lead, trainer) from the state team.
+    return [c for c in contacts if c.role in roles and (c.agency == agency or c.agency is None)]

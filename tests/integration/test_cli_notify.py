@@ -1,0 +1,60 @@
+"""`notify preview`: who would be reminded of what, from due items, contacts and the rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Cli
+
+TODAY = "2026-11-23"
+
+
+@pytest.fixture
+def demo(bare_cli: Cli) -> Cli:
+    bare_cli.ok("demo", "--as-of", TODAY)
+    for args in (
+        ("prairie-hills-counseling-center", "--role", "director", "--name", "Ruth Okafor", "--email", "ruth@p.example"),
+        ("prairie-hills-counseling-center", "--role", "vr-leader", "--name", "Vic Ross", "--email", "vic@p.example"),
+        ("--role", "state-lead", "--name", "Sam Reed", "--email", "sam@state.example"),
+    ):
+        bare_cli.ok("contact", "add", *args)
+    return bare_cli
+
+
+def test_an_overdue_review_reminds_the_director_and_escalates_to_the_state_lead(demo: Cli) -> None:
+    owed = demo.ok("notify", "preview", "--as-of", TODAY, "--json").json()
+    prairie = {(r["recipient"], r["offset_days"], r["escalation"]) for r in owed
+               if r["agency"] == "prairie-hills-counseling-center" and r["kind"] == "fidelity-review"}  # fmt: skip
+    assert prairie == {("Ruth Okafor", -7, False), ("Sam Reed", -14, True)}  # the VR leader is not a recipient
+    assert {"key", "agency", "kind", "subject", "due_on", "recipient", "role", "offset_days", "escalation"} <= owed[
+        0
+    ].keys()
+    assert len({r["key"] for r in owed}) == len(owed)
+
+
+def test_before_the_first_offset_nobody_is_reminded_about_the_review(demo: Cli) -> None:
+    owed = demo.ok("notify", "preview", "--as-of", "2026-10-01", "--json").json()
+    assert not [r for r in owed if r["agency"] == "prairie-hills-counseling-center" and r["kind"] == "fidelity-review"]
+    on_day = demo.ok("notify", "preview", "--as-of", "2026-10-08", "--json").json()
+    assert {(r["recipient"], r["offset_days"]) for r in on_day if r["kind"] == "fidelity-review"} == {
+        ("Ruth Okafor", 30)
+    }
+
+
+def test_a_state_rules_file_changes_who_is_told_and_a_bad_one_is_refused(
+    demo: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "version: 1\n"
+        "default: {before_days: [10], overdue_days: 3, escalate_days: 30, recipients: [vr-leader], escalate_to: [state-lead]}\n"
+    )
+    monkeypatch.setenv("IPS_ROADMAP_REMINDER_RULES_FILE", str(rules))
+    owed = demo.ok("notify", "preview", "--as-of", TODAY, "--json").json()
+    prairie = {(r["recipient"], r["offset_days"]) for r in owed if r["agency"] == "prairie-hills-counseling-center"}
+    assert prairie == {("Vic Ross", -3)}
+    rules.write_text("version: 1\ndefault: {before_days: [-5]}\n")
+    refused = demo("notify", "preview")
+    assert refused.code == 2 and "reminder rules file" in refused.err and refused.err.count("\n") == 1
