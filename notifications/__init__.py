@@ -1,1 +1,1 @@
-"""Reminders (issue 5): messages, rendering, apprise delivery and the outbox. Nothing here yet."""
+"""Reminders: messages (pure: reminders -> Message), and delivery (the only apprise import)."""

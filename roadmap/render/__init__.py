@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from pathlib import Path
 
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+
+from notifications.messages import Digest, Message
 from roadmap.render.charts import fidelity_chart
 from roadmap.services.fidelity_report import FidelityReport
 
 
-def environment() -> Environment:
-    """A new environment over the packaged templates (built per call: no module-level state)."""
+def environment(overrides: Path | None = None) -> Environment:
+    """A new environment over the packaged templates; a state's folder of same-named templates comes first."""
+    packaged = PackageLoader("roadmap.render", "templates")
     env = Environment(
-        loader=PackageLoader("roadmap.render", "templates"),
+        loader=ChoiceLoader([FileSystemLoader(overrides), packaged]) if overrides else packaged,
         autoescape=select_autoescape(["html", "html.j2"]),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -19,6 +23,17 @@ def environment() -> Environment:
     )
     env.filters["signed"] = lambda value: "" if value is None else f"{value:+d}"
     return env
+
+
+def render_reminder(digest: Digest, overrides: Path | None = None) -> Message:
+    """One person's reminder digest as subject, plain text and HTML (HTML autoescaped, text not)."""
+    env = environment(overrides)
+    subject = env.get_template("reminder_subject.txt.j2").render(digest=digest)
+    return Message(
+        subject=" ".join(subject.split()),
+        text=env.get_template("reminder.txt.j2").render(digest=digest),
+        html=env.get_template("reminder.html.j2").render(digest=digest),
+    )
 
 
 def render_fidelity_report(report: FidelityReport) -> str:

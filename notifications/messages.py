@@ -1,0 +1,86 @@
+"""A digest of reminders for one person, as the values a template needs (pure: no jinja2, no apprise)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from roadmap.domain.contact import Contact
+from roadmap.domain.definition import Roadmap
+from roadmap.domain.due import DueKind
+from roadmap.domain.reminder_rules import Reminder
+
+KIND_NAMES = {
+    DueKind.FIDELITY_REVIEW: "Fidelity review",
+    DueKind.ACTION_PLAN: "Fidelity action plan step",
+    DueKind.CHECKLIST_ITEM: "Roadmap checklist item",
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    """What is sent: a subject, a plain-text body and an HTML body."""
+
+    subject: str
+    text: str
+    html: str
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """One reminder in a digest, ready to print."""
+
+    agency: str
+    kind: str
+    title: str
+    due_on: str
+    when: str
+    overdue: bool
+    escalation: bool
+    prepare: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Everything one person is reminded of in one run."""
+
+    recipient: str
+    lines: tuple[DigestLine, ...]
+    state_contact: str | None
+    sent_on: date
+
+    @property
+    def overdue(self) -> int:
+        """How many lines are past their due date."""
+        return sum(1 for line in self.lines if line.overdue)
+
+
+def build_digest(
+    recipient: Contact, reminders: list[Reminder], roadmap: Roadmap, state_contact: Contact | None, as_of: date
+) -> Digest:
+    """The digest's values: due dates written out, what to prepare from the stage's tools, whom to ask."""
+    lines = []
+    for reminder in reminders:
+        item, days = reminder.item, reminder.offset_days
+        when = "due today" if days == 0 else f"due in {days} days" if days > 0 else f"{-days} days overdue"
+        lines.append(
+            DigestLine(
+                agency=item.agency,
+                kind=KIND_NAMES[item.kind],
+                title=item.title,
+                # Due dates are calendar days in the agency's own calendar: written out, never shifted.
+                due_on=f"{item.due_on:%A %-d %B %Y}",
+                when=when,
+                overdue=days < 0,
+                escalation=reminder.escalation,
+                prepare=roadmap.stage(item.stage).tools[:3],
+            )
+        )
+    return Digest(
+        recipient=recipient.name,
+        lines=tuple(lines),
+        state_contact=f"{state_contact.name} <{state_contact.email}>"
+        if state_contact and state_contact.email
+        else None,
+        sent_on=as_of,
+    )

@@ -1,0 +1,53 @@
+"""A reminder digest rendered into subject, text and HTML: what the recipient reads."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from notifications.messages import build_digest
+from roadmap.domain.contact import Contact, Role
+from roadmap.domain.due import DueItem, DueKind
+from roadmap.domain.reminder_rules import Reminder
+from roadmap.render import render_reminder
+from tests.builders import ROADMAP
+
+MARIA = Contact(id=1, agency="riverbend", role=Role.DIRECTOR, name="Maria Lopez", email="maria@example.org")
+SAM = Contact(id=4, role=Role.STATE_LEAD, name="Sam Reed", email="sam@state.example")
+REVIEW = DueItem(agency="riverbend", kind=DueKind.FIDELITY_REVIEW, subject="fidelity-review:2027-01-20",
+                 title="Fidelity review", stage="monitoring", due_on=date(2027, 1, 20))  # fmt: skip
+STEP = DueItem(agency="riverbend", kind=DueKind.ACTION_PLAN, subject="action:7",
+               title="Step <script>alert(1)</script>", stage="monitoring", due_on=date(2027, 1, 5))  # fmt: skip
+
+
+def digest(*reminders: Reminder):  # type: ignore[no-untyped-def]
+    return build_digest(MARIA, list(reminders), ROADMAP, SAM, date(2026, 12, 21))
+
+
+def test_a_single_reminder_names_the_item_agency_and_when_in_the_subject() -> None:
+    message = render_reminder(digest(Reminder(REVIEW, MARIA, 30, False)))
+    assert message.subject == "IPS roadmap: Fidelity review for riverbend due in 30 days"
+    assert "Hello Maria Lopez," in message.text
+    assert "Due Wednesday 20 January 2027 (due in 30 days)." in message.text
+    assert "To prepare: " in message.text
+    assert "Questions: Sam Reed <sam@state.example>." in message.text
+
+
+def test_a_digest_counts_its_reminders_and_the_overdue_ones() -> None:
+    message = render_reminder(digest(Reminder(STEP, MARIA, -7, False), Reminder(REVIEW, MARIA, 30, False)))
+    assert message.subject == "IPS roadmap: 2 reminders, 1 overdue"
+    assert message.text.index("Fidelity action plan step") < message.text.index("Fidelity review for")
+    assert "7 days overdue" in message.text
+
+
+def test_html_is_escaped_and_text_is_plain() -> None:
+    message = render_reminder(digest(Reminder(STEP, MARIA, 3, False)))
+    assert "<script>" not in message.html and "&lt;script&gt;" in message.html
+    assert "Step <script>alert(1)</script>" in message.text  # plain text is not HTML
+
+
+def test_a_state_can_override_a_template_from_its_folder(tmp_path: Path) -> None:
+    (tmp_path / "reminder_subject.txt.j2").write_text("[State of Example] {{ digest.lines | length }} IPS reminder(s)")
+    message = render_reminder(digest(Reminder(REVIEW, MARIA, 7, False)), overrides=tmp_path)
+    assert message.subject == "[State of Example] 1 IPS reminder(s)"
+    assert "Hello Maria Lopez," in message.text  # templates it does not override stay packaged
