@@ -1,9 +1,14 @@
-"""The one module that talks to apprise: checking channels and showing them without their secrets."""
+"""The one module that talks to apprise: checking channels, showing them without secrets, sending."""
 
 from __future__ import annotations
 
+import logging
+from urllib.parse import quote
+
 import apprise
 
+from notifications.messages import Message
+from roadmap.domain.contact import Contact
 from roadmap.domain.errors import InvalidInput
 
 
@@ -19,3 +24,42 @@ def masked_channel(url: str) -> str:
 def _scheme(url: str) -> str:
     # Only the scheme is ever echoed back: the rest of a bad URL may still hold a token.
     return url.split("://", 1)[0][:20] if "://" in url else "this"
+
+
+class AppriseSender:
+    """Sends through apprise: email via the state's mail server, plus each contact's own channels."""
+
+    def __init__(self, mail_url: str | None) -> None:
+        self._mail_url = mail_url
+        # apprise logs each failure itself; the outbox records the reason (masked), so keep stderr to one line.
+        apprise_log = logging.getLogger("apprise")
+        if not any(isinstance(handler, logging.NullHandler) for handler in apprise_log.handlers):
+            apprise_log.addHandler(logging.NullHandler())
+            apprise_log.propagate = False
+
+    def send(self, contact: Contact, message: Message) -> str | None:
+        """None when every channel accepted the message; otherwise which channels did not (masked)."""
+        failures = []
+        if contact.email:
+            if self._mail_url is None:
+                failures.append("no mail server configured (IPS_ROADMAP_MAIL_URL)")
+            elif not _notify(_with_recipient(self._mail_url, contact.email), message.subject, message.html, html=True):
+                failures.append(f"{masked_channel(self._mail_url)} did not accept the message")
+        for url in contact.notify:
+            if not _notify(url, message.subject, message.text, html=False):
+                failures.append(f"{masked_channel(url)} did not accept the message")
+        return "; ".join(failures) or None
+
+
+def _notify(url: str, title: str, body: str, *, html: bool) -> bool:
+    sender = apprise.Apprise()
+    if not sender.add(url):
+        return False
+    body_format = apprise.NotifyFormat.HTML if html else apprise.NotifyFormat.TEXT
+    # apprise answers True (sent), False (a channel failed) or None (nothing to send to): only True counts.
+    return sender.notify(title=title, body=body, body_format=body_format) is True
+
+
+def _with_recipient(mail_url: str, address: str) -> str:
+    separator = "&" if "?" in mail_url else "?"
+    return f"{mail_url}{separator}to={quote(address)}"

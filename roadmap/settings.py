@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.errors import InvalidInput
+from roadmap.domain.outbox import RetryPolicy
 
 DEFAULT_DATABASE_URL = "sqlite:///ips-roadmap.db"
 # The drivers this package installs; anything else would fail later with an import error.
@@ -25,6 +26,10 @@ class Settings(BaseSettings):
     roadmap_file: Path | None = None
     fidelity_scale_file: Path | None = None
     reminder_rules_file: Path | None = None
+    # The mail server as an apprise mailto:// or mailtos:// URL without recipients; it may hold a password.
+    mail_url: SecretStr | None = None
+    templates_dir: Path | None = None
+    retry: RetryPolicy = RetryPolicy()
     # e.g. IPS_ROADMAP_CADENCE__GOOD_MONTHS=12 for a state that reviews good programs yearly.
     cadence: CadenceRules = CadenceRules()
 

@@ -1,16 +1,41 @@
-"""`ips-roadmap notify preview`: who would be reminded of what, as of a date."""
+"""`ips-roadmap notify ...` and `ips-roadmap outbox ...`: reminders to agency leaders and the state team."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
+from typing import Annotated
+
 import typer
 
+from notifications.delivery import AppriseSender
+from notifications.messages import Message
+from roadmap.bootstrap import Application
 from roadmap.cli.output import print_json, show
 from roadmap.cli.state import AsOf, JsonFlag, as_of_date, cli_state
-from roadmap.cli.tables import reminders_table
+from roadmap.cli.tables import outbox_table, reminders_table
+from roadmap.domain.errors import NotFound, RuleViolation
+from roadmap.services.contacts import list_contacts
+from roadmap.services.outbox import flush as flush_outbox
+from roadmap.services.outbox import retry_now
 from roadmap.services.reminders import preview_reminders
-from roadmap.services.views import reminder_view
+from roadmap.services.views import outbox_view, reminder_view
 
 app = typer.Typer(help="Reminders to agency leaders and the state team.", no_args_is_help=True)
+outbox_app = typer.Typer(help="Reminders written before sending, and their delivery state.", no_args_is_help=True)
+
+
+def _now(as_of: str | None) -> tuple[date, datetime]:
+    """Today and now; with --as-of, noon UTC of that day, so a simulated run is repeatable."""
+    if as_of is None:
+        now = datetime.now(UTC)
+        return now.date(), now
+    day = as_of_date(as_of)
+    return day, datetime.combine(day, time(12), UTC)
+
+
+def _sender(app_: Application) -> AppriseSender:
+    mail = app_.settings.mail_url
+    return AppriseSender(mail.get_secret_value() if mail else None)
 
 
 @app.command("preview")
@@ -22,3 +47,73 @@ def preview(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> N
         print_json([reminder_view(reminder, today) for reminder in owed])
     else:
         show(reminders_table(owed, today))
+
+
+@app.command("flush")
+def flush(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None:
+    """Queue every reminder owed today in the outbox, then send what is ready: one digest per person."""
+    app_ = cli_state(ctx).app
+    today, now = _now(as_of)
+    result = flush_outbox(
+        app_.uow, app_.roadmap, app_.cadence, app_.reminder_rules, _sender(app_), app_.settings.retry,
+        as_of=today, now=now, templates=app_.settings.templates_dir,
+    )  # fmt: skip
+    document = {"as_of": today.isoformat(), "queued": result.queued, "sent": result.sent,
+                "retried": result.retried, "failed": result.failed}  # fmt: skip
+    if json:
+        print_json(document)
+    else:
+        print(f"{today}: {result.queued} reminders queued; {result.sent} sent, {result.retried} to retry, "
+              f"{result.failed} failed for good")  # fmt: skip
+
+
+@app.command("test")
+def test(
+    ctx: typer.Context,
+    contact: Annotated[int, typer.Argument(metavar="CONTACT_ID", min=1, max=2**31 - 1, help="See `contact list`.")],
+) -> None:
+    """Send one test message to a contact, on every channel they have."""
+    app_ = cli_state(ctx).app
+    found = [card.contact for card in list_contacts(app_.uow()) if card.contact.id == contact]
+    if not found:
+        raise NotFound(f"no contact {contact}; `ips-roadmap contact list` shows them")
+    message = Message(
+        subject="IPS roadmap: test message",
+        text=f"Hello {found[0].name}, this is a test of your IPS roadmap reminders.",
+        html=f"<p>Hello {found[0].name}, this is a test of your IPS roadmap reminders.</p>",
+    )
+    error = _sender(app_).send(found[0], message)
+    if error:
+        raise RuleViolation(f"the test message to contact {contact} was not delivered: {error}")
+    print(f"Test message sent to {found[0].name}.")
+
+
+@outbox_app.command("list")
+def outbox_list(
+    ctx: typer.Context,
+    agency: Annotated[str | None, typer.Argument(metavar="[AGENCY]", help="Only this agency's reminders.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="pending, sent or failed.")] = None,
+    json: JsonFlag = False,
+) -> None:
+    """Every reminder written to the outbox, with its delivery state."""
+    app_ = cli_state(ctx).app
+    if status is not None and status not in ("pending", "sent", "failed"):
+        raise RuleViolation(f"--status must be pending, sent or failed, not {status!r}")
+    with app_.uow() as uow:
+        entries = uow.outbox.listed(agency, status)
+        names = {c.id: c.name for c in uow.contacts.listed()}
+    if json:
+        print_json([outbox_view(entry, names.get(entry.contact_id, "?")) for entry in entries])
+    else:
+        show(outbox_table(entries, names))
+
+
+@outbox_app.command("retry")
+def outbox_retry(
+    ctx: typer.Context,
+    entry: Annotated[int, typer.Argument(metavar="ID", min=1, max=2**31 - 1, help="See `outbox list`.")],
+) -> None:
+    """Send this reminder at the next `notify flush`, ignoring its backoff (also revives a failed one)."""
+    app_ = cli_state(ctx).app
+    retried = retry_now(app_.uow(), entry, now=datetime.now(UTC))
+    print(f"Outbox entry {retried.id} will be sent at the next `ips-roadmap notify flush`.")

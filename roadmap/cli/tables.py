@@ -15,6 +15,7 @@ from roadmap.domain.completion import StageStanding, StageStatus
 from roadmap.domain.definition import Roadmap, StageDefinition
 from roadmap.domain.due import DueItem
 from roadmap.domain.fidelity import band_for
+from roadmap.domain.outbox import OutboxEntry
 from roadmap.domain.reminder_rules import Reminder
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.contacts import ContactCard
@@ -285,5 +286,22 @@ def reminders_table(reminders: Sequence[Reminder], as_of: date) -> RenderableTyp
             escape(reminder.recipient.name), reminder.recipient.role.value, reminder.item.agency,
             escape(reminder.item.title), reminder.item.due_on.isoformat(),
             Text(when + (" (escalation)" if reminder.escalation else ""), style="bold red" if days < 0 else ""),
+        )  # fmt: skip
+    return table
+
+
+def outbox_table(entries: Sequence[OutboxEntry], names: dict[int | None, str]) -> RenderableType:
+    """The outbox, oldest first."""
+    if not entries:
+        return Text("The outbox is empty.")
+    table = Table(title=f"{len(entries)} reminders in the outbox", title_justify="left")
+    for column in ("Id", "To", "Agency", "Kind", "Due", "Offset", "Status", "Tries", "Last error"):
+        table.add_column(column)
+    for entry in entries:
+        style = {"sent": "green", "failed": "bold red"}.get(entry.status.value, "yellow")
+        table.add_row(
+            str(entry.id), escape(names.get(entry.contact_id, "?")), entry.agency, entry.kind.value,
+            entry.due_on.isoformat(), str(entry.offset_days), Text(entry.status.value, style=style),
+            str(entry.attempts), escape(entry.last_error or ""),
         )  # fmt: skip
     return table

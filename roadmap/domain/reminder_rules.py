@@ -55,6 +55,10 @@ class ReminderRules(_Strict):
     default: ResolvedRule
     kinds: dict[DueKind, ReminderRule] = Field(default_factory=dict)
 
+    def lookahead_days(self) -> int:
+        """How far ahead the earliest reminder of any kind reaches."""
+        return max(max(self.rule(kind).before_days, default=0) for kind in DueKind)
+
     def rule(self, kind: DueKind) -> ResolvedRule:
         """The default with this kind's overrides applied."""
         override = self.kinds.get(kind)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
 from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.agency import Agency
 from roadmap.domain.contact import Contact
+from roadmap.domain.outbox import OutboxEntry
 from roadmap.domain.review import Review
 
 
@@ -104,6 +105,30 @@ class ContactRepository(Protocol):
         ...
 
 
+class Outbox(Protocol):
+    """Reminders written before they are sent."""
+
+    def keys(self) -> set[str]:
+        """Every key ever queued."""
+        ...
+
+    def add_all(self, entries: list[OutboxEntry]) -> None:
+        """Queue new entries."""
+        ...
+
+    def ready(self, now: datetime) -> list[OutboxEntry]:
+        """Pending entries whose next attempt has come."""
+        ...
+
+    def listed(self, agency: str | None = None, status: str | None = None) -> list[OutboxEntry]:
+        """Entries, oldest first, optionally of one agency or status."""
+        ...
+
+    def save(self, entry: OutboxEntry) -> None:
+        """Store the new state of an entry loaded in this unit of work."""
+        ...
+
+
 class MetaStore(Protocol):
     """Small facts about the database itself."""
 
@@ -137,6 +162,11 @@ class UnitOfWork(Protocol):
     @property
     def contacts(self) -> ContactRepository:
         """The contacts in this transaction."""
+        ...
+
+    @property
+    def outbox(self) -> Outbox:
+        """The reminder outbox in this transaction."""
         ...
 
     @property

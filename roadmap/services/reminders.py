@@ -6,7 +6,6 @@ from datetime import date
 
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
-from roadmap.domain.due import DueKind
 from roadmap.domain.reminder_rules import Reminder, ReminderRules, reminders_owed
 from roadmap.services.due import state_due
 from roadmap.services.ports import UnitOfWork
@@ -16,9 +15,7 @@ def preview_reminders(
     uow: UnitOfWork, roadmap: Roadmap, cadence: CadenceRules, rules: ReminderRules, *, as_of: date
 ) -> list[Reminder]:
     """The reminder each person would get today for each item: the latest offset that has come by as_of."""
-    # Look as far ahead as the earliest reminder any rule sends.
-    horizon = max(max(rules.rule(kind).before_days, default=0) for kind in DueKind)
-    items = state_due(uow, roadmap, cadence, as_of=as_of, within_days=horizon)
+    items = state_due(uow, roadmap, cadence, as_of=as_of, within_days=rules.lookahead_days())
     with uow:
         contacts = uow.contacts.listed()
     owed = reminders_owed(items, contacts, rules, as_of, already=set())

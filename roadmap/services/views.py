@@ -11,6 +11,7 @@ from roadmap.domain.definition import Roadmap, StageDefinition
 from roadmap.domain.due import DueItem
 from roadmap.domain.events import Event
 from roadmap.domain.fidelity import band_for
+from roadmap.domain.outbox import OutboxEntry
 from roadmap.domain.reminder_rules import Reminder
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.contacts import ContactCard
@@ -199,4 +200,21 @@ def reminder_view(reminder: Reminder, as_of: date) -> dict[str, Any]:
         "role": reminder.recipient.role.value,
         "offset_days": reminder.offset_days,
         "escalation": reminder.escalation,
+    }
+
+
+def outbox_view(entry: OutboxEntry, recipient: str) -> dict[str, Any]:
+    """One line of `outbox list --json`."""
+    return {
+        "id": entry.id,
+        "kind": entry.kind.value,
+        "agency": entry.agency,
+        "recipient": recipient,
+        "subject": entry.subject,
+        "due_on": entry.due_on.isoformat(),
+        "offset_days": entry.offset_days,
+        "status": entry.status.value,
+        "attempts": entry.attempts,
+        "last_error": entry.last_error,
+        "sent_at": entry.sent_at.isoformat() if entry.sent_at else None,
     }

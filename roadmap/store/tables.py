@@ -157,3 +157,27 @@ class ContactRow(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
 
     agency: Mapped[AgencyRow | None] = relationship()
+
+
+class OutboxRow(Base):
+    """A reminder written before it is sent; `key` makes queueing it twice impossible."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    agency: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(40))
+    due_on: Mapped[date] = mapped_column(Date)
+    offset_days: Mapped[int] = mapped_column(Integer)
+    escalation: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    queued_on: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -16,6 +16,7 @@ from roadmap.domain.names import did_you_mean
 from roadmap.store.contacts import SqlContactRepository
 from roadmap.store.database import Database
 from roadmap.store.mapping import to_domain, write
+from roadmap.store.outbox import SqlOutbox
 from roadmap.store.reviews import SqlActionRepository, SqlReviewRepository
 from roadmap.store.tables import AgencyRow, MetaRow
 
@@ -102,6 +103,7 @@ class SqlUnitOfWork:
         self.reviews = SqlReviewRepository(self._session)
         self.actions = SqlActionRepository(self._session)
         self.contacts = SqlContactRepository(self._session)
+        self.outbox = SqlOutbox(self._session)
         self.meta = SqlMetaStore(self._session)
         return self
 

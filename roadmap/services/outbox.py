@@ -1,0 +1,164 @@
+"""Queue owed reminders in the outbox, then deliver them: one digest per person, retried with backoff.
+
+Every reminder is written to the outbox (keyed, so never twice) before anything is sent. Delivery reads the
+pending rows, sends one message per person and records the outcome; the one window where a message can go
+out twice is a crash between a successful send and that record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Protocol
+
+from notifications.messages import Message, build_digest
+from roadmap.domain.cadence import CadenceRules
+from roadmap.domain.contact import Contact, Role
+from roadmap.domain.definition import Roadmap
+from roadmap.domain.due import DueItem
+from roadmap.domain.errors import NotFound, RuleViolation
+from roadmap.domain.outbox import OutboxEntry, OutboxStatus, RetryPolicy
+from roadmap.domain.reminder_rules import Reminder, ReminderRules, reminders_owed
+from roadmap.render import render_reminder
+from roadmap.services.due import state_due
+from roadmap.services.ports import UnitOfWork
+
+
+class Sender(Protocol):
+    """Delivers one message to one contact; returns None when delivered, else a reason without secrets."""
+
+    def send(self, contact: Contact, message: Message) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class FlushResult:
+    """What one delivery run did."""
+
+    queued: int
+    sent: int
+    retried: int
+    failed: int
+
+
+def queue_reminders(
+    uow: UnitOfWork, roadmap: Roadmap, cadence: CadenceRules, rules: ReminderRules, *, as_of: date, now: datetime
+) -> int:
+    """Write every reminder owed as of a date to the outbox; keys already there are skipped."""
+    items = state_due(uow, roadmap, cadence, as_of=as_of, within_days=rules.lookahead_days())
+    with uow:
+        owed = reminders_owed(items, uow.contacts.listed(), rules, as_of, uow.outbox.keys())
+        uow.outbox.add_all([_entry(reminder, as_of, now) for reminder in owed])
+        uow.commit()
+    return len(owed)
+
+
+def deliver(
+    uow: UnitOfWork,
+    roadmap: Roadmap,
+    sender: Sender,
+    policy: RetryPolicy,
+    *,
+    as_of: date,
+    now: datetime,
+    templates: Path | None = None,
+) -> tuple[int, int, int]:
+    """Send pending reminders whose time has come, one digest per person; returns (sent, retried, failed)."""
+    sent = retried = failed = 0
+    with uow:
+        ready = uow.outbox.ready(now)
+        contacts = {contact.id: contact for contact in uow.contacts.listed()}
+        state_lead = next((c for c in contacts.values() if c.role is Role.STATE_LEAD), None)
+        by_person: dict[int, list[OutboxEntry]] = {}
+        for entry in ready:
+            by_person.setdefault(entry.contact_id, []).append(entry)
+        for contact_id, entries in by_person.items():
+            contact = contacts[contact_id]
+            reminders = [_reminder(entry, contact) for entry in entries]
+            digest = build_digest(contact, reminders, roadmap, state_lead, as_of)
+            error = sender.send(contact, render_reminder(digest, templates))
+            for entry in entries:
+                updated = _outcome(entry, error, policy, now)
+                uow.outbox.save(updated)
+                if updated.status is OutboxStatus.SENT:
+                    sent += 1
+                elif updated.status is OutboxStatus.FAILED:
+                    failed += 1
+                else:
+                    retried += 1
+            uow.commit()  # record each person's outcome at once: a later crash cannot resend it
+    return sent, retried, failed
+
+
+def _outcome(entry: OutboxEntry, error: str | None, policy: RetryPolicy, now: datetime) -> OutboxEntry:
+    attempts = entry.attempts + 1
+    if error is None:
+        return entry.model_copy(update={"status": OutboxStatus.SENT, "attempts": attempts, "sent_at": now})
+    status = OutboxStatus.FAILED if attempts >= policy.max_attempts else OutboxStatus.PENDING
+    return entry.model_copy(
+        update={
+            "status": status,
+            "attempts": attempts,
+            "last_error": error,
+            "next_attempt_at": policy.next_attempt(attempts, now),
+        }
+    )
+
+
+def _entry(reminder: Reminder, as_of: date, now: datetime) -> OutboxEntry:
+    item = reminder.item
+    assert reminder.recipient.id is not None
+    return OutboxEntry(
+        key=reminder.key,
+        contact_id=reminder.recipient.id,
+        agency=item.agency,
+        kind=item.kind,
+        subject=item.subject,
+        title=item.title,
+        stage=item.stage,
+        due_on=item.due_on,
+        offset_days=reminder.offset_days,
+        escalation=reminder.escalation,
+        next_attempt_at=now,
+        queued_on=as_of,
+    )
+
+
+def _reminder(entry: OutboxEntry, contact: Contact) -> Reminder:
+    item = DueItem(agency=entry.agency, kind=entry.kind, subject=entry.subject, title=entry.title,
+                   stage=entry.stage, due_on=entry.due_on)  # fmt: skip
+    return Reminder(item=item, recipient=contact, offset_days=entry.offset_days, escalation=entry.escalation)
+
+
+def flush(
+    uow_factory: Callable[[], UnitOfWork],
+    roadmap: Roadmap,
+    cadence: CadenceRules,
+    rules: ReminderRules,
+    sender: Sender,
+    policy: RetryPolicy,
+    *,
+    as_of: date,
+    now: datetime,
+    templates: Path | None = None,
+) -> FlushResult:
+    """Queue what is owed, then deliver what is ready."""
+    queued = queue_reminders(uow_factory(), roadmap, cadence, rules, as_of=as_of, now=now)
+    sent, retried, failed = deliver(uow_factory(), roadmap, sender, policy, as_of=as_of, now=now, templates=templates)
+    return FlushResult(queued=queued, sent=sent, retried=retried, failed=failed)
+
+
+def retry_now(uow: UnitOfWork, entry_id: int, *, now: datetime) -> OutboxEntry:
+    """Make a pending or failed entry ready to send at the next delivery, ignoring its backoff."""
+    with uow:
+        found = [entry for entry in uow.outbox.listed() if entry.id == entry_id]
+        if not found:
+            raise NotFound(f"no outbox entry {entry_id}; `ips-roadmap outbox list` shows them")
+        entry = found[0]
+        if entry.status is OutboxStatus.SENT:
+            raise RuleViolation(f"outbox entry {entry_id} was already sent at {entry.sent_at}")
+        ready = entry.model_copy(update={"status": OutboxStatus.PENDING, "next_attempt_at": now})
+        uow.outbox.save(ready)
+        uow.commit()
+    return ready

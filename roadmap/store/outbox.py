@@ -1,0 +1,63 @@
+"""The outbox in SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from roadmap.domain.due import DueKind
+from roadmap.domain.outbox import OutboxEntry, OutboxStatus
+from roadmap.store.tables import OutboxRow
+
+_FIELDS = ("key", "contact_id", "agency", "subject", "title", "stage", "due_on", "offset_days", "escalation",
+           "attempts", "last_error", "next_attempt_at", "queued_on", "sent_at")  # fmt: skip
+
+
+class SqlOutbox:
+    """Reminders written before sending; one row per key."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._rows: dict[int, OutboxRow] = {}
+
+    def keys(self) -> set[str]:
+        return set(self._session.scalars(select(OutboxRow.key)))
+
+    def add_all(self, entries: list[OutboxEntry]) -> None:
+        for entry in entries:
+            row = OutboxRow(kind=entry.kind.value, status=entry.status.value)
+            _write(row, entry)
+            self._session.add(row)
+
+    def ready(self, now: datetime) -> list[OutboxEntry]:
+        query = select(OutboxRow).where(
+            OutboxRow.status == OutboxStatus.PENDING.value, OutboxRow.next_attempt_at <= now
+        )
+        return [self._remember(row) for row in self._session.scalars(query.order_by(OutboxRow.id))]
+
+    def listed(self, agency: str | None = None, status: str | None = None) -> list[OutboxEntry]:
+        query = select(OutboxRow)
+        if agency is not None:
+            query = query.where(OutboxRow.agency == agency)
+        if status is not None:
+            query = query.where(OutboxRow.status == status)
+        return [self._remember(row) for row in self._session.scalars(query.order_by(OutboxRow.id))]
+
+    def save(self, entry: OutboxEntry) -> None:
+        if entry.id is None or entry.id not in self._rows:
+            raise KeyError(f"outbox entry {entry.id} was not loaded in this unit of work")
+        row = self._rows[entry.id]
+        row.status = entry.status.value
+        _write(row, entry)
+
+    def _remember(self, row: OutboxRow) -> OutboxEntry:
+        self._rows[row.id] = row
+        values = {name: getattr(row, name) for name in _FIELDS}
+        return OutboxEntry(id=row.id, kind=DueKind(row.kind), status=OutboxStatus(row.status), **values)
+
+
+def _write(row: OutboxRow, entry: OutboxEntry) -> None:
+    for name in _FIELDS:
+        setattr(row, name, getattr(entry, name))

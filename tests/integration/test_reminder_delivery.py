@@ -1,0 +1,164 @@
+"""Reminders delivered to a real SMTP server on loopback: once per offset, one digest per person, retried."""
+
+from __future__ import annotations
+
+import email
+import socket
+from collections.abc import Iterator
+from email.message import Message as MailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.conftest import Cli
+
+TODAY = "2026-11-23"
+
+
+class Inbox:
+    """Collects what the SMTP server receives, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], MailMessage]] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content)))  # type: ignore[attr-defined]
+        return "250 OK"
+
+    def to(self, address: str) -> list[MailMessage]:
+        return [message for recipients, message in self.messages if address in recipients]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class SmtpServer:
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.inbox = Inbox()
+        self._controller: Controller | None = None
+
+    def start(self) -> None:
+        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def state(bare_cli: Cli, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    monkeypatch.setenv(
+        "IPS_ROADMAP_MAIL_URL",
+        f"mailto://127.0.0.1:{smtp.port}?from=roadmap@state.example&mode=insecure",
+    )
+    bare_cli.ok("demo", "--as-of", TODAY)
+    for args in (
+        (
+            "prairie-hills-counseling-center",
+            "--role",
+            "director",
+            "--name",
+            "Ruth Okafor",
+            "--email",
+            "ruth@prairie.example",
+        ),
+        (
+            "pinecrest-behavioral-health",
+            "--role",
+            "ips-supervisor",
+            "--name",
+            "Dev Patel",
+            "--email",
+            "dev@pinecrest.example",
+        ),
+        ("--role", "state-lead", "--name", "Sam Reed", "--email", "sam@state.example"),
+    ):
+        bare_cli.ok("contact", "add", *args)
+    return bare_cli
+
+
+def body(message: MailMessage) -> str:
+    parts = [part for part in message.walk() if part.get_content_type() == "text/html"]
+    payload = parts[0].get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()
+
+
+def test_each_person_gets_one_digest_with_the_agency_item_and_date(state: Cli, smtp: SmtpServer) -> None:
+    result = state.ok("notify", "flush", "--as-of", TODAY, "--json").json()
+    assert result["sent"] == result["queued"] > 0 and result["failed"] == 0
+    ruth = smtp.inbox.to("ruth@prairie.example")
+    assert len(ruth) == 1
+    assert ruth[0]["Subject"] == "IPS roadmap: Fidelity review for prairie-hills-counseling-center 7 days overdue"
+    assert "Saturday 7 November 2026" in body(ruth[0])
+    assert "Questions: Sam Reed &lt;sam@state.example&gt;" in body(ruth[0])
+    sam = smtp.inbox.to("sam@state.example")
+    assert len(sam) == 1  # many escalations, one digest
+    assert "escalated to the state team" in body(sam[0])
+    dev = smtp.inbox.to("dev@pinecrest.example")
+    assert len(dev) == 1 and dev[0]["Subject"].startswith("IPS roadmap: 6 reminders, 6 overdue")
+
+
+def test_repeated_runs_send_nothing_twice(state: Cli, smtp: SmtpServer) -> None:
+    state.ok("notify", "flush", "--as-of", TODAY)
+    first = len(smtp.inbox.messages)
+    again = state.ok("notify", "flush", "--as-of", TODAY, "--json").json()
+    next_day = state.ok("notify", "flush", "--as-of", "2026-11-24", "--json").json()
+    assert (again["queued"], again["sent"], next_day["queued"], next_day["sent"]) == (0, 0, 0, 0)
+    assert len(smtp.inbox.messages) == first
+    statuses = {entry["status"] for entry in state.ok("outbox", "list", "--json").json()}
+    assert statuses == {"sent"}
+
+
+def test_a_down_server_delays_messages_and_they_arrive_once_when_it_is_back(
+    state: Cli, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = f"mailto://127.0.0.1:{smtp.port}?from=roadmap@state.example&mode=insecure"
+    # While the server is down the configured URL carries a password: it must not show anywhere.
+    monkeypatch.setenv("IPS_ROADMAP_MAIL_URL", plain.replace("127.0.0.1", "roadmap:S3cretMail@127.0.0.1"))
+    smtp.stop()
+    down = state.ok("notify", "flush", "--as-of", TODAY, "--json")
+    assert down.json()["sent"] == 0 and down.json()["retried"] == down.json()["queued"] > 0
+    pending = state.ok("outbox", "list", "--status", "pending", "--json")
+    entries = pending.json()
+    assert all(e["attempts"] == 1 for e in entries)
+    assert "did not accept the message" in entries[0]["last_error"]
+    assert "S3cretMail" not in down.out + down.err + pending.out + state.ok("outbox", "list").out
+    assert down.err == ""  # failures are recorded in the outbox, not sprayed on stderr
+    smtp.start()
+    monkeypatch.setenv("IPS_ROADMAP_MAIL_URL", plain)
+    back = state.ok("notify", "flush", "--as-of", "2026-11-24", "--json").json()
+    assert back["sent"] == len(entries)
+    assert len(smtp.inbox.to("ruth@prairie.example")) == 1
+    state.ok("notify", "flush", "--as-of", "2026-11-25")
+    assert len(smtp.inbox.to("ruth@prairie.example")) == 1
+
+
+def test_after_the_last_attempt_a_reminder_fails_for_good(
+    state: Cli, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IPS_ROADMAP_RETRY__MAX_ATTEMPTS", "2")
+    smtp.stop()
+    state.ok("notify", "flush", "--as-of", TODAY)
+    last = state.ok("notify", "flush", "--as-of", "2026-11-24", "--json").json()
+    assert last["failed"] > 0 and last["retried"] == 0
+    failed = state.ok("outbox", "list", "--status", "failed", "--json").json()
+    assert failed and all(e["attempts"] == 2 for e in failed)
+    smtp.start()
+    state.ok("outbox", "retry", str(failed[0]["id"]))
+    revived = state.ok("notify", "flush", "--as-of", "2026-11-25", "--json").json()
+    assert revived["sent"] == 1
