@@ -14,6 +14,7 @@ KIND_NAMES = {
     DueKind.FIDELITY_REVIEW: "Fidelity review",
     DueKind.ACTION_PLAN: "Fidelity action plan step",
     DueKind.CHECKLIST_ITEM: "Roadmap checklist item",
+    DueKind.DELIVERY_FAILURE: "Undelivered reminder",
 }
 
 

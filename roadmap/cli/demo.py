@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import typer
 
+from notifications.delivery import AppriseSender
+from notifications.smtp_sink import SmtpSink
 from roadmap.cli.output import print_json, show
 from roadmap.cli.report import write_fidelity_report
 from roadmap.cli.state import AsOf, JsonFlag, as_of_date, cli_state
-from roadmap.cli.tables import due_table, overview_table
+from roadmap.cli.tables import due_table, overview_table, sent_mail_table
 from roadmap.domain.definition import Roadmap
 from roadmap.services import agencies, reviews
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.demo import REPORT_AGENCY, build_demo
+from roadmap.services.outbox import flush
 from roadmap.services.views import overview_view
 
 
@@ -31,6 +35,12 @@ def demo(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None
         return
     _print_overview(app.roadmap, summaries, json)
     show(due_table(reviews.reviews_due(app.uow(), app.cadence, as_of=today)))
+    # The demo's reminders go to a mail server inside this process, whatever IPS_ROADMAP_MAIL_URL says.
+    with SmtpSink() as sink:
+        now = datetime.combine(today, time(12), UTC)
+        flush(app.uow, app.roadmap, app.cadence, app.reminder_rules, AppriseSender(sink.url), app.settings.retry,
+              as_of=today, now=now)  # fmt: skip
+        show(sent_mail_table(sink.received, today))
     print(f"Demo state written to {app.database.masked_url}; a fidelity report written to {out}.")
     print("Try: ips-roadmap agency list · ips-roadmap review list riverbend-community-mental-health")
 

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from notifications.smtp_sink import Received
 from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.completion import StageStanding, StageStatus
 from roadmap.domain.definition import Roadmap, StageDefinition
@@ -304,4 +305,16 @@ def outbox_table(entries: Sequence[OutboxEntry], names: dict[int | None, str]) -
             entry.due_on.isoformat(), str(entry.offset_days), Text(entry.status.value, style=style),
             str(entry.attempts), escape(entry.last_error or ""),
         )  # fmt: skip
+    return table
+
+
+def sent_mail_table(received: Sequence[Received], as_of: date) -> RenderableType:
+    """What the demo's local mail server received."""
+    table = Table(
+        title=f"Reminders sent on {as_of} to the demo's local mail server: {len(received)}", title_justify="left"
+    )
+    table.add_column("To")
+    table.add_column("Subject")
+    for mail in received:
+        table.add_row(", ".join(mail.recipients), escape(str(mail.message["Subject"])))
     return table

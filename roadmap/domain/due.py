@@ -14,6 +14,8 @@ class DueKind(StrEnum):
     CHECKLIST_ITEM = "checklist-item"
     FIDELITY_REVIEW = "fidelity-review"
     ACTION_PLAN = "action-plan"
+    # Not owed by an agency: the state team is told that a reminder could not be delivered.
+    DELIVERY_FAILURE = "delivery-failure"
 
 
 class DueItem(BaseModel):

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    select_autoescape,
+)
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from notifications.messages import Digest, Message
+from roadmap.domain.errors import InvalidInput
 from roadmap.render.charts import fidelity_chart
 from roadmap.services.fidelity_report import FidelityReport
 
@@ -14,7 +26,8 @@ from roadmap.services.fidelity_report import FidelityReport
 def environment(overrides: Path | None = None) -> Environment:
     """A new environment over the packaged templates; a state's folder of same-named templates comes first."""
     packaged = PackageLoader("roadmap.render", "templates")
-    env = Environment(
+    # Sandboxed: a state's own template can lay out the data it is given, never reach into Python.
+    env = SandboxedEnvironment(
         loader=ChoiceLoader([FileSystemLoader(overrides), packaged]) if overrides else packaged,
         autoescape=select_autoescape(["html", "html.j2"]),
         undefined=StrictUndefined,
@@ -28,15 +41,25 @@ def environment(overrides: Path | None = None) -> Environment:
 def render_reminder(digest: Digest, overrides: Path | None = None) -> Message:
     """One person's reminder digest as subject, plain text and HTML (HTML autoescaped, text not)."""
     env = environment(overrides)
-    subject = env.get_template("reminder_subject.txt.j2").render(digest=digest)
+    subject = _render(env, "reminder_subject.txt.j2", digest=digest)
     return Message(
         subject=" ".join(subject.split()),
-        text=env.get_template("reminder.txt.j2").render(digest=digest),
-        html=env.get_template("reminder.html.j2").render(digest=digest),
+        text=_render(env, "reminder.txt.j2", digest=digest),
+        html=_render(env, "reminder.html.j2", digest=digest),
     )
+
+
+def _render(env: Environment, name: str, **values: object) -> str:
+    """Render one template; a broken (state-supplied) template is refused in one line."""
+    try:
+        return env.get_template(name).render(**values)
+    except TemplateSyntaxError as error:
+        raise InvalidInput(f"template {name} line {error.lineno}: {error.message}") from None
+    except (TemplateError, SecurityError) as error:
+        raise InvalidInput(f"template {name}: {' '.join(str(error).split())}") from None
 
 
 def render_fidelity_report(report: FidelityReport) -> str:
     """The fidelity report as one self-contained HTML page (no external CSS, fonts or scripts)."""
-    template = environment().get_template("fidelity_report.html.j2")
-    return template.render(report=report, chart=fidelity_chart([(day, total) for day, total, _ in report.history]))
+    chart = fidelity_chart([(day, total) for day, total, _ in report.history])
+    return _render(environment(), "fidelity_report.html.j2", report=report, chart=chart)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from roadmap.domain import action_plan
 from roadmap.domain.agency import Agency
 from roadmap.domain.cadence import CadenceRules
+from roadmap.domain.contact import Contact, Role
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.errors import RuleViolation
 from roadmap.domain.fidelity import ITEM_COUNT, FidelityScale
@@ -81,8 +82,29 @@ def build_demo(uow: UnitOfWork, roadmap: Roadmap, scale: FidelityScale, rules: C
             uow.agencies.add(_play(spec, roadmap, as_of))
         for spec in DEMO_AGENCIES:
             _review(uow, scale, rules, spec, as_of)
+        uow.contacts.delete_all()
+        for contact in _contacts():
+            uow.contacts.add(contact)
         uow.meta.put(*DEMO_MARKER)
         uow.commit()
+
+
+def _contacts() -> list[Contact]:
+    """A director and an IPS supervisor per agency, and a state lead and trainer (example.org: never real)."""
+    people = [
+        Contact(role=Role.STATE_LEAD, name="Sam Reed", email="sam.reed@state.example.org"),
+        Contact(role=Role.TRAINER, name="Tia Moss", email="tia.moss@state.example.org"),
+    ]
+    for spec in DEMO_AGENCIES:
+        slug = slugify(spec.name)
+        domain = f"{slug.split('-')[0]}.example.org"
+        people.append(
+            Contact(agency=slug, role=Role.DIRECTOR, name=f"Director of {spec.name}", email=f"director@{domain}")
+        )
+        people.append(
+            Contact(agency=slug, role=Role.IPS_SUPERVISOR, name=f"IPS supervisor, {spec.name}", email=f"ips@{domain}")
+        )
+    return people
 
 
 def demo_scores(total: int, rotation: int = 0) -> dict[int, int]:

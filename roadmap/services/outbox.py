@@ -17,7 +17,7 @@ from notifications.messages import Message, build_digest
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.contact import Contact, Role
 from roadmap.domain.definition import Roadmap
-from roadmap.domain.due import DueItem
+from roadmap.domain.due import DueItem, DueKind
 from roadmap.domain.errors import NotFound, RuleViolation
 from roadmap.domain.outbox import OutboxEntry, OutboxStatus, RetryPolicy
 from roadmap.domain.reminder_rules import Reminder, ReminderRules, reminders_owed
@@ -85,6 +85,8 @@ def deliver(
                     sent += 1
                 elif updated.status is OutboxStatus.FAILED:
                     failed += 1
+                    leads = [c for c in contacts.values() if c.role is Role.STATE_LEAD and c.id != contact_id]
+                    uow.outbox.add_all(_failure_notices(updated, contact, leads, as_of, now))
                 else:
                     retried += 1
             uow.commit()  # record each person's outcome at once: a later crash cannot resend it
@@ -104,6 +106,32 @@ def _outcome(entry: OutboxEntry, error: str | None, policy: RetryPolicy, now: da
             "next_attempt_at": policy.next_attempt(attempts, now),
         }
     )
+
+
+def _failure_notices(
+    failed: OutboxEntry, contact: Contact, leads: list[Contact], as_of: date, now: datetime
+) -> list[OutboxEntry]:
+    """Tell the state leads that a reminder failed for good (a failed notice itself is not escalated again)."""
+    if failed.kind is DueKind.DELIVERY_FAILURE:
+        return []
+    return [
+        OutboxEntry(
+            key=f"{DueKind.DELIVERY_FAILURE.value}|{failed.key}|{lead.id}",
+            contact_id=lead.id or 0,
+            agency=failed.agency,
+            kind=DueKind.DELIVERY_FAILURE,
+            subject=f"undelivered:{failed.id}",
+            title=f"A reminder to {contact.name} could not be delivered after {failed.attempts} attempts: "
+            f"{failed.title}",
+            stage=failed.stage,
+            due_on=failed.due_on,
+            offset_days=failed.offset_days,
+            escalation=True,
+            next_attempt_at=now,
+            queued_on=as_of,
+        )
+        for lead in leads
+    ]
 
 
 def _entry(reminder: Reminder, as_of: date, now: datetime) -> OutboxEntry:

@@ -104,6 +104,10 @@ class ContactRepository(Protocol):
         """Delete a contact, or NotFound; returns what was removed."""
         ...
 
+    def delete_all(self) -> None:
+        """Remove every contact (and their outbox entries)."""
+        ...
+
 
 class Outbox(Protocol):
     """Reminders written before they are sent."""

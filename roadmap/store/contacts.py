@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from roadmap.domain.contact import Contact, Role
@@ -38,6 +38,10 @@ class SqlContactRepository:
         self._session.add(row)
         self._session.flush()
         return _contact(row, contact.agency)
+
+    def delete_all(self) -> None:
+        # The outbox rows of these contacts go with them (ON DELETE CASCADE).
+        self._session.execute(delete(ContactRow))
 
     def remove(self, contact_id: int) -> Contact:
         found = self._session.execute(

@@ -71,3 +71,13 @@ def test_agencies_longer_than_the_norm_in_their_stage_are_flagged(bare_cli: Cli)
     overview = {a["slug"]: a["stalled"] for a in bare_cli.ok("overview", "--json", "--as-of", TODAY).json()}
     assert overview["pinecrest-behavioral-health"] == pinecrest["stalled"]
     assert overview["northwoods-counseling-cooperative"] is None
+
+
+def test_demo_sends_its_reminders_to_a_local_mail_server_and_records_them(bare_cli: Cli) -> None:
+    result = bare_cli.ok("demo", "--as-of", TODAY)
+    assert "Reminders sent on 2026-11-23 to the demo's local mail server: 12" in result.out
+    assert "director@prairie.example.org" in result.out
+    outbox = bare_cli.ok("outbox", "list", "--json").json()
+    assert outbox and {entry["status"] for entry in outbox} == {"sent"}
+    again = bare_cli.ok("demo", "--as-of", TODAY)  # a rebuilt demo starts with an empty outbox and sends again
+    assert "local mail server: 12" in again.out

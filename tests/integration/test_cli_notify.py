@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Cli
+from tests.integration.demo_state import demo_without_contacts
 
 TODAY = "2026-11-23"
 
 
 @pytest.fixture
 def demo(bare_cli: Cli) -> Cli:
-    bare_cli.ok("demo", "--as-of", TODAY)
+    demo_without_contacts(bare_cli, TODAY)
     for args in (
         ("prairie-hills-counseling-center", "--role", "director", "--name", "Ruth Okafor", "--email", "ruth@p.example"),
         ("prairie-hills-counseling-center", "--role", "vr-leader", "--name", "Vic Ross", "--email", "vic@p.example"),

@@ -11,6 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.conftest import Cli
+from tests.integration.demo_state import demo_without_contacts
 
 TODAY = "2026-11-23"
 
@@ -65,7 +66,7 @@ def state(bare_cli: Cli, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> C
         "IPS_ROADMAP_MAIL_URL",
         f"mailto://127.0.0.1:{smtp.port}?from=roadmap@state.example&mode=insecure",
     )
-    bare_cli.ok("demo", "--as-of", TODAY)
+    demo_without_contacts(bare_cli, TODAY)
     for args in (
         (
             "prairie-hills-counseling-center",
@@ -158,7 +159,15 @@ def test_after_the_last_attempt_a_reminder_fails_for_good(
     assert last["failed"] > 0 and last["retried"] == 0
     failed = state.ok("outbox", "list", "--status", "failed", "--json").json()
     assert failed and all(e["attempts"] == 2 for e in failed)
+    notices = [e for e in state.ok("outbox", "list", "--json").json() if e["kind"] == "delivery-failure"]
+    # Every failure but the state lead's own is reported to the state lead.
+    assert {e["recipient"] for e in notices} == {"Sam Reed"}
+    assert len(notices) == len([e for e in failed if e["recipient"] != "Sam Reed"])
     smtp.start()
+    told = state.ok("notify", "flush", "--as-of", "2026-11-25", "--json").json()
+    assert told["sent"] == len(notices)
+    sam = smtp.inbox.to("sam@state.example")
+    assert len(sam) == 1 and "could not be delivered after 2 attempts" in body(sam[0])
     state.ok("outbox", "retry", str(failed[0]["id"]))
-    revived = state.ok("notify", "flush", "--as-of", "2026-11-25", "--json").json()
+    revived = state.ok("notify", "flush", "--as-of", "2026-11-26", "--json").json()
     assert revived["sent"] == 1

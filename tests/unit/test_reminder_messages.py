@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from notifications.messages import build_digest
 from roadmap.domain.contact import Contact, Role
 from roadmap.domain.due import DueItem, DueKind
+from roadmap.domain.errors import InvalidInput
 from roadmap.domain.reminder_rules import Reminder
 from roadmap.render import render_reminder
 from tests.builders import ROADMAP
@@ -51,3 +54,19 @@ def test_a_state_can_override_a_template_from_its_folder(tmp_path: Path) -> None
     message = render_reminder(digest(Reminder(REVIEW, MARIA, 7, False)), overrides=tmp_path)
     assert message.subject == "[State of Example] 1 IPS reminder(s)"
     assert "Hello Maria Lopez," in message.text  # templates it does not override stay packaged
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{{ digest.lines | length ", "template reminder_subject.txt.j2 line 1"),
+        ("{{ digest.nonexistent }}", "has no attribute 'nonexistent'"),
+        ("{{ digest.__class__.__mro__ }}", "template reminder_subject.txt.j2"),
+        ("{{ ''.__class__.__subclasses__() }}", "template reminder_subject.txt.j2"),
+    ],
+)
+def test_a_broken_or_unsafe_state_template_is_refused_in_one_line(tmp_path: Path, template: str, message: str) -> None:
+    (tmp_path / "reminder_subject.txt.j2").write_text(template)
+    with pytest.raises(InvalidInput) as refused:
+        render_reminder(digest(Reminder(REVIEW, MARIA, 7, False)), overrides=tmp_path)
+    assert message in str(refused.value) and "\n" not in str(refused.value)

@@ -1,0 +1,70 @@
+"""Reminders on a second real transport: apprise's json:// posting to an HTTP endpoint on loopback."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+
+import pytest
+
+from tests.conftest import Cli
+from tests.integration.demo_state import demo_without_contacts
+
+TODAY = "2026-11-23"
+
+
+class Hook(BaseHTTPRequestHandler):
+    """Records every JSON body posted to it."""
+
+    received: ClassVar[list[dict[str, object]]] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", 0))
+        Hook.received.append(json.loads(self.rfile.read(length)))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def hook() -> Iterator[str]:
+    Hook.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"json://127.0.0.1:{server.server_port}/ips-hook"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_contact_s_json_channel_receives_the_digest_as_plain_text(bare_cli: Cli, hook: str) -> None:
+    demo_without_contacts(bare_cli, TODAY)
+    bare_cli.ok("contact", "add", "prairie-hills-counseling-center", "--role", "director", "--name", "Ruth Okafor",
+                "--notify", hook)  # fmt: skip
+    result = bare_cli.ok("notify", "flush", "--as-of", TODAY, "--json").json()
+    assert result["sent"] == 1
+    assert len(Hook.received) == 1
+    posted = Hook.received[0]
+    assert posted["title"] == "IPS roadmap: Fidelity review for prairie-hills-counseling-center 7 days overdue"
+    assert "Hello Ruth Okafor," in str(posted["message"]) and "<" not in str(posted["message"])
+
+
+def test_notify_test_sends_one_message_and_reports_a_dead_channel(bare_cli: Cli, hook: str) -> None:
+    bare_cli.ok("init")
+    bare_cli.ok("agency", "add", "Riverbend", "--region", "N", "--timezone", "UTC")
+    contact = bare_cli.ok("contact", "add", "riverbend", "--role", "director", "--name", "Maria",
+                          "--notify", hook, "--json").json()["id"]  # fmt: skip
+    sent = bare_cli.ok("notify", "test", str(contact))
+    assert "Test message sent to Maria." in sent.out
+    assert Hook.received[-1]["title"] == "IPS roadmap: test message"
+    dead = bare_cli.ok("contact", "add", "riverbend", "--role", "other", "--name", "Nobody",
+                       "--notify", "json://127.0.0.1:9/nowhere?token=HookSecret", "--json").json()["id"]  # fmt: skip
+    failed = bare_cli("notify", "test", str(dead))
+    assert failed.code == 2
+    assert "was not delivered: json://127.0.0.1:9/nowhere did not accept the message" in failed.err
+    assert "HookSecret" not in failed.err + failed.out
