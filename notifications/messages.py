@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from roadmap.domain.contact import Contact
 from roadmap.domain.definition import Roadmap
@@ -57,9 +59,19 @@ class Digest:
 
 
 def build_digest(
-    recipient: Contact, reminders: list[Reminder], roadmap: Roadmap, state_contact: Contact | None, as_of: date
+    recipient: Contact,
+    reminders: list[Reminder],
+    roadmap: Roadmap,
+    state_contact: Contact | None,
+    as_of: date,
+    zones: Mapping[str, str] | None = None,
 ) -> Digest:
-    """The digest's values: due dates written out, what to prepare from the stage's tools, whom to ask."""
+    """The digest's values: due dates written out, what to prepare from the stage's tools, whom to ask.
+
+    `zones` maps agency slug to its timezone; a recipient's own timezone defaults to their agency's.
+    """
+    zones = zones or {}
+    own_zone = recipient.timezone or (zones.get(recipient.agency) if recipient.agency else None)
     lines = []
     for reminder in reminders:
         item, days = reminder.item, reminder.offset_days
@@ -69,8 +81,9 @@ def build_digest(
                 agency=item.agency,
                 kind=KIND_NAMES[item.kind],
                 title=item.title,
-                # Due dates are calendar days in the agency's own calendar: written out, never shifted.
-                due_on=f"{item.due_on:%A %-d %B %Y}",
+                # Due dates are calendar days in the agency's own calendar; a reader elsewhere is told
+                # when that day ends in their own time.
+                due_on=f"{item.due_on:%A %-d %B %Y}" + _deadline_note(item.due_on, zones.get(item.agency), own_zone),
                 when=when,
                 overdue=days < 0,
                 escalation=reminder.escalation,
@@ -85,3 +98,14 @@ def build_digest(
         else None,
         sent_on=as_of,
     )
+
+
+def _deadline_note(due_on: date, agency_zone: str | None, reader_zone: str | None) -> str:
+    """When the agency's due day ends, in the reader's time, if the reader lives in another timezone."""
+    if agency_zone is None or reader_zone is None or agency_zone == reader_zone:
+        return ""
+    end = datetime.combine(due_on + timedelta(days=1), time(0), tzinfo=ZoneInfo(agency_zone))
+    local = end.astimezone(ZoneInfo(reader_zone))
+    if local.utcoffset() == end.utcoffset():
+        return ""
+    return f" in {agency_zone} time, which ends at {local:%H:%M on %A %-d %B} in your time ({reader_zone})"

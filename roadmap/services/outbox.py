@@ -69,6 +69,7 @@ def deliver(
     with uow:
         ready = uow.outbox.ready(now)
         contacts = {contact.id: contact for contact in uow.contacts.listed()}
+        zones = {agency.slug: agency.timezone for agency in uow.agencies.all()}
         state_lead = next((c for c in contacts.values() if c.role is Role.STATE_LEAD), None)
         by_person: dict[int, list[OutboxEntry]] = {}
         for entry in ready:
@@ -76,7 +77,7 @@ def deliver(
         for contact_id, entries in by_person.items():
             contact = contacts[contact_id]
             reminders = [_reminder(entry, contact) for entry in entries]
-            digest = build_digest(contact, reminders, roadmap, state_lead, as_of)
+            digest = build_digest(contact, reminders, roadmap, state_lead, as_of, zones)
             error = sender.send(contact, render_reminder(digest, templates))
             for entry in entries:
                 updated = _outcome(entry, error, policy, now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import socket
 from collections.abc import Iterator
+from datetime import date, timedelta
 from email.message import Message as MailMessage
 
 import pytest
@@ -107,6 +108,7 @@ def test_each_person_gets_one_digest_with_the_agency_item_and_date(state: Cli, s
     assert ruth[0]["Subject"] == "IPS roadmap: Fidelity review for prairie-hills-counseling-center 7 days overdue"
     assert "Saturday 7 November 2026" in body(ruth[0])
     assert "Questions: Sam Reed &lt;sam@state.example&gt;" in body(ruth[0])
+    assert {part.get_content_type() for part in ruth[0].walk()} >= {"text/plain", "text/html"}
     sam = smtp.inbox.to("sam@state.example")
     assert len(sam) == 1  # many escalations, one digest
     assert "escalated to the state team" in body(sam[0])
@@ -171,3 +173,43 @@ def test_after_the_last_attempt_a_reminder_fails_for_good(
     state.ok("outbox", "retry", str(failed[0]["id"]))
     revived = state.ok("notify", "flush", "--as-of", "2026-11-26", "--json").json()
     assert revived["sent"] == 1
+
+
+@pytest.fixture
+def one_agency(cli: Cli, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """An agency launched on 1 January 2026 (first review due 1 July) with a director who reads email."""
+    monkeypatch.setenv(
+        "IPS_ROADMAP_MAIL_URL", f"mailto://127.0.0.1:{smtp.port}?from=roadmap@state.example&mode=insecure"
+    )
+    cli.ok("agency", "add", "Lone Oak Clinic", "--region", "South", "--timezone", "America/Chicago",
+           "--joined", "2026-01-01", "--launched", "2026-01-01", "--as-of", "2026-01-01")  # fmt: skip
+    cli.ok(
+        "contact", "add", "lone-oak-clinic", "--role", "director", "--name", "Ada Byrne", "--email", "ada@oak.example"
+    )
+    return cli
+
+
+def review_reminders(cli: Cli) -> list[tuple[int, str]]:
+    """(offset, day sent) of every fidelity-review reminder, in the order sent."""
+    entries = [e for e in cli.ok("outbox", "list", "--json").json() if e["kind"] == "fidelity-review"]
+    assert all(e["status"] == "sent" for e in entries)
+    return sorted((e["offset_days"], e["sent_at"][:10]) for e in entries)[::-1]
+
+
+def test_daily_runs_for_two_months_send_each_offset_once_on_its_day(one_agency: Cli, smtp: SmtpServer) -> None:
+    day = date(2026, 5, 20)
+    while day <= date(2026, 7, 25):
+        one_agency.ok("notify", "flush", "--as-of", day.isoformat())
+        day += timedelta(days=1)
+    assert review_reminders(one_agency) == [
+        (30, "2026-06-01"), (7, "2026-06-24"), (1, "2026-06-30"), (-7, "2026-07-08")
+    ]  # fmt: skip
+    about_review = [m for m in smtp.inbox.to("ada@oak.example") if "Fidelity review" in body(m)]
+    assert len(about_review) == 4
+
+
+def test_after_missed_weeks_only_the_latest_passed_offset_is_sent(one_agency: Cli, smtp: SmtpServer) -> None:
+    for day in ("2026-05-20", "2026-06-28", "2026-06-29", "2026-07-20"):
+        one_agency.ok("notify", "flush", "--as-of", day)
+    # 28 June: the 30- and 7-day notices are stale, only the 7-day one goes; 20 July: the overdue notice only.
+    assert review_reminders(one_agency) == [(7, "2026-06-28"), (-7, "2026-07-20")]

@@ -43,6 +43,26 @@ def test_a_digest_counts_its_reminders_and_the_overdue_ones() -> None:
     assert "7 days overdue" in message.text
 
 
+@pytest.mark.parametrize(
+    ("reader_zone", "note"),
+    [
+        (None, ""),  # an agency contact inherits the agency's timezone: the date alone says it
+        ("America/Los_Angeles", ""),
+        ("America/New_York", " in America/Los_Angeles time, which ends at 03:00 on Thursday 21 January in your time"),
+        ("America/Phoenix", " in America/Los_Angeles time, which ends at 01:00 on Thursday 21 January in your time"),
+        ("Pacific/Honolulu", " in America/Los_Angeles time, which ends at 22:00 on Wednesday 20 January in your time"),
+    ],
+)
+def test_the_due_date_is_the_agency_s_day_told_in_the_reader_s_own_time(reader_zone: str | None, note: str) -> None:
+    reader = MARIA.model_copy(update={"timezone": reader_zone})
+    zones = {"riverbend": "America/Los_Angeles"}
+    built = build_digest(reader, [Reminder(REVIEW, reader, 30, False)], ROADMAP, SAM, date(2026, 12, 21), zones)
+    text = render_reminder(built).text
+    assert f"Due Wednesday 20 January 2027{note}" in text
+    if not note:
+        assert "Due Wednesday 20 January 2027 (due in 30 days)." in text
+
+
 def test_html_is_escaped_and_text_is_plain() -> None:
     message = render_reminder(digest(Reminder(STEP, MARIA, 3, False)))
     assert "<script>" not in message.html and "&lt;script&gt;" in message.html
