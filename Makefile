@@ -46,6 +46,7 @@ test: lint chromium
 ## bench: print the benchmark figures quoted in the README
 bench: install-test
 	$(BIN)/python bench/bench_agencies.py
+	$(BIN)/python bench/bench_sweep.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -11,6 +11,12 @@ from notifications.messages import Message
 from roadmap.domain.contact import Contact
 from roadmap.domain.errors import InvalidInput
 
+# apprise logs each failure itself, sometimes with the URL it could not parse; our messages and the outbox say
+# what failed, masked. Its records go nowhere, whatever logging setup (Prefect's, say) the process has.
+_APPRISE_LOG = logging.getLogger("apprise")
+_APPRISE_LOG.addHandler(logging.NullHandler())
+_APPRISE_LOG.propagate = False
+
 
 def masked_channel(url: str) -> str:
     """The channel URL as apprise prints it in privacy mode (passwords and tokens hidden), without options."""
@@ -31,11 +37,6 @@ class AppriseSender:
 
     def __init__(self, mail_url: str | None) -> None:
         self._mail_url = mail_url
-        # apprise logs each failure itself; the outbox records the reason (masked), so keep stderr to one line.
-        apprise_log = logging.getLogger("apprise")
-        if not any(isinstance(handler, logging.NullHandler) for handler in apprise_log.handlers):
-            apprise_log.addHandler(logging.NullHandler())
-            apprise_log.propagate = False
 
     def send(self, contact: Contact, message: Message) -> str | None:
         """None when every channel accepted the message; otherwise which channels did not (masked)."""

@@ -59,7 +59,7 @@ def enrol(
         joined_on = min(as_of, launched_on) if launched_on else as_of
     _not_after(joined_on, as_of, "joining date")
     agency = _validated_agency(slug=slug, name=name, region=region, timezone=timezone, joined_on=joined_on)
-    change = _start_ready_stages(Change(agency, (AgencyEnrolled(agency=slug, on=joined_on),)), joined_on)
+    change = start_ready_stages(Change(agency, (AgencyEnrolled(agency=slug, on=joined_on),)), joined_on)
     if launched_on is not None:
         launched = launch(change.agency, roadmap, on=launched_on, as_of=as_of)
         change = Change(launched.agency, change.events + launched.events)
@@ -144,7 +144,7 @@ def launch(agency: Agency, roadmap: Roadmap, *, on: date, as_of: date) -> Change
             "give a joining date no later than the launch"
         )
     launched = agency.model_copy(update={"launched_on": on})
-    return _start_ready_stages(Change(launched, (AgencyLaunched(agency=agency.slug, on=on),)), on)
+    return start_ready_stages(Change(launched, (AgencyLaunched(agency=agency.slug, on=on),)), on)
 
 
 def _complete(change: Change, stage_key: str, on: date, *, forced: bool, note: str | None) -> Change:
@@ -155,10 +155,10 @@ def _complete(change: Change, stage_key: str, on: date, *, forced: bool, note: s
     )
     agency = agency.model_copy(update={"stages": {**agency.stages, stage_key: finished}})
     event = StageCompleted(agency=agency.slug, on=on, stage=stage_key, forced=forced, note=note)
-    return _start_ready_stages(Change(agency, (*change.events, event)), on)
+    return start_ready_stages(Change(agency, (*change.events, event)), on)
 
 
-def _start_ready_stages(change: Change, on: date) -> Change:
+def start_ready_stages(change: Change, on: date) -> Change:
     """Start, on the given date, every stage whose entry condition now holds (one pass in roadmap order)."""
     agency, events = change.agency, list(change.events)
     for key, logic in REGISTRY.items():

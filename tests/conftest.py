@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, inspect, make_url, select, text
 from sqlalchemy.engine import URL
 
 from roadmap.cli.app import main
+from tests.smtp import smtp  # noqa: F401  (a fixture for every test module)
 
 POSTGRES_URL = os.environ.get("IPS_ROADMAP_TEST_POSTGRES_URL")
 # CI sets this: a PostgreSQL test that is skipped or cannot connect then fails the run.
@@ -151,3 +152,37 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _postgres_outcomes["passed"] == 0 or _postgres_outcomes["skipped"]:
         session.exitstatus = 1
         print(f"\nPostgreSQL tests were required but did not all run: {_postgres_outcomes}")
+
+
+@pytest.fixture(scope="session")
+def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One local Prefect test server for the whole session (it takes 15-20 s to start here), quiet and fast.
+
+    Only tests that run flows ask for it, so the rest of the suite never imports Prefect.
+    """
+    quiet = {
+        "PREFECT_HOME": str(tmp_path_factory.mktemp("prefect-home")),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "PREFECT_LOGGING_TO_API_ENABLED": "false",
+        "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
+    }
+    saved = {name: os.environ.get(name) for name in quiet}
+    os.environ.update(quiet)
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    try:
+        # The flow heartbeat (a thread joined at exit) costs ~1 s per flow run; production keeps it.
+        with (
+            prefect_test_harness(server_startup_timeout=90),
+            temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+        ):
+            yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from roadmap import __version__
-from roadmap.cli import agency, bulk, catalog, contacts, demo, due, notify, progress, report, reviews
+from roadmap.cli import agency, bulk, catalog, contacts, demo, due, flows, notify, progress, report, reviews
 from roadmap.cli.state import CliState
 from roadmap.domain.errors import RoadmapError
 
@@ -36,6 +36,10 @@ app.command("stages")(catalog.stages)
 app.command("overview")(demo.overview)
 app.command("due")(due.due)
 app.command("demo")(demo.demo)
+app.command("advance")(flows.advance)
+app.command("sweep")(flows.sweep)
+app.command("serve")(flows.serve)
+app.command("deploy")(flows.deploy)
 
 
 def _version(value: bool) -> None:

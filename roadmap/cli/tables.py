@@ -318,3 +318,30 @@ def sent_mail_table(received: Sequence[Received], as_of: date) -> RenderableType
     for mail in received:
         table.add_row(", ".join(mail.recipients), escape(str(mail.message["Subject"])))
     return table
+
+
+_SWEEP_ROWS = (
+    ("agencies", "Agencies covered"),
+    ("stages_started", "Stages started"),
+    ("stalled", "Agencies stalled"),
+    ("due_items", "Items due (open, with a date)"),
+    ("reminders_queued", "Reminders queued"),
+    ("reminders_sent", "Reminders sent"),
+    ("reminders_failed", "Reminders failed for good"),
+)
+
+
+def sweep_table(summary: dict[str, object]) -> Table:
+    """What one sweep or progression run did, as counts."""
+    title = (
+        f"Sweep as of {summary['as_of']}"
+        if "agency" not in summary
+        else f"{summary['agency']} as of {summary['as_of']}"
+    )
+    table = Table(title=title, caption=f"Prefect flow run {summary['flow_run_id']}")
+    table.add_column("")
+    table.add_column("count", justify="right")
+    for key, label in _SWEEP_ROWS:
+        if key in summary:
+            table.add_row(label, str(summary[key]))
+    return table

@@ -7,7 +7,7 @@ out twice is a crash between a successful send and that record.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -48,9 +48,23 @@ def queue_reminders(
     """Write every reminder owed as of a date to the outbox; keys already there are skipped."""
     items = state_due(uow, roadmap, cadence, as_of=as_of, within_days=rules.lookahead_days())
     with uow:
-        owed = reminders_owed(items, uow.contacts.listed(), rules, as_of, uow.outbox.keys())
-        uow.outbox.add_all([_entry(reminder, as_of, now) for reminder in owed])
+        queued = queue_owed(uow, items, rules, as_of=as_of, now=now)
         uow.commit()
+    return queued
+
+
+def queue_owed(
+    uow: UnitOfWork,
+    items: list[DueItem],
+    rules: ReminderRules,
+    *,
+    as_of: date,
+    now: datetime,
+    agencies: Collection[str] | None = None,
+) -> int:
+    """In an open unit of work: write the reminders owed for these items (of these agencies, if given)."""
+    owed = reminders_owed(items, uow.contacts.listed(), rules, as_of, uow.outbox.keys(agencies))
+    uow.outbox.add_all([_entry(reminder, as_of, now) for reminder in owed])
     return len(owed)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -22,6 +23,10 @@ class AgencyRepository(Protocol):
 
     def all(self) -> list[Agency]:
         """Every agency, ordered by slug."""
+        ...
+
+    def many(self, slugs: Collection[str]) -> list[Agency]:
+        """The agencies with these slugs (unknown ones are left out), ordered by slug."""
         ...
 
     def launches(self) -> list[tuple[str, str, date]]:
@@ -60,8 +65,8 @@ class ReviewRepository(Protocol):
         """Store a new review with its scores."""
         ...
 
-    def history(self) -> dict[str, list[tuple[date, int]]]:
-        """(visit date, total) of every review, by agency slug."""
+    def history(self, slugs: Collection[str] | None = None) -> dict[str, list[tuple[date, int]]]:
+        """(visit date, total) of every review (of the given agencies only, if given), by agency slug."""
         ...
 
 
@@ -72,8 +77,8 @@ class ActionRepository(Protocol):
         """The agency's action items, by review date then item number."""
         ...
 
-    def by_agency(self) -> dict[str, list[ActionItem]]:
-        """Every action item, by agency slug."""
+    def by_agency(self, slugs: Collection[str] | None = None) -> dict[str, list[ActionItem]]:
+        """Every action item (of the given agencies only, if given), by agency slug."""
         ...
 
     def get(self, slug: str, action_id: int) -> ActionItem:
@@ -112,8 +117,8 @@ class ContactRepository(Protocol):
 class Outbox(Protocol):
     """Reminders written before they are sent."""
 
-    def keys(self) -> set[str]:
-        """Every key ever queued."""
+    def keys(self, agencies: Collection[str] | None = None) -> set[str]:
+        """Every key written (for the given agencies only, if given)."""
         ...
 
     def add_all(self, entries: list[OutboxEntry]) -> None:

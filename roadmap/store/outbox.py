@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import select
@@ -22,8 +23,11 @@ class SqlOutbox:
         self._session = session
         self._rows: dict[int, OutboxRow] = {}
 
-    def keys(self) -> set[str]:
-        return set(self._session.scalars(select(OutboxRow.key)))
+    def keys(self, agencies: Collection[str] | None = None) -> set[str]:
+        query = select(OutboxRow.key)
+        if agencies is not None:
+            query = query.where(OutboxRow.agency.in_(agencies))
+        return set(self._session.scalars(query))
 
     def add_all(self, entries: list[OutboxEntry]) -> None:
         for entry in entries:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import select
@@ -36,10 +37,12 @@ class SqlReviewRepository:
             )
         )
 
-    def history(self) -> dict[str, list[tuple[date, int]]]:
-        """(visit date, total) of every review, by agency slug — one query, no score rows."""
+    def history(self, slugs: Collection[str] | None = None) -> dict[str, list[tuple[date, int]]]:
+        """(visit date, total) of every review (of some agencies), by agency slug — one query, no score rows."""
         found: dict[str, list[tuple[date, int]]] = {}
         query = select(AgencyRow.slug, ReviewRow.visited_on, ReviewRow.total).join(ReviewRow.agency)
+        if slugs is not None:
+            query = query.where(AgencyRow.slug.in_(slugs))
         for slug, visited_on, total in self._session.execute(query.order_by(ReviewRow.visited_on)):
             found.setdefault(slug, []).append((visited_on, total))
         return found
@@ -63,14 +66,12 @@ class SqlActionRepository:
         ).all()
         return [self._remember(slug, row, visited_on) for row, visited_on in rows]
 
-    def by_agency(self) -> dict[str, list[ActionItem]]:
-        """Every action item, by agency slug — one query."""
-        rows = self._session.execute(
-            select(ActionRow, ReviewRow.visited_on, AgencyRow.slug)
-            .join(ActionRow.agency)
-            .join(ActionRow.review)
-            .order_by(ReviewRow.visited_on, ActionRow.item)
-        ).all()
+    def by_agency(self, slugs: Collection[str] | None = None) -> dict[str, list[ActionItem]]:
+        """Every action item (of some agencies), by agency slug — one query."""
+        query = select(ActionRow, ReviewRow.visited_on, AgencyRow.slug).join(ActionRow.agency).join(ActionRow.review)
+        if slugs is not None:
+            query = query.where(AgencyRow.slug.in_(slugs))
+        rows = self._session.execute(query.order_by(ReviewRow.visited_on, ActionRow.item)).all()
         found: dict[str, list[ActionItem]] = {}
         for row, visited_on, slug in rows:
             found.setdefault(slug, []).append(self._remember(slug, row, visited_on))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from types import TracebackType
 from typing import Self
@@ -39,6 +40,11 @@ class SqlAgencyRepository:
 
     def all(self) -> list[Agency]:
         rows = self._session.scalars(select(AgencyRow).order_by(AgencyRow.slug)).all()
+        self._rows.update((row.slug, row) for row in rows)
+        return [to_domain(row) for row in rows]
+
+    def many(self, slugs: Collection[str]) -> list[Agency]:
+        rows = self._session.scalars(select(AgencyRow).where(AgencyRow.slug.in_(slugs)).order_by(AgencyRow.slug)).all()
         self._rows.update((row.slug, row) for row in rows)
         return [to_domain(row) for row in rows]
 

@@ -2,63 +2,16 @@
 
 from __future__ import annotations
 
-import email
-import socket
-from collections.abc import Iterator
 from datetime import date, timedelta
 from email.message import Message as MailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests.conftest import Cli
 from tests.integration.demo_state import demo_without_contacts
+from tests.smtp import SmtpServer
 
 TODAY = "2026-11-23"
-
-
-class Inbox:
-    """Collects what the SMTP server receives, parsed."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], MailMessage]] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content)))  # type: ignore[attr-defined]
-        return "250 OK"
-
-    def to(self, address: str) -> list[MailMessage]:
-        return [message for recipients, message in self.messages if address in recipients]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class SmtpServer:
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.inbox = Inbox()
-        self._controller: Controller | None = None
-
-    def start(self) -> None:
-        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

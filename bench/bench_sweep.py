@@ -1,0 +1,121 @@
+"""How long the daily sweep takes over N agencies with years of history, as a real Prefect flow run.
+
+Compared with the bare SQL work a sweep cannot avoid: reading the rows it needs (agencies, stages, checklist
+marks, review history, action steps, contacts, outbox keys) and inserting the reminder rows it queued, with
+SQLAlchemy Core, no domain objects. Prefect's temporary local server is started before timing.
+Run: `make bench` (BENCH_SWEEP_AGENCIES="1000 10000" to change; BENCH_POSTGRES_URL to add PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+from uuid import UUID
+
+from bench_agencies import ZONES, bare_record, fresh_database
+from sqlalchemy import create_engine, insert, select
+
+from flows.environment import prepare
+from roadmap.bootstrap import build
+from roadmap.domain.contact import Contact, Role
+from roadmap.services.imports import import_agencies, parse_agencies_csv
+from roadmap.settings import Settings
+from roadmap.store.tables import ActionRow, AgencyRow, ChecklistMarkRow, ContactRow, OutboxRow, ReviewRow, StageRow
+
+JOINED = date(2023, 1, 9)
+SWEEP_ON = date(2026, 11, 23)
+
+
+def build_state(url: str, count: int) -> None:
+    """N agencies (a third launched in 2025 with two reviews each), a director each, a state lead."""
+    app = build(Settings(database_url=url))  # type: ignore[arg-type]
+    app.database.upgrade()
+    rows = ["name,region,timezone,joined,launched"] + [
+        f"Agency {n:05d},Region {n % 12},{ZONES[n % 4]},{JOINED},{'2025-06-01' if n % 3 == 0 else ''}"
+        for n in range(count)
+    ]
+    csv = ("\n".join(rows) + "\n").encode()
+    import_agencies(app.uow(), app.roadmap, parse_agencies_csv(csv), as_of=SWEEP_ON)
+    with app.uow() as uow:
+        for number in range(count):
+            uow.contacts.add(Contact(agency=f"agency-{number:05d}", role=Role.DIRECTOR, name=f"Director {number}",
+                                     email=f"director{number}@agency.example"))  # fmt: skip
+        uow.contacts.add(Contact(role=Role.STATE_LEAD, name="State Lead", email="lead@state.example"))
+        uow.commit()
+    app.close()
+    bare_record(url, count)
+
+
+def bare_sweep(url: str, queued: int) -> float:
+    """Read what a sweep reads, insert as many reminder rows as it queued; seconds."""
+    engine = create_engine(url)
+    start = time.perf_counter()
+    with engine.begin() as connection:
+        for table in (AgencyRow, StageRow, ChecklistMarkRow, ActionRow, ContactRow):
+            connection.execute(select(table.__table__)).all()
+        connection.execute(select(ReviewRow.agency_id, ReviewRow.visited_on, ReviewRow.total)).all()
+        connection.execute(select(OutboxRow.key)).all()
+        now = datetime(2026, 11, 23, 12)
+        row = {"kind": "fidelity-review", "status": "pending", "contact_id": 1, "agency": "a", "subject": "s",
+               "title": "t", "stage": "monitoring", "due_on": SWEEP_ON, "offset_days": 7, "escalation": False,
+               "attempts": 0, "next_attempt_at": now, "queued_on": SWEEP_ON}  # fmt: skip
+        if queued:
+            connection.execute(insert(OutboxRow), [row | {"key": f"bench-{n}"} for n in range(queued)])
+        connection.rollback()
+    seconds = time.perf_counter() - start
+    engine.dispose()
+    return seconds
+
+
+def task_runs(run_id: str) -> int:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        time.sleep(3)  # task runs are recorded from events, just after the flow returns
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(run_id)])))
+        return len(runs)
+
+
+def main() -> None:
+    counts = [int(n) for n in os.environ.get("BENCH_SWEEP_AGENCIES", "1000 10000").split()]
+    postgres = os.environ.get("BENCH_POSTGRES_URL")
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ.setdefault("PREFECT_HOME", str(Path(folder) / "prefect"))
+        prepare(Path(folder))
+        from flows.runtime import lend
+        from flows.sweep import daily_sweep
+
+        rows = []
+        for kind in ("sqlite", "postgresql") if postgres else ("sqlite",):
+            for count in counts:
+                url, drop = fresh_database(kind, postgres, Path(folder))
+                try:
+                    build_state(url, count)
+                    app = build(Settings(database_url=url))  # type: ignore[arg-type]
+                    with lend(app):
+                        daily_sweep(as_of=date(2000, 1, 3))  # starts Prefect's server; no agency had joined
+                        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                        start = time.perf_counter()
+                        summary = daily_sweep(as_of=SWEEP_ON)
+                        seconds = time.perf_counter() - start
+                    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                    app.close()
+                    tasks = task_runs(summary["flow_run_id"])
+                    bare = bare_sweep(url, summary["reminders_queued"])
+                    rows.append((kind, count, seconds, bare, tasks, summary, max(peak, before) / 1024))
+                finally:
+                    drop()
+    print(f"{'backend':<10} {'agencies':>8} {'sweep s':>8} {'bare s':>7} {'ratio':>6} {'tasks':>5} "
+          f"{'due':>7} {'queued':>7} {'peak MB':>8}")  # fmt: skip
+    for kind, count, seconds, bare, tasks, summary, peak in rows:
+        print(f"{kind:<10} {count:>8} {seconds:8.2f} {bare:7.2f} {seconds / bare:6.1f} {tasks:>5} "
+              f"{summary['due_items']:>7} {summary['reminders_queued']:>7} {peak:8.0f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""The sweep, as plain use cases: plan it, advance agencies batch by batch, then deliver (no Prefect here).
+
+Nothing is carried from one sweep to the next: every batch reads the agencies' current state, decides as of
+the sweep's date, and writes back in one transaction. Running the same date twice finds nothing new to start
+and only reminder keys that are already written, so the second run changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from pathlib import Path
+
+from roadmap.domain.cadence import CadenceRules
+from roadmap.domain.completion import standing
+from roadmap.domain.definition import Roadmap
+from roadmap.domain.outbox import RetryPolicy
+from roadmap.domain.reminder_rules import ReminderRules
+from roadmap.services.outbox import Sender, deliver, queue_owed
+from roadmap.services.ports import UnitOfWork
+from stages.context import AgencyContext
+from stages.due import due_items
+from stages.progression import Change, start_ready_stages
+from stages.stall import PeerDurations, peer_durations, stall
+
+# Batches per sweep whatever the number of agencies: Prefect task runs cost 16-25 ms each plus server-side
+# recording, so their number must not grow with the state (a national program has thousands of agencies).
+MAX_BATCHES = 8
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """The agencies a sweep covers (joined by its date), split into batches, and the peers' stage medians."""
+
+    batches: tuple[tuple[str, ...], ...]
+    peers: PeerDurations
+
+    @property
+    def agencies(self) -> int:
+        """How many agencies the sweep covers."""
+        return sum(len(batch) for batch in self.batches)
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What advancing a batch of agencies did."""
+
+    agencies: int = 0
+    stages_started: int = 0
+    stalled: int = 0
+    due_items: int = 0
+    reminders_queued: int = 0
+
+    def __add__(self, other: BatchOutcome) -> BatchOutcome:
+        return BatchOutcome(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+
+
+def plan_sweep(uow: UnitOfWork, roadmap: Roadmap, *, as_of: date, max_batches: int = MAX_BATCHES) -> SweepPlan:
+    """Every agency that had joined by as_of, in at most `max_batches` batches of near-equal size."""
+    with uow:
+        agencies = [agency for agency in uow.agencies.all() if agency.joined_on <= as_of]
+    peers = peer_durations(standing(agency, roadmap, as_of) for agency in agencies)
+    return SweepPlan(batches=split([agency.slug for agency in agencies], max_batches), peers=peers)
+
+
+def split(slugs: Sequence[str], parts: int) -> tuple[tuple[str, ...], ...]:
+    """Slugs in at most `parts` consecutive batches whose sizes differ by at most one (no empty batch)."""
+    count = min(parts, len(slugs))
+    size, extra = divmod(len(slugs), count) if count else (0, 0)
+    batches, start = [], 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        batches.append(tuple(slugs[start:end]))
+        start = end
+    return tuple(batches)
+
+
+def advance_batch(
+    uow: UnitOfWork,
+    roadmap: Roadmap,
+    cadence: CadenceRules,
+    rules: ReminderRules,
+    slugs: Sequence[str],
+    *,
+    as_of: date,
+    now: datetime,
+    peers: PeerDurations,
+) -> BatchOutcome:
+    """For each agency: start the stages whose conditions hold, flag a stall, compute what is due, queue reminders.
+
+    One transaction for the batch: it lands whole or not at all, and a rerun redoes it without doubling.
+    """
+    with uow:
+        agencies = uow.agencies.many(slugs)
+        history = uow.reviews.history(slugs)
+        actions = uow.actions.by_agency(slugs)
+        started = stalled = 0
+        items = []
+        for agency in agencies:
+            change = start_ready_stages(Change(agency, ()), as_of)
+            if change.events:
+                uow.agencies.save(change.agency)
+                started += len(change.events)
+            agency = change.agency
+            if stall(standing(agency, roadmap, as_of), roadmap, peers) is not None:
+                stalled += 1
+            context = AgencyContext(
+                agency=agency,
+                roadmap=roadmap,
+                rules=cadence,
+                reviews=history.get(agency.slug, []),
+                actions=actions.get(agency.slug, []),
+            )
+            items += due_items(context, as_of)
+        queued = queue_owed(uow, items, rules, as_of=as_of, now=now, agencies=slugs)
+        uow.commit()
+    return BatchOutcome(
+        agencies=len(agencies), stages_started=started, stalled=stalled, due_items=len(items), reminders_queued=queued
+    )
+
+
+def advance_one(
+    uow_factory: Callable[[], UnitOfWork],
+    roadmap: Roadmap,
+    cadence: CadenceRules,
+    rules: ReminderRules,
+    slug: str,
+    *,
+    as_of: date,
+    now: datetime,
+) -> BatchOutcome:
+    """One agency, judged for stalls against every agency's medians (an unknown slug is refused)."""
+    with uow_factory() as uow:
+        uow.agencies.get(slug)
+    plan = plan_sweep(uow_factory(), roadmap, as_of=as_of)
+    return advance_batch(uow_factory(), roadmap, cadence, rules, [slug], as_of=as_of, now=now, peers=plan.peers)
+
+
+@dataclass(frozen=True)
+class SweepOutcome:
+    """A whole sweep: the batches' counts and the delivery's."""
+
+    batches: BatchOutcome
+    sent: int
+    retried: int
+    failed: int
+
+
+def sweep_in_process(
+    uow_factory: Callable[[], UnitOfWork],
+    roadmap: Roadmap,
+    cadence: CadenceRules,
+    rules: ReminderRules,
+    sender: Sender,
+    policy: RetryPolicy,
+    *,
+    as_of: date,
+    now: datetime,
+    templates: Path | None = None,
+) -> SweepOutcome:
+    """The daily sweep's steps, in the order the flow runs them, without Prefect (simulations, benchmarks)."""
+    plan = plan_sweep(uow_factory(), roadmap, as_of=as_of)
+    outcome = BatchOutcome()
+    for batch in plan.batches:
+        outcome += advance_batch(uow_factory(), roadmap, cadence, rules, batch, as_of=as_of, now=now, peers=plan.peers)
+    sent, retried, failed = deliver(uow_factory(), roadmap, sender, policy, as_of=as_of, now=now, templates=templates)
+    return SweepOutcome(batches=outcome, sent=sent, retried=retried, failed=failed)

@@ -1,0 +1,93 @@
+"""The sweep and one agency's progression as Prefect flow runs, driven from the command line."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+
+from tests.conftest import Cli
+from tests.integration.demo_state import demo_without_contacts
+from tests.smtp import SmtpServer
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+TODAY = "2026-11-23"
+KEYS = {"as_of", "agencies", "stages_started", "stalled", "due_items", "reminders_queued", "reminders_sent",
+        "reminders_failed", "flow_run_id"}  # fmt: skip
+
+
+@pytest.fixture
+def demo(bare_cli: Cli, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """The demo state, its reminders going to a real SMTP server: a director per launched agency, a state lead."""
+    monkeypatch.setenv("IPS_ROADMAP_MAIL_URL", smtp.mail_url)
+    demo_without_contacts(bare_cli, TODAY)
+    for agency in ("prairie-hills-counseling-center", "lakeshore-behavioral-health", "pinecrest-behavioral-health"):
+        bare_cli.ok("contact", "add", agency, "--role", "director", "--name", f"Director {agency[:5]}",
+                    "--email", f"director@{agency[:5]}.example")  # fmt: skip
+    bare_cli.ok("contact", "add", "--role", "state-lead", "--name", "Sam Reed", "--email", "sam@state.example")
+    return bare_cli
+
+
+def flow_run(run_id: str) -> tuple[str, int]:
+    """The run's final state and how many task runs it made, as Prefect recorded them."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(UUID(run_id))
+        assert run.state is not None
+        # Task runs are recorded from events, a moment after the flow returns.
+        count, deadline = -1, time.monotonic() + 20
+        while time.monotonic() < deadline:
+            runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(run_id)])))
+            if len(runs) == count:
+                break
+            count = len(runs)
+            time.sleep(0.5)
+        return run.state.type.value, count
+
+
+def more_agencies(cli: Cli, tmp_path: Path, count: int) -> None:
+    rows = "\n".join(f"Extra Agency {n},East,America/New_York,2026-01-{n % 28 + 1:02d}" for n in range(count))
+    (tmp_path / "more.csv").write_text("name,region,timezone,launched\n" + rows + "\n")
+    cli.ok("import", "agencies", str(tmp_path / "more.csv"), "--as-of", TODAY)
+
+
+def state_of(cli: Cli) -> tuple[object, object]:
+    return cli.ok("agency", "list", "--as-of", TODAY, "--json").json(), cli.ok("outbox", "list", "--json").json()
+
+
+def test_a_sweep_is_one_flow_run_with_a_bounded_number_of_task_runs(demo: Cli, tmp_path: Path) -> None:
+    small = demo.ok("sweep", "--as-of", TODAY, "--json").json()
+    assert set(small) == KEYS and small["as_of"] == TODAY and small["agencies"] == 12
+    assert small["stalled"] == 2 and small["due_items"] > 0
+    state, small_tasks = flow_run(small["flow_run_id"])
+    assert state == "COMPLETED"
+    more_agencies(demo, tmp_path, 40)
+    large = demo.ok("sweep", "--as-of", TODAY, "--json").json()
+    assert large["agencies"] == 52 and large["due_items"] > small["due_items"]
+    # A plan, at most eight batches, a delivery: 52 agencies make no more task runs than 12.
+    assert flow_run(large["flow_run_id"]) == ("COMPLETED", small_tasks) and small_tasks <= 10
+
+
+def test_the_same_date_twice_changes_nothing_the_second_time(demo: Cli) -> None:
+    first = demo.ok("sweep", "--as-of", "2026-12-01", "--json").json()
+    assert first["reminders_queued"] > 0 and first["reminders_sent"] == first["reminders_queued"]
+    before = state_of(demo)
+    again = demo.ok("sweep", "--as-of", "2026-12-01", "--json").json()
+    assert (again["stages_started"], again["reminders_queued"], again["reminders_sent"]) == (0, 0, 0)
+    assert again["due_items"] == first["due_items"]
+    assert state_of(demo) == before
+
+
+def test_advance_runs_one_agency_and_refuses_an_unknown_one(demo: Cli) -> None:
+    result = demo.ok("advance", "prairie-hills-counseling-center", "--as-of", "2026-12-01", "--json").json()
+    assert result["agency"] == "prairie-hills-counseling-center" and result["agencies"] == 1
+    assert result["reminders_queued"] > 0 and flow_run(result["flow_run_id"])[0] == "COMPLETED"
+    queued = {e["agency"] for e in demo.ok("outbox", "list", "--status", "pending", "--json").json()}
+    assert queued == {"prairie-hills-counseling-center"}  # handed to the outbox; delivery is the sweep's
+    refused = demo("advance", "no-such-agency")
+    assert refused.code == 2 and refused.err.count("\n") == 1 and "unknown agency 'no-such-agency'" in refused.err
