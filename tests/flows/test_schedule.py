@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -25,7 +26,9 @@ def run_times(monkeypatch: pytest.MonkeyPatch, local_time: str, zone: str, start
     # The server-side schedule model is the one Prefect's scheduler service turns into runs.
     schedule = CronSchedule(cron=served.cron, timezone=served.timezone)
     first = datetime.fromisoformat(start).replace(tzinfo=ZoneInfo(zone))
-    dates = asyncio.run(schedule.get_dates(n=days, start=first))
+    # In a thread of its own: after Prefect's test server has run, this thread may already hold an event loop.
+    with ThreadPoolExecutor(1) as pool:
+        dates = pool.submit(asyncio.run, schedule.get_dates(n=days, start=first)).result()
     return [moment.astimezone(ZoneInfo(zone)) for moment in dates]
 
 
