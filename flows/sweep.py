@@ -8,7 +8,7 @@ and the delivery (Prefect task runs cost tens of milliseconds each, so one per a
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -17,19 +17,9 @@ from prefect.runtime import flow_run
 
 from flows.runtime import application
 from notifications.delivery import AppriseSender
-from roadmap.bootstrap import Application
 from roadmap.services.outbox import deliver
 from roadmap.services.sweep import BatchOutcome, SweepPlan, advance_batch, advance_one, plan_sweep
 from stages.stall import PeerDurations
-
-
-def moment(app: Application, as_of: date | None) -> tuple[date, datetime]:
-    """The date a run is for and the instant it records: today in the state's timezone and now, or, for a
-    given date, noon UTC of that day so that a simulated run is repeatable."""
-    if as_of is None:
-        now = datetime.now(UTC)
-        return app.settings.schedule.today(now), now
-    return as_of, datetime.combine(as_of, time(12), UTC)
 
 
 # Tasks are cheap to redo (each batch is one transaction, reminders are keyed), so a transient database error
@@ -54,8 +44,7 @@ def advance_task(slugs: tuple[str, ...], as_of: date, now: datetime, peers: Peer
 def deliver_task(as_of: date, now: datetime) -> tuple[int, int, int]:
     """Send what the outbox holds ready: (sent, retried, failed)."""
     with application() as app:
-        mail = app.settings.mail_url
-        sender = AppriseSender(mail.get_secret_value() if mail else None)
+        sender = AppriseSender(app.settings.mail_url)
         return deliver(app.uow(), app.roadmap, sender, app.settings.retry, as_of=as_of, now=now,
                        templates=app.settings.templates_dir)  # fmt: skip
 
@@ -64,7 +53,7 @@ def deliver_task(as_of: date, now: datetime) -> tuple[int, int, int]:
 def daily_sweep(as_of: date | None = None) -> dict[str, Any]:
     """Every agency on the roadmap, in batches, then delivery of pending reminders (as_of: default today)."""
     with application() as app:
-        day, now = moment(app, as_of)
+        day, now = app.settings.schedule.run_for(as_of, datetime.now(UTC))
     plan = plan_task(day)
     outcome = BatchOutcome()
     for batch in plan.batches:
@@ -88,6 +77,6 @@ def agency_progression(agency: str, as_of: date | None = None) -> dict[str, Any]
     Reminders are handed to the outbox; the next sweep or `notify flush` delivers them.
     """
     with application() as app:
-        day, now = moment(app, as_of)
+        day, now = app.settings.schedule.run_for(as_of, datetime.now(UTC))
         outcome = advance_one(app.uow, app.roadmap, app.cadence, app.reminder_rules, agency, as_of=day, now=now)
     return {"agency": agency, "as_of": day.isoformat(), **asdict(outcome), "flow_run_id": str(flow_run.get_id())}

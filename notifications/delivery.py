@@ -6,6 +6,7 @@ import logging
 from urllib.parse import quote
 
 import apprise
+from pydantic import SecretStr
 
 from notifications.messages import Message
 from roadmap.domain.contact import Contact
@@ -35,8 +36,9 @@ def _scheme(url: str) -> str:
 class AppriseSender:
     """Sends through apprise: email via the state's mail server, plus each contact's own channels."""
 
-    def __init__(self, mail_url: str | None) -> None:
-        self._mail_url = mail_url
+    def __init__(self, mail_url: SecretStr | str | None) -> None:
+        # Settings keep the URL as a SecretStr (it may hold a password); unwrapped only here, to send.
+        self._mail_url = mail_url.get_secret_value() if isinstance(mail_url, SecretStr) else mail_url
 
     def send(self, contact: Contact, message: Message) -> str | None:
         """None when every channel accepted the message; otherwise which channels did not (masked)."""

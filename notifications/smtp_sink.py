@@ -30,15 +30,23 @@ class _Handler:
         return "250 OK"
 
 
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 class SmtpSink:
-    """`with SmtpSink() as sink:` — sink.url is an apprise mailto:// URL for it; sink.received what arrived."""
+    """`with SmtpSink() as sink:` — sink.url is an apprise mailto:// URL for it; sink.received what arrived.
+
+    It can be stopped and started again on the same port, to play a mail server that is down for a while.
+    """
 
     def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = int(probe.getsockname()[1])
+        self.port = free_port()
         self._handler = _Handler()
-        self._controller = Controller(self._handler, hostname="127.0.0.1", port=self.port)
+        self._controller: Controller | None = None
 
     @property
     def url(self) -> str:
@@ -50,11 +58,26 @@ class SmtpSink:
         """Messages received so far."""
         return self._handler.received
 
-    def __enter__(self) -> Self:
+    def to(self, address: str) -> list[Message]:
+        """The messages received for one address."""
+        return [got.message for got in self._handler.received if address in got.recipients]
+
+    def start(self) -> None:
+        """Listen (again) on the sink's port."""
+        self._controller = Controller(self._handler, hostname="127.0.0.1", port=self.port)
         self._controller.start()
+
+    def stop(self) -> None:
+        """Stop listening; what was received stays."""
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def __enter__(self) -> Self:
+        self.start()
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        self._controller.stop()
+        self.stop()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -17,7 +17,7 @@ from roadmap.domain.definition import Roadmap
 from roadmap.services import agencies, reviews
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.demo import REPORT_AGENCY, build_demo
-from roadmap.services.outbox import flush
+from roadmap.services.sweep import sweep_in_process
 from roadmap.services.views import overview_view
 
 
@@ -37,9 +37,9 @@ def demo(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None
     show(due_table(reviews.reviews_due(app.uow(), app.cadence, as_of=today)))
     # The demo's reminders go to a mail server inside this process, whatever IPS_ROADMAP_MAIL_URL says.
     with SmtpSink() as sink:
-        now = datetime.combine(today, time(12), UTC)
-        flush(app.uow, app.roadmap, app.cadence, app.reminder_rules, AppriseSender(sink.url), app.settings.retry,
-              as_of=today, now=now)  # fmt: skip
+        _, now = app.settings.schedule.run_for(today, datetime.now(UTC))
+        sweep_in_process(app.uow, app.roadmap, app.cadence, app.reminder_rules, AppriseSender(sink.url),
+                         app.settings.retry, as_of=today, now=now)  # fmt: skip
         show(sent_mail_table(sink.received, today))
     print(f"Demo state written to {app.database.masked_url}; a fidelity report written to {out}.")
     print("Try: ips-roadmap agency list · ips-roadmap review list riverbend-community-mental-health")

@@ -14,27 +14,26 @@ import typer
 from roadmap.bootstrap import Application
 from roadmap.cli.agency import AgencySlug
 from roadmap.cli.output import print_json, show
-from roadmap.cli.state import AsOf, JsonFlag, cli_state, option_date
+from roadmap.cli.state import AsOf, JsonFlag, as_of_or_none, cli_state
 from roadmap.cli.tables import sweep_table
 from roadmap.domain.errors import InvalidInput
 
 
-def _ready(app_: Application) -> None:
+def _ready(app_: Application, agency: str | None = None) -> None:
     """Refuse before Prefect starts (a refusal inside a flow run would be logged with a traceback)."""
     from flows.environment import prepare
 
-    with app_.uow():  # the schema must be current
-        pass
+    with app_.uow() as uow:  # the schema must be current, and a named agency must exist
+        if agency is not None:
+            uow.agencies.get(agency)
     prepare(app_.settings.data_dir)
 
 
 def advance(ctx: typer.Context, agency: AgencySlug, as_of: AsOf = None, json: JsonFlag = False) -> None:
     """Run one agency's progression now: start ready stages, flag a stall, queue its reminders."""
     app_ = cli_state(ctx).app
-    day = option_date(as_of, "--as-of") if as_of else None
-    with app_.uow() as uow:
-        uow.agencies.get(agency)
-    _ready(app_)
+    day = as_of_or_none(as_of)
+    _ready(app_, agency)
     from flows.runtime import lend
     from flows.sweep import agency_progression
 
@@ -46,7 +45,7 @@ def advance(ctx: typer.Context, agency: AgencySlug, as_of: AsOf = None, json: Js
 def sweep(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None:
     """Run the daily sweep now as a Prefect flow run: every agency, then delivery of pending reminders."""
     app_ = cli_state(ctx).app
-    day = option_date(as_of, "--as-of") if as_of else None
+    day = as_of_or_none(as_of)
     _ready(app_)
     from flows.runtime import lend
     from flows.sweep import daily_sweep

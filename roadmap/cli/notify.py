@@ -2,40 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
 from notifications.delivery import AppriseSender
 from notifications.messages import Message
-from roadmap.bootstrap import Application
 from roadmap.cli.output import print_json, show
-from roadmap.cli.state import AsOf, JsonFlag, as_of_date, cli_state
+from roadmap.cli.state import AsOf, JsonFlag, as_of_date, as_of_or_none, cli_state
 from roadmap.cli.tables import outbox_table, reminders_table
 from roadmap.domain.errors import NotFound, RuleViolation
 from roadmap.services.contacts import list_contacts
-from roadmap.services.outbox import flush as flush_outbox
 from roadmap.services.outbox import retry_now
 from roadmap.services.reminders import preview_reminders
+from roadmap.services.sweep import sweep_in_process
 from roadmap.services.views import outbox_view, reminder_view
 
 app = typer.Typer(help="Reminders to agency leaders and the state team.", no_args_is_help=True)
 outbox_app = typer.Typer(help="Reminders written before sending, and their delivery state.", no_args_is_help=True)
-
-
-def _now(as_of: str | None) -> tuple[date, datetime]:
-    """Today and now; with --as-of, noon UTC of that day, so a simulated run is repeatable."""
-    if as_of is None:
-        now = datetime.now(UTC)
-        return now.date(), now
-    day = as_of_date(as_of)
-    return day, datetime.combine(day, time(12), UTC)
-
-
-def _sender(app_: Application) -> AppriseSender:
-    mail = app_.settings.mail_url
-    return AppriseSender(mail.get_secret_value() if mail else None)
 
 
 @app.command("preview")
@@ -51,19 +36,24 @@ def preview(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> N
 
 @app.command("flush")
 def flush(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None:
-    """Queue every reminder owed today in the outbox, then send what is ready: one digest per person."""
+    """Queue every reminder owed today in the outbox, then send what is ready: one digest per person.
+
+    It takes the daily sweep's steps in this process, without Prefect: an agency's reminders are owed the same
+    way whichever runs.
+    """
     app_ = cli_state(ctx).app
-    today, now = _now(as_of)
-    result = flush_outbox(
-        app_.uow, app_.roadmap, app_.cadence, app_.reminder_rules, _sender(app_), app_.settings.retry,
+    today, now = app_.settings.schedule.run_for(as_of_or_none(as_of), datetime.now(UTC))
+    sender = AppriseSender(app_.settings.mail_url)
+    result = sweep_in_process(
+        app_.uow, app_.roadmap, app_.cadence, app_.reminder_rules, sender, app_.settings.retry,
         as_of=today, now=now, templates=app_.settings.templates_dir,
     )  # fmt: skip
-    document = {"as_of": today.isoformat(), "queued": result.queued, "sent": result.sent,
+    document = {"as_of": today.isoformat(), "queued": result.batches.reminders_queued, "sent": result.sent,
                 "retried": result.retried, "failed": result.failed}  # fmt: skip
     if json:
         print_json(document)
     else:
-        print(f"{today}: {result.queued} reminders queued; {result.sent} sent, {result.retried} to retry, "
+        print(f"{today}: {document['queued']} reminders queued; {result.sent} sent, {result.retried} to retry, "
               f"{result.failed} failed for good")  # fmt: skip
 
 
@@ -82,7 +72,7 @@ def test(
         text=f"Hello {found[0].name}, this is a test of your IPS roadmap reminders.",
         html=f"<p>Hello {found[0].name}, this is a test of your IPS roadmap reminders.</p>",
     )
-    error = _sender(app_).send(found[0], message)
+    error = AppriseSender(app_.settings.mail_url).send(found[0], message)
     if error:
         raise RuleViolation(f"the test message to contact {contact} was not delivered: {error}")
     print(f"Test message sent to {found[0].name}.")

@@ -47,6 +47,11 @@ def as_of_date(text: str | None) -> date:
     return parse_iso_date(text, "--as-of") if text else date.today()
 
 
+def as_of_or_none(text: str | None) -> date | None:
+    """The --as-of date, or None: the command then decides what today is (the state's date, for runs)."""
+    return parse_iso_date(text, "--as-of") if text else None
+
+
 def option_date(text: str, option: str) -> date:
     """A date given to an option, checked strictly."""
     return parse_iso_date(text, option)

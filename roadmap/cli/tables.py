@@ -301,8 +301,8 @@ def outbox_table(entries: Sequence[OutboxEntry], names: dict[int | None, str]) -
     for entry in entries:
         style = {"sent": "green", "failed": "bold red"}.get(entry.status.value, "yellow")
         table.add_row(
-            str(entry.id), escape(names.get(entry.contact_id, "?")), entry.agency, entry.kind.value,
-            entry.due_on.isoformat(), str(entry.offset_days), Text(entry.status.value, style=style),
+            str(entry.id), escape(names.get(entry.contact_id, "?")), entry.item.agency, entry.item.kind.value,
+            entry.item.due_on.isoformat(), str(entry.offset_days), Text(entry.status.value, style=style),
             str(entry.attempts), escape(entry.last_error or ""),
         )  # fmt: skip
     return table

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from roadmap.domain.due import DueKind
+from roadmap.domain.due import DueItem
 
 
 class OutboxStatus(StrEnum):
@@ -32,19 +32,14 @@ class RetryPolicy(BaseModel):
 
 
 class OutboxEntry(BaseModel):
-    """One reminder as recorded: the parts of its key, and its delivery state."""
+    """One reminder as recorded: the item, who is told at which offset (the key's parts), and its delivery state."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: int | None = None
     key: str
     contact_id: int
-    agency: str
-    kind: DueKind
-    subject: str
-    title: str
-    stage: str
-    due_on: date
+    item: DueItem
     offset_days: int
     escalation: bool
     status: OutboxStatus = OutboxStatus.PENDING

@@ -38,6 +38,12 @@ class SweepSchedule(BaseModel):
         """Every day at the local time."""
         return f"{self.time.minute} {self.time.hour} * * *"
 
-    def today(self, now: datetime | None = None) -> date:
-        """The date in the state's timezone at a moment (default: now)."""
-        return (now or datetime.now(UTC)).astimezone(ZoneInfo(self.timezone)).date()
+    def run_for(self, as_of: date | None, now: datetime) -> tuple[date, datetime]:
+        """The date a run is for and the instant it records.
+
+        Without a date: today in the state's timezone, and now. With one (a simulated run): that date, and noon
+        UTC of it, so that running the same date twice records the same instants.
+        """
+        if as_of is None:
+            return now.astimezone(ZoneInfo(self.timezone)).date(), now
+        return as_of, datetime.combine(as_of, clock(12), UTC)

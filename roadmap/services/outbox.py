@@ -7,22 +7,19 @@ out twice is a crash between a successful send and that record.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Collection
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
 from notifications.messages import Message, build_digest
-from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.contact import Contact, Role
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.due import DueItem, DueKind
-from roadmap.domain.errors import NotFound, RuleViolation
+from roadmap.domain.errors import RuleViolation
 from roadmap.domain.outbox import OutboxEntry, OutboxStatus, RetryPolicy
 from roadmap.domain.reminder_rules import Reminder, ReminderRules, reminders_owed
 from roadmap.render import render_reminder
-from roadmap.services.due import state_due
 from roadmap.services.ports import UnitOfWork
 
 
@@ -30,27 +27,6 @@ class Sender(Protocol):
     """Delivers one message to one contact; returns None when delivered, else a reason without secrets."""
 
     def send(self, contact: Contact, message: Message) -> str | None: ...
-
-
-@dataclass(frozen=True)
-class FlushResult:
-    """What one delivery run did."""
-
-    queued: int
-    sent: int
-    retried: int
-    failed: int
-
-
-def queue_reminders(
-    uow: UnitOfWork, roadmap: Roadmap, cadence: CadenceRules, rules: ReminderRules, *, as_of: date, now: datetime
-) -> int:
-    """Write every reminder owed as of a date to the outbox; keys already there are skipped."""
-    items = state_due(uow, roadmap, cadence, as_of=as_of, within_days=rules.lookahead_days())
-    with uow:
-        queued = queue_owed(uow, items, rules, as_of=as_of, now=now)
-        uow.commit()
-    return queued
 
 
 def queue_owed(
@@ -83,14 +59,14 @@ def deliver(
     with uow:
         ready = uow.outbox.ready(now)
         contacts = {contact.id: contact for contact in uow.contacts.listed()}
-        zones = {agency.slug: agency.timezone for agency in uow.agencies.all()}
+        zones = uow.agencies.timezones()
         state_lead = next((c for c in contacts.values() if c.role is Role.STATE_LEAD), None)
         by_person: dict[int, list[OutboxEntry]] = {}
         for entry in ready:
             by_person.setdefault(entry.contact_id, []).append(entry)
         for contact_id, entries in by_person.items():
             contact = contacts[contact_id]
-            reminders = [_reminder(entry, contact) for entry in entries]
+            reminders = [Reminder(entry.item, contact, entry.offset_days, entry.escalation) for entry in entries]
             digest = build_digest(contact, reminders, roadmap, state_lead, as_of, zones)
             error = sender.send(contact, render_reminder(digest, templates))
             for entry in entries:
@@ -127,40 +103,25 @@ def _failure_notices(
     failed: OutboxEntry, contact: Contact, leads: list[Contact], as_of: date, now: datetime
 ) -> list[OutboxEntry]:
     """Tell the state leads that a reminder failed for good (a failed notice itself is not escalated again)."""
-    if failed.kind is DueKind.DELIVERY_FAILURE:
+    if failed.item.kind is DueKind.DELIVERY_FAILURE:
         return []
-    return [
-        OutboxEntry(
-            key=f"{DueKind.DELIVERY_FAILURE.value}|{failed.key}|{lead.id}",
-            contact_id=lead.id or 0,
-            agency=failed.agency,
-            kind=DueKind.DELIVERY_FAILURE,
-            subject=f"undelivered:{failed.id}",
-            title=f"A reminder to {contact.name} could not be delivered after {failed.attempts} attempts: "
-            f"{failed.title}",
-            stage=failed.stage,
-            due_on=failed.due_on,
-            offset_days=failed.offset_days,
-            escalation=True,
-            next_attempt_at=now,
-            queued_on=as_of,
-        )
-        for lead in leads
-    ]
+    notice = failed.item.model_copy(
+        update={
+            "kind": DueKind.DELIVERY_FAILURE,
+            "subject": f"undelivered:{failed.id}",
+            "title": f"A reminder to {contact.name} could not be delivered after {failed.attempts} attempts: "
+            f"{failed.item.title}",
+        }
+    )
+    return [_entry(Reminder(notice, lead, failed.offset_days, escalation=True), as_of, now) for lead in leads]
 
 
 def _entry(reminder: Reminder, as_of: date, now: datetime) -> OutboxEntry:
-    item = reminder.item
     assert reminder.recipient.id is not None
     return OutboxEntry(
         key=reminder.key,
         contact_id=reminder.recipient.id,
-        agency=item.agency,
-        kind=item.kind,
-        subject=item.subject,
-        title=item.title,
-        stage=item.stage,
-        due_on=item.due_on,
+        item=reminder.item,
         offset_days=reminder.offset_days,
         escalation=reminder.escalation,
         next_attempt_at=now,
@@ -168,37 +129,10 @@ def _entry(reminder: Reminder, as_of: date, now: datetime) -> OutboxEntry:
     )
 
 
-def _reminder(entry: OutboxEntry, contact: Contact) -> Reminder:
-    item = DueItem(agency=entry.agency, kind=entry.kind, subject=entry.subject, title=entry.title,
-                   stage=entry.stage, due_on=entry.due_on)  # fmt: skip
-    return Reminder(item=item, recipient=contact, offset_days=entry.offset_days, escalation=entry.escalation)
-
-
-def flush(
-    uow_factory: Callable[[], UnitOfWork],
-    roadmap: Roadmap,
-    cadence: CadenceRules,
-    rules: ReminderRules,
-    sender: Sender,
-    policy: RetryPolicy,
-    *,
-    as_of: date,
-    now: datetime,
-    templates: Path | None = None,
-) -> FlushResult:
-    """Queue what is owed, then deliver what is ready."""
-    queued = queue_reminders(uow_factory(), roadmap, cadence, rules, as_of=as_of, now=now)
-    sent, retried, failed = deliver(uow_factory(), roadmap, sender, policy, as_of=as_of, now=now, templates=templates)
-    return FlushResult(queued=queued, sent=sent, retried=retried, failed=failed)
-
-
 def retry_now(uow: UnitOfWork, entry_id: int, *, now: datetime) -> OutboxEntry:
     """Make a pending or failed entry ready to send at the next delivery, ignoring its backoff."""
     with uow:
-        found = [entry for entry in uow.outbox.listed() if entry.id == entry_id]
-        if not found:
-            raise NotFound(f"no outbox entry {entry_id}; `ips-roadmap outbox list` shows them")
-        entry = found[0]
+        entry = uow.outbox.get(entry_id)
         if entry.status is OutboxStatus.SENT:
             raise RuleViolation(f"outbox entry {entry_id} was already sent at {entry.sent_at}")
         ready = entry.model_copy(update={"status": OutboxStatus.PENDING, "next_attempt_at": now})

@@ -33,6 +33,10 @@ class AgencyRepository(Protocol):
         """(slug, name, launch date) of every launched agency."""
         ...
 
+    def timezones(self) -> dict[str, str]:
+        """Every agency's timezone, by slug."""
+        ...
+
     def slugs(self) -> set[str]:
         """Every slug in use."""
         ...
@@ -123,6 +127,10 @@ class Outbox(Protocol):
 
     def add_all(self, entries: list[OutboxEntry]) -> None:
         """Queue new entries."""
+        ...
+
+    def get(self, entry_id: int) -> OutboxEntry:
+        """One entry, or NotFound."""
         ...
 
     def ready(self, now: datetime) -> list[OutboxEntry]:

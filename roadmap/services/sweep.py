@@ -159,7 +159,7 @@ def sweep_in_process(
     now: datetime,
     templates: Path | None = None,
 ) -> SweepOutcome:
-    """The daily sweep's steps, in the order the flow runs them, without Prefect (simulations, benchmarks)."""
+    """The daily sweep's steps, in the order the flow runs them, in this process (notify flush, the demo, tests)."""
     plan = plan_sweep(uow_factory(), roadmap, as_of=as_of)
     outcome = BatchOutcome()
     for batch in plan.batches:

@@ -207,11 +207,11 @@ def outbox_view(entry: OutboxEntry, recipient: str) -> dict[str, Any]:
     """One line of `outbox list --json`."""
     return {
         "id": entry.id,
-        "kind": entry.kind.value,
-        "agency": entry.agency,
+        "kind": entry.item.kind.value,
+        "agency": entry.item.agency,
         "recipient": recipient,
-        "subject": entry.subject,
-        "due_on": entry.due_on.isoformat(),
+        "subject": entry.item.subject,
+        "due_on": entry.item.due_on.isoformat(),
         "offset_days": entry.offset_days,
         "status": entry.status.value,
         "attempts": entry.attempts,

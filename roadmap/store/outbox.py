@@ -8,12 +8,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from roadmap.domain.due import DueKind
+from roadmap.domain.due import DueItem, DueKind
+from roadmap.domain.errors import NotFound
 from roadmap.domain.outbox import OutboxEntry, OutboxStatus
 from roadmap.store.tables import OutboxRow
 
-_FIELDS = ("key", "contact_id", "agency", "subject", "title", "stage", "due_on", "offset_days", "escalation",
-           "attempts", "last_error", "next_attempt_at", "queued_on", "sent_at")  # fmt: skip
+_FIELDS = ("key", "contact_id", "offset_days", "escalation", "attempts", "last_error", "next_attempt_at", "queued_on",
+           "sent_at")  # fmt: skip
+# The due item's fields are columns of the outbox row (no join needed to send or list it).
+_ITEM_FIELDS = ("agency", "subject", "title", "stage", "due_on")
 
 
 class SqlOutbox:
@@ -31,9 +34,15 @@ class SqlOutbox:
 
     def add_all(self, entries: list[OutboxEntry]) -> None:
         for entry in entries:
-            row = OutboxRow(kind=entry.kind.value, status=entry.status.value)
+            row = OutboxRow(kind=entry.item.kind.value, status=entry.status.value)
             _write(row, entry)
             self._session.add(row)
+
+    def get(self, entry_id: int) -> OutboxEntry:
+        row = self._session.get(OutboxRow, entry_id)
+        if row is None:
+            raise NotFound(f"no outbox entry {entry_id}; `ips-roadmap outbox list` shows them")
+        return self._remember(row)
 
     def ready(self, now: datetime) -> list[OutboxEntry]:
         query = select(OutboxRow).where(
@@ -58,10 +67,13 @@ class SqlOutbox:
 
     def _remember(self, row: OutboxRow) -> OutboxEntry:
         self._rows[row.id] = row
+        item = DueItem(kind=DueKind(row.kind), **{name: getattr(row, name) for name in _ITEM_FIELDS})
         values = {name: getattr(row, name) for name in _FIELDS}
-        return OutboxEntry(id=row.id, kind=DueKind(row.kind), status=OutboxStatus(row.status), **values)
+        return OutboxEntry(id=row.id, item=item, status=OutboxStatus(row.status), **values)
 
 
 def _write(row: OutboxRow, entry: OutboxEntry) -> None:
     for name in _FIELDS:
         setattr(row, name, getattr(entry, name))
+    for name in _ITEM_FIELDS:
+        setattr(row, name, getattr(entry.item, name))

@@ -56,6 +56,10 @@ class SqlAgencyRepository:
             for slug, name, launched_on in self._session.execute(query.order_by(AgencyRow.slug))
         ]
 
+    def timezones(self) -> dict[str, str]:
+        """Every agency's timezone by slug — one narrow query."""
+        return dict(self._session.execute(select(AgencyRow.slug, AgencyRow.timezone)).tuples().all())
+
     def slugs(self) -> set[str]:
         return set(self._session.scalars(select(AgencyRow.slug)))
 

@@ -16,19 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from notifications.smtp_sink import SmtpSink, free_port
 from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES, Cli
-from tests.smtp import SmtpServer
 
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.skipif(not POSTGRES_URL and not REQUIRE_POSTGRES, reason="needs PostgreSQL for the server")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -100,7 +92,7 @@ def run(env: dict[str, str], *args: str, timeout: float = 120) -> str:
 
 
 def test_a_worker_on_a_work_pool_runs_the_deployed_sweep(
-    prefect_server: dict[str, str], bare_cli: Cli, smtp: SmtpServer, tmp_path: Path
+    prefect_server: dict[str, str], bare_cli: Cli, smtp: SmtpSink, tmp_path: Path
 ) -> None:
     bare_cli.ok("demo", "--as-of", "2026-11-23")
     preview = bare_cli.ok("notify", "preview", "--as-of", "2026-12-01", "--json").json()
@@ -109,7 +101,7 @@ def test_a_worker_on_a_work_pool_runs_the_deployed_sweep(
     # What is owed on 1 December and was not already sent when the demo ran on 23 November.
     owed = {(r["kind"], r["agency"], r["recipient"], r["due_on"], r["offset_days"]) for r in preview} - before
     assert owed
-    env = {**prefect_server, "IPS_ROADMAP_DATABASE_URL": bare_cli.url, "IPS_ROADMAP_MAIL_URL": smtp.mail_url}
+    env = {**prefect_server, "IPS_ROADMAP_DATABASE_URL": bare_cli.url, "IPS_ROADMAP_MAIL_URL": smtp.url}
     pool = f"pool-{uuid.uuid4().hex[:6]}"
     run(env, str(BIN / "prefect"), "work-pool", "create", pool, "--type", "process")
     deployed = run(env, str(BIN / "ips-roadmap"), "deploy", "--pool", pool)
@@ -133,4 +125,4 @@ def test_a_worker_on_a_work_pool_runs_the_deployed_sweep(
         if e["status"] == "sent" and str(e["sent_at"]).startswith("2026-12-01")
     }
     assert swept == owed  # exactly what was owed that day, queued and sent by the worker's run
-    assert smtp.inbox.messages  # and delivered to the mail server
+    assert smtp.received  # and delivered to the mail server

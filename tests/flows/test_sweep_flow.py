@@ -8,9 +8,9 @@ from uuid import UUID
 
 import pytest
 
+from notifications.smtp_sink import SmtpSink
 from tests.conftest import Cli
 from tests.integration.demo_state import demo_without_contacts
-from tests.smtp import SmtpServer
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -20,9 +20,9 @@ KEYS = {"as_of", "agencies", "stages_started", "stalled", "due_items", "reminder
 
 
 @pytest.fixture
-def demo(bare_cli: Cli, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> Cli:
+def demo(bare_cli: Cli, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch) -> Cli:
     """The demo state, its reminders going to a real SMTP server: a director per launched agency, a state lead."""
-    monkeypatch.setenv("IPS_ROADMAP_MAIL_URL", smtp.mail_url)
+    monkeypatch.setenv("IPS_ROADMAP_MAIL_URL", smtp.url)
     demo_without_contacts(bare_cli, TODAY)
     for agency in ("prairie-hills-counseling-center", "lakeshore-behavioral-health", "pinecrest-behavioral-health"):
         bare_cli.ok("contact", "add", agency, "--role", "director", "--name", f"Director {agency[:5]}",

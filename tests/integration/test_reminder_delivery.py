@@ -7,18 +7,18 @@ from email.message import Message as MailMessage
 
 import pytest
 
+from notifications.smtp_sink import SmtpSink
 from tests.conftest import Cli
 from tests.integration.demo_state import demo_without_contacts
-from tests.smtp import SmtpServer
 
 TODAY = "2026-11-23"
 
 
 @pytest.fixture
-def state(bare_cli: Cli, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> Cli:
+def state(bare_cli: Cli, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch) -> Cli:
     monkeypatch.setenv(
         "IPS_ROADMAP_MAIL_URL",
-        f"mailto://127.0.0.1:{smtp.port}?from=roadmap@state.example&mode=insecure",
+        smtp.url,
     )
     demo_without_contacts(bare_cli, TODAY)
     for args in (
@@ -53,37 +53,37 @@ def body(message: MailMessage) -> str:
     return payload.decode()
 
 
-def test_each_person_gets_one_digest_with_the_agency_item_and_date(state: Cli, smtp: SmtpServer) -> None:
+def test_each_person_gets_one_digest_with_the_agency_item_and_date(state: Cli, smtp: SmtpSink) -> None:
     result = state.ok("notify", "flush", "--as-of", TODAY, "--json").json()
     assert result["sent"] == result["queued"] > 0 and result["failed"] == 0
-    ruth = smtp.inbox.to("ruth@prairie.example")
+    ruth = smtp.to("ruth@prairie.example")
     assert len(ruth) == 1
     assert ruth[0]["Subject"] == "IPS roadmap: Fidelity review for prairie-hills-counseling-center 7 days overdue"
     assert "Saturday 7 November 2026" in body(ruth[0])
     assert "Questions: Sam Reed &lt;sam@state.example&gt;" in body(ruth[0])
     assert {part.get_content_type() for part in ruth[0].walk()} >= {"text/plain", "text/html"}
-    sam = smtp.inbox.to("sam@state.example")
+    sam = smtp.to("sam@state.example")
     assert len(sam) == 1  # many escalations, one digest
     assert "escalated to the state team" in body(sam[0])
-    dev = smtp.inbox.to("dev@pinecrest.example")
+    dev = smtp.to("dev@pinecrest.example")
     assert len(dev) == 1 and dev[0]["Subject"].startswith("IPS roadmap: 6 reminders, 6 overdue")
 
 
-def test_repeated_runs_send_nothing_twice(state: Cli, smtp: SmtpServer) -> None:
+def test_repeated_runs_send_nothing_twice(state: Cli, smtp: SmtpSink) -> None:
     state.ok("notify", "flush", "--as-of", TODAY)
-    first = len(smtp.inbox.messages)
+    first = len(smtp.received)
     again = state.ok("notify", "flush", "--as-of", TODAY, "--json").json()
     next_day = state.ok("notify", "flush", "--as-of", "2026-11-24", "--json").json()
     assert (again["queued"], again["sent"], next_day["queued"], next_day["sent"]) == (0, 0, 0, 0)
-    assert len(smtp.inbox.messages) == first
+    assert len(smtp.received) == first
     statuses = {entry["status"] for entry in state.ok("outbox", "list", "--json").json()}
     assert statuses == {"sent"}
 
 
 def test_a_down_server_delays_messages_and_they_arrive_once_when_it_is_back(
-    state: Cli, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+    state: Cli, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plain = f"mailto://127.0.0.1:{smtp.port}?from=roadmap@state.example&mode=insecure"
+    plain = smtp.url
     # While the server is down the configured URL carries a password: it must not show anywhere.
     monkeypatch.setenv("IPS_ROADMAP_MAIL_URL", plain.replace("127.0.0.1", "roadmap:S3cretMail@127.0.0.1"))
     smtp.stop()
@@ -99,13 +99,13 @@ def test_a_down_server_delays_messages_and_they_arrive_once_when_it_is_back(
     monkeypatch.setenv("IPS_ROADMAP_MAIL_URL", plain)
     back = state.ok("notify", "flush", "--as-of", "2026-11-24", "--json").json()
     assert back["sent"] == len(entries)
-    assert len(smtp.inbox.to("ruth@prairie.example")) == 1
+    assert len(smtp.to("ruth@prairie.example")) == 1
     state.ok("notify", "flush", "--as-of", "2026-11-25")
-    assert len(smtp.inbox.to("ruth@prairie.example")) == 1
+    assert len(smtp.to("ruth@prairie.example")) == 1
 
 
 def test_after_the_last_attempt_a_reminder_fails_for_good(
-    state: Cli, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+    state: Cli, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("IPS_ROADMAP_RETRY__MAX_ATTEMPTS", "2")
     smtp.stop()
@@ -121,7 +121,7 @@ def test_after_the_last_attempt_a_reminder_fails_for_good(
     smtp.start()
     told = state.ok("notify", "flush", "--as-of", "2026-11-25", "--json").json()
     assert told["sent"] == len(notices)
-    sam = smtp.inbox.to("sam@state.example")
+    sam = smtp.to("sam@state.example")
     assert len(sam) == 1 and "could not be delivered after 2 attempts" in body(sam[0])
     state.ok("outbox", "retry", str(failed[0]["id"]))
     revived = state.ok("notify", "flush", "--as-of", "2026-11-26", "--json").json()
@@ -129,11 +129,9 @@ def test_after_the_last_attempt_a_reminder_fails_for_good(
 
 
 @pytest.fixture
-def one_agency(cli: Cli, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> Cli:
+def one_agency(cli: Cli, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch) -> Cli:
     """An agency launched on 1 January 2026 (first review due 1 July) with a director who reads email."""
-    monkeypatch.setenv(
-        "IPS_ROADMAP_MAIL_URL", f"mailto://127.0.0.1:{smtp.port}?from=roadmap@state.example&mode=insecure"
-    )
+    monkeypatch.setenv("IPS_ROADMAP_MAIL_URL", smtp.url)
     cli.ok("agency", "add", "Lone Oak Clinic", "--region", "South", "--timezone", "America/Chicago",
            "--joined", "2026-01-01", "--launched", "2026-01-01", "--as-of", "2026-01-01")  # fmt: skip
     cli.ok(
@@ -149,7 +147,7 @@ def review_reminders(cli: Cli) -> list[tuple[int, str]]:
     return sorted((e["offset_days"], e["sent_at"][:10]) for e in entries)[::-1]
 
 
-def test_daily_runs_for_two_months_send_each_offset_once_on_its_day(one_agency: Cli, smtp: SmtpServer) -> None:
+def test_daily_runs_for_two_months_send_each_offset_once_on_its_day(one_agency: Cli, smtp: SmtpSink) -> None:
     day = date(2026, 5, 20)
     while day <= date(2026, 7, 25):
         one_agency.ok("notify", "flush", "--as-of", day.isoformat())
@@ -157,11 +155,11 @@ def test_daily_runs_for_two_months_send_each_offset_once_on_its_day(one_agency: 
     assert review_reminders(one_agency) == [
         (30, "2026-06-01"), (7, "2026-06-24"), (1, "2026-06-30"), (-7, "2026-07-08")
     ]  # fmt: skip
-    about_review = [m for m in smtp.inbox.to("ada@oak.example") if "Fidelity review" in body(m)]
+    about_review = [m for m in smtp.to("ada@oak.example") if "Fidelity review" in body(m)]
     assert len(about_review) == 4
 
 
-def test_after_missed_weeks_only_the_latest_passed_offset_is_sent(one_agency: Cli, smtp: SmtpServer) -> None:
+def test_after_missed_weeks_only_the_latest_passed_offset_is_sent(one_agency: Cli, smtp: SmtpSink) -> None:
     for day in ("2026-05-20", "2026-06-28", "2026-06-29", "2026-07-20"):
         one_agency.ok("notify", "flush", "--as-of", day)
     # 28 June: the 30- and 7-day notices are stale, only the 7-day one goes; 20 July: the overdue notice only.
