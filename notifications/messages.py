@@ -16,6 +16,9 @@ KIND_NAMES = {
     DueKind.FIDELITY_REVIEW: "Fidelity review",
     DueKind.ACTION_PLAN: "Fidelity action plan step",
     DueKind.CHECKLIST_ITEM: "Roadmap checklist item",
+    DueKind.MEETING: "Meeting",
+    DueKind.VISIT: "Trainer visit",
+    DueKind.OUTCOME_REPORT: "Quarterly outcome report",
     DueKind.DELIVERY_FAILURE: "Undelivered reminder",
 }
 

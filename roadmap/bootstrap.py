@@ -41,7 +41,7 @@ def build(settings: Settings) -> Application:
     """Load the roadmap and open the database named by the settings."""
     return Application(
         settings=settings,
-        roadmap=load_roadmap(settings.roadmap_file),
+        roadmap=load_roadmap(settings.roadmap_file, settings.routines_file),
         scale=load_fidelity_scale(settings.fidelity_scale_file),
         reminder_rules=load_reminder_rules(settings.reminder_rules_file),
         database=Database(settings.database_url.get_secret_value()),

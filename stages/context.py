@@ -13,10 +13,12 @@ from roadmap.domain.definition import Roadmap
 
 @dataclass(frozen=True)
 class AgencyContext:
-    """An agency with its roadmap, review history (visit date, total), action plan and cadence rules."""
+    """An agency with its roadmap, review history (visit date, total), action plan and when each routine was done."""
 
     agency: Agency
     roadmap: Roadmap
     rules: CadenceRules
     reviews: list[tuple[date, int]] = field(default_factory=list)
     actions: list[ActionItem] = field(default_factory=list)
+    # Routine key -> the dates it was done.
+    done: dict[str, list[date]] = field(default_factory=dict)

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from roadmap.domain.agency import Agency
-from roadmap.domain.definition import StageDefinition, StageKind
+from roadmap.domain.completion import Standing
+from roadmap.domain.definition import Roadmap, StageDefinition, StageKind
 from roadmap.domain.due import DueItem, DueKind
 from stages.context import AgencyContext
+from stages.routines import routine_items
+from stages.stall import PeerDurations, Stall, stall
 
 
 @dataclass(frozen=True)
@@ -30,8 +33,16 @@ class GateStage:
         """Every checklist item of the stage is marked done."""
         return all(item.key in agency.checklist for item in definition.checklist)
 
+    def stall(self, standing: Standing, roadmap: Roadmap, peers: PeerDurations) -> Stall | None:
+        """Longer in this gate than its norm or than the median of agencies that finished it."""
+        return stall(standing, roadmap, peers) if standing.current_stage == self.key else None
+
     def due_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
-        """While the gate is active, each open checklist item is due when the stage's norm runs out."""
+        """The gate's routines, and while it is active each open checklist item, due when its norm runs out."""
+        return self.checklist_items(context, as_of) + routine_items(context, self.key, as_of)
+
+    def checklist_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
+        """Open checklist items of the gate while it is active (done means done by as_of)."""
         progress = context.agency.progress(self.key)
         if (
             progress is None

@@ -6,13 +6,15 @@ from datetime import date
 from typing import Protocol
 
 from roadmap.domain.agency import Agency
-from roadmap.domain.definition import StageDefinition, StageKind
+from roadmap.domain.completion import Standing
+from roadmap.domain.definition import Roadmap, StageDefinition, StageKind
 from roadmap.domain.due import DueItem
 from stages.context import AgencyContext
+from stages.stall import PeerDurations, Stall
 
 
 class StageLogic(Protocol):
-    """Decides, for one stage, whether it may start and whether its work is done."""
+    """Decides, for one stage: may it start, is its work done, what does it make due, is the agency stalled in it."""
 
     @property
     def key(self) -> str:
@@ -34,4 +36,8 @@ class StageLogic(Protocol):
 
     def due_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
         """What this stage makes due for the agency, as of a date (empty when the stage is not active)."""
+        ...
+
+    def stall(self, standing: Standing, roadmap: Roadmap, peers: PeerDurations) -> Stall | None:
+        """Why the agency is late in this stage, or None (only the agency's active gate can stall)."""
         ...

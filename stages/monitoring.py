@@ -1,4 +1,8 @@
-"""Implementation monitoring: the fidelity review cadence and the steps of the latest action plan."""
+"""Stage 8, monitor implementation: ongoing from launch, it holds the fidelity review cycle.
+
+Never completes. Makes due the next fidelity review (six-monthly until good fidelity, then yearly), every
+open action-plan step, and the quarterly outcome report (`outcome-report` routine).
+"""
 
 from __future__ import annotations
 
@@ -16,10 +20,16 @@ class MonitoringStage(OngoingStage):
     """Ongoing from launch; makes the next fidelity review and every open action-plan step due."""
 
     def due_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
-        """The next review (it moves on as soon as a review is recorded) and open steps, as of a date."""
+        """The next review (it moves on as soon as a review is recorded), open steps and routines, as of a date."""
         agency = context.agency
         if agency.launched_on is None or agency.launched_on > as_of:
             return []
+        return self.review_items(context, as_of) + super().due_items(context, as_of)
+
+    def review_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
+        """The next fidelity review and the open steps of every action plan."""
+        agency = context.agency
+        assert agency.launched_on is not None  # checked by the caller
         reviews = [review for review in context.reviews if review[0] <= as_of]
         next_due = next_review_due(agency.launched_on, reviews, context.rules)
         assert next_due is not None  # a launched agency always has one
@@ -47,3 +57,6 @@ class MonitoringStage(OngoingStage):
             if action.review_date <= as_of and (action.done_on is None or action.done_on > as_of)
         ]
         return items
+
+
+STAGE = MonitoringStage(key="monitoring")

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from roadmap.domain.agency import Agency
-from roadmap.domain.definition import StageDefinition, StageKind
+from roadmap.domain.completion import Standing
+from roadmap.domain.definition import Roadmap, StageDefinition, StageKind
 from roadmap.domain.due import DueItem
 from stages.context import AgencyContext
+from stages.routines import routine_items
+from stages.stall import PeerDurations, Stall
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,10 @@ class OngoingStage:
         """Never: the work continues while the program runs (its checklist still measures coverage)."""
         return False
 
+    def stall(self, standing: Standing, roadmap: Roadmap, peers: PeerDurations) -> Stall | None:
+        """Never: an ongoing stage has no end to be late for."""
+        return None
+
     def due_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
-        """Nothing by default; stages with their own cadence (monitoring) add theirs."""
-        return []
+        """The stage's routines (meetings, reports) while the program runs."""
+        return routine_items(context, self.key, as_of)

@@ -1,24 +1,43 @@
-"""Every stage's logic, keyed by the public stage key, in roadmap order."""
+"""Every stage's logic, keyed by the public stage key, in roadmap order: one module per stage."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from roadmap.domain.definition import GATE_COUNT, STAGE_KEYS
-from stages.gate import GateStage
+from roadmap.domain.definition import STAGE_KEYS
+from stages import (
+    commitment,
+    consensus,
+    consultation,
+    improvement_team,
+    monitoring,
+    readiness,
+    structure,
+    supervisor_expertise,
+    team,
+    training,
+)
 from stages.logic import StageLogic
-from stages.monitoring import MonitoringStage
-from stages.ongoing import OngoingStage
+
+_MODULES = (
+    readiness,
+    commitment,
+    consensus,
+    team,
+    structure,
+    improvement_team,
+    training,
+    monitoring,
+    consultation,
+    supervisor_expertise,
+)
 
 
 def _build() -> Mapping[str, StageLogic]:
-    gates = STAGE_KEYS[:GATE_COUNT]
-    registry: dict[str, StageLogic] = {}
-    for index, key in enumerate(gates):
-        registry[key] = GateStage(key=key, previous=gates[index - 1] if index else None)
-    for key in STAGE_KEYS[GATE_COUNT:]:
-        registry[key] = MonitoringStage(key=key) if key == "monitoring" else OngoingStage(key=key)
+    registry: dict[str, StageLogic] = {module.STAGE.key: module.STAGE for module in _MODULES}
+    # The roadmap file fixes the order; a module missing or out of place would silently skip a stage.
+    assert tuple(registry) == STAGE_KEYS, tuple(registry)
     return MappingProxyType(registry)
 
 

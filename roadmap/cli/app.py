@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from roadmap import __version__
-from roadmap.cli import agency, bulk, catalog, contacts, demo, due, flows, notify, progress, report, reviews
+from roadmap.cli import agency, bulk, catalog, contacts, demo, due, flows, notify, progress, report, reviews, routines
 from roadmap.cli.state import CliState
 from roadmap.domain.errors import RoadmapError
 
@@ -29,6 +29,7 @@ app.add_typer(reviews.review_app, name="review")
 app.add_typer(reviews.actions_app, name="actions")
 app.add_typer(report.app, name="report")
 app.add_typer(contacts.app, name="contact")
+app.add_typer(routines.app, name="routine")
 app.add_typer(notify.app, name="notify")
 app.add_typer(notify.outbox_app, name="outbox")
 app.command("init")(catalog.init)

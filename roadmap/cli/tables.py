@@ -18,6 +18,7 @@ from roadmap.domain.due import DueItem
 from roadmap.domain.fidelity import band_for
 from roadmap.domain.outbox import OutboxEntry
 from roadmap.domain.reminder_rules import Reminder
+from roadmap.domain.routine import Routine
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.contacts import ContactCard
 from roadmap.services.reviews import DueReview, ReviewEntry
@@ -344,4 +345,27 @@ def sweep_table(summary: dict[str, object]) -> Table:
     for key, label in _SWEEP_ROWS:
         if key in summary:
             table.add_row(label, str(summary[key]))
+    return table
+
+
+def routines_table(routines: Sequence[Routine]) -> Table:
+    """The recurring work of the roadmap: what, when it runs, how often."""
+    table = Table(title=f"{len(routines)} routines", title_justify="left")
+    for column in ("Key", "Kind", "What", "Runs", "How often"):
+        table.add_column(column, no_wrap=column in ("Key", "Kind"))
+    for routine in routines:
+        runs = f"{routine.start_stage} → " + (f"{routine.ends_with} completed" if routine.ends_with else "ongoing")
+        table.add_row(routine.key, routine.kind.value, escape(routine.title), runs, routine.cadence)
+    return table
+
+
+def routine_history_table(rows: Sequence[tuple[str, str, date]]) -> RenderableType:
+    """Recorded occurrences, newest first."""
+    if not rows:
+        return Text("No routines recorded yet: ips-roadmap routine done AGENCY ROUTINE --on DATE")
+    table = Table(title=f"{len(rows)} recorded", title_justify="left")
+    for column in ("Date", "Agency", "Routine"):
+        table.add_column(column)
+    for agency, routine, day in rows:
+        table.add_row(day.isoformat(), agency, routine)
     return table

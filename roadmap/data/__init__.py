@@ -1,4 +1,4 @@
-"""The product's data files — the roadmap and the fidelity scale — read and validated on load."""
+"""The product's data files — roadmap, fidelity scale, reminder rules, routines — read and validated on load."""
 
 from __future__ import annotations
 
@@ -13,13 +13,20 @@ from roadmap.domain.definition import Roadmap
 from roadmap.domain.errors import InvalidInput
 from roadmap.domain.fidelity import FidelityScale
 from roadmap.domain.reminder_rules import ReminderRules
+from roadmap.domain.routine import Routines
 
 Model = TypeVar("Model", bound=BaseModel)
 
 
-def load_roadmap(path: Path | None = None) -> Roadmap:
-    """The packaged roadmap, or a state's own file at `path`; a malformed file raises InvalidInput."""
-    return _load(Roadmap, "roadmap", "roadmap.yaml", path)
+def load_roadmap(path: Path | None = None, routines: Path | None = None) -> Roadmap:
+    """The packaged roadmap and routines, or a state's own files; a malformed file raises InvalidInput."""
+    roadmap = _load(Roadmap, "roadmap", "roadmap.yaml", path)
+    recurring = load_routines(routines)
+    try:
+        recurring.check_stages(tuple(stage.key for stage in roadmap.stages))
+    except ValueError as error:
+        raise InvalidInput(f"routines file {routines or 'routines.yaml'} is invalid: {error}") from None
+    return roadmap.model_copy(update={"routines": recurring})
 
 
 def load_fidelity_scale(path: Path | None = None) -> FidelityScale:
@@ -30,6 +37,11 @@ def load_fidelity_scale(path: Path | None = None) -> FidelityScale:
 def load_reminder_rules(path: Path | None = None) -> ReminderRules:
     """The packaged reminder rules, or a state's own file at `path`."""
     return _load(ReminderRules, "reminder rules", "reminder_rules.yaml", path)
+
+
+def load_routines(path: Path | None = None) -> Routines:
+    """The packaged routines (meetings, trainer visits, quarterly reports), or a state's own file at `path`."""
+    return _load(Routines, "routines", "routines.yaml", path)
 
 
 def _load(model: type[Model], what: str, packaged: str, path: Path | None) -> Model:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from roadmap.domain.errors import NotFound
 from roadmap.domain.names import did_you_mean
+from roadmap.domain.routine import Routines
 
 # Public and fixed: scripts, the web app and other states' data files rely on these keys and this order.
 STAGE_KEYS: tuple[str, ...] = (
@@ -81,6 +82,8 @@ class Roadmap(_Frozen):
     version: Literal[1]
     title: str = Field(min_length=1)
     stages: tuple[StageDefinition, ...]
+    # The recurring work (meetings, visits, reports); kept in its own file and joined on load.
+    routines: Routines = Routines(version=1, routines=())
 
     @model_validator(mode="after")
     def _check_shape(self) -> Roadmap:
@@ -99,6 +102,7 @@ class Roadmap(_Frozen):
         duplicates = sorted({key for key in item_keys if item_keys.count(key) > 1})
         if duplicates:
             raise ValueError(f"checklist keys must be unique; repeated: {', '.join(duplicates)}")
+        self.routines.check_stages(STAGE_KEYS)
         numbers = [question.number for question in self.stage("readiness").leader_questions]
         if numbers != list(range(1, LEADER_QUESTION_COUNT + 1)):
             raise ValueError(f"readiness needs leader questions numbered 1..{LEADER_QUESTION_COUNT}")

@@ -14,6 +14,10 @@ class DueKind(StrEnum):
     CHECKLIST_ITEM = "checklist-item"
     FIDELITY_REVIEW = "fidelity-review"
     ACTION_PLAN = "action-plan"
+    # Routines: recurring work with a cadence (roadmap/data/routines.yaml).
+    MEETING = "meeting"
+    VISIT = "visit"
+    OUTCOME_REPORT = "outcome-report"
     # Not owed by an agency: the state team is told that a reminder could not be delivered.
     DELIVERY_FAILURE = "delivery-failure"
 

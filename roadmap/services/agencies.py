@@ -15,7 +15,8 @@ from roadmap.domain.names import slugify
 from roadmap.services.ports import UnitOfWork
 from stages import progression
 from stages.progression import Change
-from stages.stall import PeerDurations, Stall, peer_durations, stall
+from stages.stall import PeerDurations, Stall, peer_durations
+from stages.status import stall_in
 
 
 def add_agency(
@@ -117,7 +118,7 @@ def _summary(
         standing=measured,
         fidelity=reviewed,
         next_review_due=next_review_due(measured.launched_on, reviewed, rules),
-        stall=stall(measured, roadmap, peers or PeerDurations({}, {})),
+        stall=stall_in(measured, roadmap, peers or PeerDurations({}, {})),
     )
 
 

@@ -13,9 +13,12 @@ from roadmap.domain.definition import Roadmap
 from roadmap.domain.errors import RuleViolation
 from roadmap.domain.fidelity import ITEM_COUNT, FidelityScale
 from roadmap.domain.names import slugify
+from roadmap.domain.routine import next_occurrence
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.reviews import store_review
 from stages import progression
+from stages.context import AgencyContext
+from stages.routines import good_fidelity, running_since
 
 DEMO_MARKER = ("contents", "demo")
 DEMO_REVIEWERS = ("Dana Whitfield", "Luis Ortega")
@@ -82,11 +85,40 @@ def build_demo(uow: UnitOfWork, roadmap: Roadmap, scale: FidelityScale, rules: C
             uow.agencies.add(_play(spec, roadmap, as_of))
         for spec in DEMO_AGENCIES:
             _review(uow, scale, rules, spec, as_of)
+        history = uow.reviews.history()
+        for agency in uow.agencies.all():
+            context = AgencyContext(agency=agency, roadmap=roadmap, rules=rules, reviews=history.get(agency.slug, []))
+            for routine, day in _kept_routines(context, as_of):
+                uow.routines.add(agency.slug, routine, day)
         uow.contacts.delete_all()
         for contact in _contacts():
             uow.contacts.add(contact)
         uow.meta.put(*DEMO_MARKER)
         uow.commit()
+
+
+# Agencies whose meetings, visits and reports lapsed this many days ago, so the demo shows some overdue.
+LAPSED_DAYS = {"cedar-valley-recovery-services": 40}
+
+
+def _kept_routines(context: AgencyContext, as_of: date) -> list[tuple[str, date]]:
+    """Each routine done three days before it fell due, day by day through the agency's history (pure)."""
+    slug = context.agency.slug
+    last_day = as_of - timedelta(days=LAPSED_DAYS.get(slug, 0))
+    kept: list[tuple[str, date]] = []
+    for routine in context.roadmap.routines.routines:
+        done: list[date] = []
+        day = context.agency.joined_on
+        while day <= last_day:
+            since = running_since(context, routine, day)
+            if since is not None:
+                good = good_fidelity(context, day)
+                _, due_on = next_occurrence(routine, since=since, done=done, good_fidelity=good, as_of=day)
+                if day >= due_on - timedelta(days=3):
+                    done.append(day)
+                    kept.append((routine.key, day))
+            day += timedelta(days=1)
+    return kept
 
 
 def _contacts() -> list[Contact]:

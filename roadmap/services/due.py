@@ -9,7 +9,7 @@ from roadmap.domain.definition import Roadmap
 from roadmap.domain.due import DueItem
 from roadmap.domain.errors import InvalidInput
 from roadmap.services.ports import UnitOfWork
-from stages.context import AgencyContext
+from roadmap.services.records import Records
 from stages.due import due_items
 
 MAX_WINDOW_DAYS = 3650
@@ -29,22 +29,12 @@ def state_due(
         raise InvalidInput(f"--within must be between 0 and {MAX_WINDOW_DAYS} days, got {within_days}")
     with uow:
         agencies = [uow.agencies.get(agency)] if agency else uow.agencies.all()
-        history = uow.reviews.history()
-        actions = uow.actions.by_agency()
+        records = Records.read(uow, [agency] if agency else None)
     horizon = as_of + timedelta(days=within_days)
     found = [
         item
         for each in agencies
-        for item in due_items(
-            AgencyContext(
-                agency=each,
-                roadmap=roadmap,
-                rules=rules,
-                reviews=history.get(each.slug, []),
-                actions=actions.get(each.slug, []),
-            ),
-            as_of,
-        )
+        for item in due_items(records.context(each, roadmap, rules), as_of)
         if item.due_on <= horizon
     ]
     return sorted(found, key=lambda item: (item.due_on, item.agency, item.kind.value, item.subject))

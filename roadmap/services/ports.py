@@ -146,6 +146,18 @@ class Outbox(Protocol):
         ...
 
 
+class RoutineLog(Protocol):
+    """When each agency's routines were done."""
+
+    def add(self, agency: str, routine: str, done_on: date) -> None:
+        """Record one occurrence (a second one for the same agency, routine and day is refused by the database)."""
+        ...
+
+    def done(self, slugs: Collection[str] | None = None) -> dict[str, dict[str, list[date]]]:
+        """Agency slug -> routine key -> dates done, oldest first."""
+        ...
+
+
 class MetaStore(Protocol):
     """Small facts about the database itself."""
 
@@ -184,6 +196,11 @@ class UnitOfWork(Protocol):
     @property
     def outbox(self) -> Outbox:
         """The reminder outbox in this transaction."""
+        ...
+
+    @property
+    def routines(self) -> RoutineLog:
+        """When routines were done, in this transaction."""
         ...
 
     @property

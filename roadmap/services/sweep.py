@@ -19,10 +19,11 @@ from roadmap.domain.outbox import RetryPolicy
 from roadmap.domain.reminder_rules import ReminderRules
 from roadmap.services.outbox import Sender, deliver, queue_owed
 from roadmap.services.ports import UnitOfWork
-from stages.context import AgencyContext
+from roadmap.services.records import Records
 from stages.due import due_items
 from stages.progression import Change, start_ready_stages
-from stages.stall import PeerDurations, peer_durations, stall
+from stages.stall import PeerDurations, peer_durations
+from stages.status import stall_of
 
 # Batches per sweep whatever the number of agencies: Prefect task runs cost 16-25 ms each plus server-side
 # recording, so their number must not grow with the state (a national program has thousands of agencies).
@@ -93,8 +94,7 @@ def advance_batch(
     """
     with uow:
         agencies = uow.agencies.many(slugs)
-        history = uow.reviews.history(slugs)
-        actions = uow.actions.by_agency(slugs)
+        records = Records.read(uow, slugs)
         started = stalled = 0
         items = []
         for agency in agencies:
@@ -103,16 +103,9 @@ def advance_batch(
                 uow.agencies.save(change.agency)
                 started += len(change.events)
             agency = change.agency
-            if stall(standing(agency, roadmap, as_of), roadmap, peers) is not None:
+            if stall_of(agency, roadmap, as_of, peers) is not None:
                 stalled += 1
-            context = AgencyContext(
-                agency=agency,
-                roadmap=roadmap,
-                rules=cadence,
-                reviews=history.get(agency.slug, []),
-                actions=actions.get(agency.slug, []),
-            )
-            items += due_items(context, as_of)
+            items += due_items(records.context(agency, roadmap, cadence), as_of)
         queued = queue_owed(uow, items, rules, as_of=as_of, now=now, agencies=slugs)
         uow.commit()
     return BatchOutcome(

@@ -13,9 +13,11 @@ from roadmap.domain.events import Event
 from roadmap.domain.fidelity import band_for
 from roadmap.domain.outbox import OutboxEntry
 from roadmap.domain.reminder_rules import Reminder
+from roadmap.domain.routine import Routine
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.contacts import ContactCard
 from roadmap.services.reviews import DueReview, ReviewEntry
+from roadmap.services.routines import RoutineDone
 
 
 def stage_definition_view(stage: StageDefinition) -> dict[str, Any]:
@@ -217,4 +219,31 @@ def outbox_view(entry: OutboxEntry, recipient: str) -> dict[str, Any]:
         "attempts": entry.attempts,
         "last_error": entry.last_error,
         "sent_at": entry.sent_at.isoformat() if entry.sent_at else None,
+    }
+
+
+def routine_view(routine: Routine) -> dict[str, Any]:
+    """One line of `routine list --json`."""
+    return {
+        "key": routine.key,
+        "kind": routine.kind.value,
+        "title": routine.title,
+        "stage": routine.stage,
+        "starts_with": routine.start_stage,
+        "ends_with": routine.ends_with,
+        "cadence": routine.cadence,
+        "every_days": routine.every_days,
+        "every_months": routine.every_months,
+        "every_months_at_good_fidelity": routine.every_months_at_good_fidelity,
+        "quarterly_due_days": routine.quarterly_due_days,
+    }
+
+
+def routine_done_view(done: RoutineDone, as_of: date) -> dict[str, Any]:
+    """What `routine done --json` prints: the occurrence recorded and the next one owed."""
+    return {
+        "agency": done.agency,
+        "routine": done.routine.key,
+        "done_on": done.done_on.isoformat(),
+        "next_due": due_item_view(done.next_due, as_of) if done.next_due else None,
     }

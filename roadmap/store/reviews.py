@@ -29,7 +29,7 @@ class SqlReviewRepository:
     def add(self, review: Review) -> None:
         self._session.add(
             ReviewRow(
-                agency_id=_agency_id(self._session, review.agency),
+                agency_id=agency_id(self._session, review.agency),
                 visited_on=review.visited_on,
                 total=review.total,
                 reviewers=list(review.reviewers),
@@ -145,7 +145,8 @@ def _write_action(row: ActionRow, action: ActionItem) -> None:
     row.owner, row.due_on, row.done_on = action.owner, action.due_on, action.done_on
 
 
-def _agency_id(session: Session, slug: str) -> int:
+def agency_id(session: Session, slug: str) -> int:
+    """The row id of an agency, by slug (NotFound when there is none)."""
     agency_id = session.scalars(select(AgencyRow.id).where(AgencyRow.slug == slug)).one_or_none()
     if agency_id is None:
         raise NotFound(f"unknown agency {slug!r}")

@@ -181,3 +181,16 @@ class OutboxRow(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     queued_on: Mapped[date] = mapped_column(Date)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RoutineDoneRow(Base):
+    """One occurrence of a routine (a meeting held, a visit made, a report sent) on a date."""
+
+    __tablename__ = "routine_done"
+    __table_args__ = (UniqueConstraint("agency_id", "routine", "done_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    routine: Mapped[str] = mapped_column(String(60))
+    done_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -19,6 +19,7 @@ from roadmap.store.database import Database
 from roadmap.store.mapping import to_domain, write
 from roadmap.store.outbox import SqlOutbox
 from roadmap.store.reviews import SqlActionRepository, SqlReviewRepository
+from roadmap.store.routines import SqlRoutineLog
 from roadmap.store.tables import AgencyRow, MetaRow
 
 
@@ -114,6 +115,7 @@ class SqlUnitOfWork:
         self.actions = SqlActionRepository(self._session)
         self.contacts = SqlContactRepository(self._session)
         self.outbox = SqlOutbox(self._session)
+        self.routines = SqlRoutineLog(self._session)
         self.meta = SqlMetaStore(self._session)
         return self
 

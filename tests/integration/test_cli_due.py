@@ -16,7 +16,9 @@ def test_due_lists_overdue_reviews_steps_and_checklist_items_soonest_first(bare_
         i for i in items if i["kind"] == "fidelity-review" and i["agency"] == "prairie-hills-counseling-center"
     )
     assert (review["due_on"], review["days_until"], review["overdue"]) == ("2026-11-07", -16, True)
-    assert {i["kind"] for i in items} == {"fidelity-review", "action-plan", "checklist-item"}
+    assert {i["kind"] for i in items} == {"fidelity-review", "action-plan", "checklist-item", "meeting", "visit"}
+    # The demo's routines lapsed at one agency: its trainer visits are overdue, everyone else's are not.
+    assert {i["agency"] for i in items if i["kind"] == "visit" and i["overdue"]} == {"cedar-valley-recovery-services"}
     assert all(i["days_until"] <= 30 for i in items)
 
 

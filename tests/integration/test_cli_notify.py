@@ -54,7 +54,11 @@ def test_a_state_rules_file_changes_who_is_told_and_a_bad_one_is_refused(
     )
     monkeypatch.setenv("IPS_ROADMAP_REMINDER_RULES_FILE", str(rules))
     owed = demo.ok("notify", "preview", "--as-of", TODAY, "--json").json()
-    prairie = {(r["recipient"], r["offset_days"]) for r in owed if r["agency"] == "prairie-hills-counseling-center"}
+    prairie = {
+        (r["recipient"], r["offset_days"])
+        for r in owed
+        if r["agency"] == "prairie-hills-counseling-center" and r["kind"] == "fidelity-review"
+    }
     assert prairie == {("Vic Ross", -3)}
     rules.write_text("version: 1\ndefault: {before_days: [-5]}\n")
     refused = demo("notify", "preview")

@@ -12,11 +12,11 @@ from tests.conftest import Cli, snapshot
 
 def test_init_creates_the_schema_and_is_safe_to_run_twice(bare_cli: Cli) -> None:
     first = bare_cli.ok("init", "--json").json()
-    assert (first["revision_before"], first["revision"]) == (None, "0004")
+    assert (first["revision_before"], first["revision"]) == (None, "0005")
     bare_cli.ok("agency", "add", "Riverbend", "--region", "North", "--timezone", "America/Chicago")
     before = snapshot(bare_cli.url)
     second = bare_cli.ok("init", "--json").json()
-    assert (second["revision_before"], second["revision"]) == ("0004", "0004")
+    assert (second["revision_before"], second["revision"]) == ("0005", "0005")
     assert snapshot(bare_cli.url) == before
 
 

@@ -1,5 +1,9 @@
 """A simulated year of sweeps over the demo state: daily and weekly sweeping agree on what is due, and both
-remind every item before its due date; weekly sweeping sends fewer messages and misses nothing."""
+remind every item before its due date; weekly sweeping sends fewer messages and misses nothing.
+
+The agencies keep their routines during the year (each meeting, visit and report is recorded on its due date),
+so new occurrences keep falling due, and one review is held a week early.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,9 @@ import pytest
 from notifications.messages import Message
 from roadmap.bootstrap import build
 from roadmap.domain.contact import Contact
+from roadmap.domain.routine import ROUTINE_KINDS
 from roadmap.services.due import state_due
+from roadmap.services.routines import record_done
 from roadmap.services.sweep import sweep_in_process
 from roadmap.settings import load_settings
 from tests.conftest import BACKENDS, Cli, _new_postgres_database
@@ -63,6 +69,10 @@ def simulate(url: str, every: int, capsys: pytest.CaptureFixture[str], tmp_path:
             if day == REVIEW_DAY:
                 cli.ok("review", "record", "lakeshore-behavioral-health", "--date", day.isoformat(),
                        "--scores", str(scores), "--as-of", day.isoformat())  # fmt: skip
+            for item in state_due(app.uow(), app.roadmap, app.cadence, as_of=day, within_days=0):
+                if item.kind in ROUTINE_KINDS and item.due_on == day:
+                    routine = item.subject.split(":")[0]
+                    record_done(app.uow(), app.roadmap, app.cadence, item.agency, routine, on=day, as_of=day)
             if offset % 7 == 0:
                 items = state_due(app.uow(), app.roadmap, app.cadence, as_of=day, within_days=3650)
                 due[day] = {(i.agency, i.kind.value, i.subject, i.due_on) for i in items}
@@ -86,14 +96,16 @@ def test_daily_and_weekly_sweeps_agree_and_remind_every_item_before_it_is_due(
     # Items with room for a reminder: due more than a week after the year began, within the year.
     upcoming = {item for item in seen if START + timedelta(days=8) < item[3] <= START + timedelta(days=DAYS)}
     kinds = {item[1] for item in upcoming}
-    assert {"fidelity-review", "action-plan"} <= kinds  # the year holds reviews and the new action plan
+    # The year holds reviews, the new action plan, and every kind of routine, many times over.
+    assert {"fidelity-review", "action-plan", "meeting", "visit", "outcome-report"} <= kinds
+    assert sum(1 for item in upcoming if item[1] == "visit") > 50
     for outbox in (daily_outbox, weekly_outbox):
         reminded_early = {
-            (e["agency"], e["kind"], e["due_on"])
+            (e["agency"], e["kind"], e["subject"], e["due_on"])
             for e in outbox
             if e["status"] == "sent" and e["offset_days"] > 0 and str(e["sent_at"])[:10] < str(e["due_on"])
         }
-        missed = {item for item in upcoming if (item[0], item[1], item[3].isoformat()) not in reminded_early}
+        missed = {item for item in upcoming if (*item[:3], item[3].isoformat()) not in reminded_early}
         assert missed == set()
         assert all(e["status"] == "sent" for e in outbox)
     assert 0 < weekly_messages < daily_messages

@@ -1,0 +1,170 @@
+"""Routines: the roadmap's recurring work (meetings, trainer visits, quarterly reports) as data, and their dates.
+
+A routine belongs to one stage. It runs from the day a stage starts (`starts_with`) until another stage is
+completed (`ends_with`), or for as long as the program runs when `ends_with` is empty. Each time it is done
+(`ips-roadmap routine done`) the next occurrence moves on; nothing is stored about what is owed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from roadmap.domain.cadence import add_months
+from roadmap.domain.due import DueKind
+from roadmap.domain.errors import NotFound
+from roadmap.domain.names import did_you_mean
+
+# Kinds a routine may make due; reviews, checklist items and action plans have their own rules.
+ROUTINE_KINDS = (DueKind.MEETING, DueKind.VISIT, DueKind.OUTCOME_REPORT)
+
+
+class Routine(BaseModel):
+    """One recurring obligation: what, for which stage, how often."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    key: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)
+    kind: DueKind
+    title: str = Field(min_length=1, max_length=200)
+    stage: str
+    starts_with: str | None = None  # defaults to `stage`
+    ends_with: str | None = None
+    every_days: int | None = Field(default=None, ge=1, le=366)
+    every_months: int | None = Field(default=None, ge=1, le=36)
+    # Where a routine slows down once the agency's latest review reaches good fidelity (steering team).
+    every_months_at_good_fidelity: int | None = Field(default=None, ge=1, le=36)
+    # Calendar-quarter reports: due this many days after each quarter ends.
+    quarterly_due_days: int | None = Field(default=None, ge=0, le=120)
+
+    @model_validator(mode="after")
+    def _check(self) -> Routine:
+        if self.kind not in ROUTINE_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(kind.value for kind in ROUTINE_KINDS)}")
+        periods = [self.every_days, self.every_months, self.quarterly_due_days]
+        if sum(value is not None for value in periods) != 1:
+            raise ValueError("give exactly one of every_days, every_months or quarterly_due_days")
+        if self.every_months_at_good_fidelity is not None and self.every_months is None:
+            raise ValueError("every_months_at_good_fidelity needs every_months")
+        return self
+
+    @property
+    def start_stage(self) -> str:
+        """The stage whose start starts the routine."""
+        return self.starts_with or self.stage
+
+    @property
+    def cadence(self) -> str:
+        """How often, in words: 'every 3 months (6 at good fidelity)'."""
+        if self.quarterly_due_days is not None:
+            return f"each calendar quarter, due {self.quarterly_due_days} days after it ends"
+        if self.every_days is not None:
+            return f"every {self.every_days} days"
+        slower = self.every_months_at_good_fidelity
+        return f"every {self.every_months} months" + (f" ({slower} at good fidelity)" if slower else "")
+
+
+class Routines(BaseModel):
+    """A state's routines file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: Literal[1]
+    routines: tuple[Routine, ...]
+
+    @model_validator(mode="after")
+    def _unique(self) -> Routines:
+        keys = [routine.key for routine in self.routines]
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        if repeated:
+            raise ValueError(f"routine keys must be unique; repeated: {', '.join(repeated)}")
+        return self
+
+    def get(self, key: str) -> Routine:
+        """The routine with this key."""
+        for routine in self.routines:
+            if routine.key == key:
+                return routine
+        keys = [routine.key for routine in self.routines]
+        raise NotFound(f"unknown routine {key!r}{did_you_mean(key, keys)}; routines are: {', '.join(keys)}")
+
+    def check_stages(self, stage_keys: tuple[str, ...]) -> None:
+        """Every stage a routine names exists, and none ends before it starts (ValueError naming the routine)."""
+        for routine in self.routines:
+            for field, value in (
+                ("stage", routine.stage),
+                ("starts_with", routine.starts_with),
+                ("ends_with", routine.ends_with),
+            ):
+                if value is not None and value not in stage_keys:
+                    raise ValueError(
+                        f"routine {routine.key!r}: {field} {value!r} is not a stage{did_you_mean(value, stage_keys)}"
+                    )
+            if routine.ends_with and stage_keys.index(routine.ends_with) < stage_keys.index(routine.start_stage):
+                raise ValueError(
+                    f"routine {routine.key!r}: ends_with {routine.ends_with!r} comes before the stage it starts with"
+                )
+
+    def of_stage(self, stage: str) -> tuple[Routine, ...]:
+        """The routines a stage owns."""
+        return tuple(routine for routine in self.routines if routine.stage == stage)
+
+
+def quarter_of(day: date) -> tuple[int, int]:
+    """(year, quarter 1-4) of a date."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    """The last day of a calendar quarter."""
+    first_of_next = date(year + quarter // 4, quarter % 4 * 3 + 1, 1)
+    return first_of_next - timedelta(days=1)
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    """'2027Q1'."""
+    return f"{year}Q{quarter}"
+
+
+def quarter_start(year: int, quarter: int) -> date:
+    """The first day of a calendar quarter."""
+    return date(year, quarter * 3 - 2, 1)
+
+
+def _previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
+def _next_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (year, quarter + 1) if quarter < 4 else (year + 1, 1)
+
+
+def next_occurrence(
+    routine: Routine, *, since: date, done: Iterable[date], good_fidelity: bool, as_of: date
+) -> tuple[str, date]:
+    """The next occurrence's (period label, due date) for a routine running since a date.
+
+    Interval routines fall due one interval after the latest time they were done (or after `since`).
+    Quarterly reports cover whole quarters that began on or after `since`: the latest one that has ended, until a
+    report is recorded after its end; then the next one. Older unreported quarters are not chased: the latest is.
+    """
+    done_dates = [day for day in done if since <= day <= as_of]
+    if routine.quarterly_due_days is not None:
+        last_ended = _previous_quarter(*quarter_of(as_of))
+        quarter = last_ended
+        if quarter_start(*last_ended) < since or any(day > quarter_end(*last_ended) for day in done_dates):
+            quarter = _next_quarter(*last_ended)
+        while quarter_start(*quarter) < since:
+            quarter = _next_quarter(*quarter)
+        return quarter_label(*quarter), quarter_end(*quarter) + timedelta(days=routine.quarterly_due_days)
+    base = max(done_dates, default=since)
+    if routine.every_days is not None:
+        due = base + timedelta(days=routine.every_days)
+    else:
+        assert routine.every_months is not None  # exactly one period is set (checked on load)
+        slower = routine.every_months_at_good_fidelity
+        due = add_months(base, slower if good_fidelity and slower else routine.every_months)
+    return due.isoformat(), due

@@ -1,0 +1,39 @@
+"""What stage logic needs besides the agency itself, read for many agencies at once."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+from roadmap.domain.action_plan import ActionItem
+from roadmap.domain.agency import Agency
+from roadmap.domain.cadence import CadenceRules
+from roadmap.domain.definition import Roadmap
+from roadmap.services.ports import UnitOfWork
+from stages.context import AgencyContext
+
+
+@dataclass(frozen=True)
+class Records:
+    """Review history, action plans and routine occurrences by agency slug (three queries, whatever the count)."""
+
+    reviews: dict[str, list[tuple[date, int]]]
+    actions: dict[str, list[ActionItem]]
+    done: dict[str, dict[str, list[date]]]
+
+    @classmethod
+    def read(cls, uow: UnitOfWork, slugs: Collection[str] | None = None) -> Records:
+        """Inside an open unit of work: the records of these agencies (all when None)."""
+        return cls(uow.reviews.history(slugs), uow.actions.by_agency(slugs), uow.routines.done(slugs))
+
+    def context(self, agency: Agency, roadmap: Roadmap, rules: CadenceRules) -> AgencyContext:
+        """Everything the stages look at for one agency."""
+        return AgencyContext(
+            agency=agency,
+            roadmap=roadmap,
+            rules=rules,
+            reviews=self.reviews.get(agency.slug, []),
+            actions=self.actions.get(agency.slug, []),
+            done=self.done.get(agency.slug, {}),
+        )

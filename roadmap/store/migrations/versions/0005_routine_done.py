@@ -1,0 +1,37 @@
+"""Occurrences of routines: meetings held, visits made, quarterly reports sent.
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "routine_done",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("agency_id", sa.Integer(), nullable=False),
+        sa.Column("routine", sa.String(60), nullable=False),
+        sa.Column("done_on", sa.Date(), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["agency_id"], ["agencies.id"], name="fk_routine_done_agency_id_agencies", ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_routine_done"),
+        sa.UniqueConstraint("agency_id", "routine", "done_on", name="uq_routine_done_agency_id"),
+    )
+    op.create_index("ix_routine_done_agency_id", "routine_done", ["agency_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_routine_done_agency_id", "routine_done")
+    op.drop_table("routine_done")
