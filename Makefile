@@ -23,9 +23,10 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-## demo: install, then build the demo state in the default SQLite database and print the overview
+## demo: install, build the demo state in the default SQLite database, then play a year of it month by month
 demo: install
 	$(BIN)/ips-roadmap demo
+	$(BIN)/ips-roadmap simulate
 
 ## lint: ruff, mypy (strict) and the import-layer contracts
 lint: install-test

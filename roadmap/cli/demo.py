@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Annotated
 
 import typer
+from pydantic import SecretStr
+from rich.progress import Progress
 
 from notifications.delivery import AppriseSender
 from notifications.smtp_sink import SmtpSink
-from roadmap.cli.output import print_json, show
+from roadmap.bootstrap import build
+from roadmap.cli.output import console, print_json, show
 from roadmap.cli.report import write_fidelity_report
 from roadmap.cli.state import AsOf, JsonFlag, as_of_date, cli_state
-from roadmap.cli.tables import due_table, overview_table, sent_mail_table
+from roadmap.cli.tables import due_table, overview_table, sent_mail_table, year_table
 from roadmap.domain.definition import Roadmap
 from roadmap.services import agencies, reviews
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.demo import REPORT_AGENCY, build_demo
+from roadmap.services.demo_year import Policies, month_totals, simulate_year
 from roadmap.services.sweep import sweep_in_process
 from roadmap.services.views import overview_view
 
@@ -43,6 +50,42 @@ def demo(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None
         show(sent_mail_table(sink.received, today))
     print(f"Demo state written to {app.database.masked_url}; a fidelity report written to {out}.")
     print("Try: ips-roadmap agency list · ips-roadmap review list riverbend-community-mental-health")
+
+
+def simulate(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    days: Annotated[int, typer.Option("--days", min=1, max=3 * 366, help="How many days to play.")] = 365,
+    every: Annotated[int, typer.Option("--every", min=1, max=31, help="Sweep every N days (1: daily).")] = 1,
+    json: JsonFlag = False,
+) -> None:
+    """Play a year of the demo state in a scratch database: agencies work, the sweep runs, month by month."""
+    app, today = cli_state(ctx).app, as_of_date(as_of)
+    # A scratch SQLite file: the simulation moves a year ahead, and the user's database must stay as of today.
+    with TemporaryDirectory(prefix="ips-roadmap-year-") as folder:
+        scratch = build(app.settings.model_copy(update={"database_url": SecretStr(f"sqlite:///{folder}/year.db")}))
+        try:
+            scratch.database.upgrade()
+            build_demo(scratch.uow(), scratch.roadmap, scratch.scale, scratch.cadence, as_of=today)
+            policies = Policies(scratch.roadmap, scratch.scale, scratch.cadence, scratch.reminder_rules,
+                                scratch.settings.retry)  # fmt: skip
+            with Progress(transient=True, console=console(), disable=json) as bar:
+                task = bar.add_task(f"Playing {days} days from {today}", total=days)
+                months = simulate_year(scratch.uow, policies, start=today, days=days, every=every,
+                                       progress=lambda day: bar.update(task, completed=day))  # fmt: skip
+        finally:
+            scratch.close()
+    if json:
+        print_json({"start": today.isoformat(), "days": days, "every": every, "totals": month_totals(months),
+                    "months": [asdict(month) for month in months]})  # fmt: skip
+        return
+    show(year_table(months, every))
+    totals = month_totals(months)
+    print(
+        f"In {days} days: {totals['items_done']} checklist items done, {totals['stages_completed']} stages completed, "
+        f"{totals['launched']} launches, {totals['reviews']} fidelity reviews, {totals['routines_kept']} meetings, "
+        f"visits and reports, {totals['reminders_sent']} reminders sent."
+    )
 
 
 def overview(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None:

@@ -21,6 +21,7 @@ from roadmap.domain.reminder_rules import Reminder
 from roadmap.domain.routine import Routine
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.contacts import ContactCard
+from roadmap.services.demo_year import Month
 from roadmap.services.reviews import DueReview, ReviewEntry
 
 
@@ -368,4 +369,22 @@ def routine_history_table(rows: Sequence[tuple[str, str, date]]) -> RenderableTy
         table.add_column(column)
     for agency, routine, day in rows:
         table.add_row(day.isoformat(), agency, routine)
+    return table
+
+
+def year_table(months: Sequence[Month], every: int) -> Table:
+    """The simulated year, month by month."""
+    how = "daily" if every == 1 else f"every {every} days"
+    table = Table(title=f"A simulated year of the demo state, swept {how}", title_justify="left")
+    columns = ("Month", "Items done", "Stages done", "Launched", "Reviews (totals)", "Routines kept",
+               "Reminders sent", "Due ≤30d", "Overdue", "Stalled")  # fmt: skip
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("Month", "Reviews (totals)") else "right")
+    for month in months:
+        reviews = f"{len(month.reviews)} ({', '.join(map(str, month.reviews))})" if month.reviews else "0"
+        table.add_row(
+            month.month, str(month.items_done), str(month.stages_completed), str(month.launched), reviews,
+            str(month.routines_kept), str(month.reminders_sent), str(month.due_items), str(month.overdue),
+            str(month.stalled),
+        )  # fmt: skip
     return table

@@ -151,9 +151,13 @@ def sweep_in_process(
     as_of: date,
     now: datetime,
     templates: Path | None = None,
+    max_batches: int = MAX_BATCHES,
 ) -> SweepOutcome:
-    """The daily sweep's steps, in the order the flow runs them, in this process (notify flush, the demo, tests)."""
-    plan = plan_sweep(uow_factory(), roadmap, as_of=as_of)
+    """The daily sweep's steps, in the order the flow runs them, in this process (notify flush, the demo, tests).
+
+    In one process batches only bound the size of a transaction; a small state can take one.
+    """
+    plan = plan_sweep(uow_factory(), roadmap, as_of=as_of, max_batches=max_batches)
     outcome = BatchOutcome()
     for batch in plan.batches:
         outcome += advance_batch(uow_factory(), roadmap, cadence, rules, batch, as_of=as_of, now=now, peers=plan.peers)

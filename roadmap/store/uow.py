@@ -16,7 +16,7 @@ from roadmap.domain.errors import NotFound
 from roadmap.domain.names import did_you_mean
 from roadmap.store.contacts import SqlContactRepository
 from roadmap.store.database import Database
-from roadmap.store.mapping import to_domain, write
+from roadmap.store.mapping import read_agencies, to_domain, write
 from roadmap.store.outbox import SqlOutbox
 from roadmap.store.reviews import SqlActionRepository, SqlReviewRepository
 from roadmap.store.routines import SqlRoutineLog
@@ -40,14 +40,10 @@ class SqlAgencyRepository:
         return to_domain(row)
 
     def all(self) -> list[Agency]:
-        rows = self._session.scalars(select(AgencyRow).order_by(AgencyRow.slug)).all()
-        self._rows.update((row.slug, row) for row in rows)
-        return [to_domain(row) for row in rows]
+        return read_agencies(self._session)
 
     def many(self, slugs: Collection[str]) -> list[Agency]:
-        rows = self._session.scalars(select(AgencyRow).where(AgencyRow.slug.in_(slugs)).order_by(AgencyRow.slug)).all()
-        self._rows.update((row.slug, row) for row in rows)
-        return [to_domain(row) for row in rows]
+        return read_agencies(self._session, slugs)
 
     def launches(self) -> list[tuple[str, str, date]]:
         """(slug, name, launch date) of every launched agency — without loading stages or checklists."""
@@ -75,9 +71,11 @@ class SqlAgencyRepository:
         self._rows[agency.slug] = row
 
     def save(self, agency: Agency) -> None:
+        # Lists are read as plain rows (fast); the ORM row is loaded only for the agencies that change.
         row = self._rows.get(agency.slug)
         if row is None:
-            raise KeyError(f"agency {agency.slug!r} was not loaded in this unit of work")
+            row = self._session.scalars(select(AgencyRow).where(AgencyRow.slug == agency.slug)).one()
+            self._rows[agency.slug] = row
         write(row, agency)
 
     def delete_all(self) -> int:
