@@ -1,8 +1,8 @@
 """How long the daily sweep takes over N agencies with years of history, as a real Prefect flow run.
 
 Compared with the bare SQL work a sweep cannot avoid: reading the rows it needs (agencies, stages, checklist
-marks, review history, action steps, contacts, outbox keys) and inserting the reminder rows it queued, with
-SQLAlchemy Core, no domain objects. Prefect's temporary local server is started before timing.
+marks, review history, action steps, routine dates, contacts, outbox keys) and inserting the reminder rows it
+queued, with SQLAlchemy Core, no domain objects. Prefect's temporary local server is started before timing.
 Run: `make bench` (BENCH_SWEEP_AGENCIES="1000 10000" to change; BENCH_POSTGRES_URL to add PostgreSQL).
 """
 
@@ -24,7 +24,16 @@ from roadmap.bootstrap import build
 from roadmap.domain.contact import Contact, Role
 from roadmap.services.imports import import_agencies, parse_agencies_csv
 from roadmap.settings import Settings
-from roadmap.store.tables import ActionRow, AgencyRow, ChecklistMarkRow, ContactRow, OutboxRow, ReviewRow, StageRow
+from roadmap.store.tables import (
+    ActionRow,
+    AgencyRow,
+    ChecklistMarkRow,
+    ContactRow,
+    OutboxRow,
+    ReviewRow,
+    RoutineDoneRow,
+    StageRow,
+)
 
 JOINED = date(2023, 1, 9)
 SWEEP_ON = date(2026, 11, 23)
@@ -55,7 +64,7 @@ def bare_sweep(url: str, queued: int) -> float:
     engine = create_engine(url)
     start = time.perf_counter()
     with engine.begin() as connection:
-        for table in (AgencyRow, StageRow, ChecklistMarkRow, ActionRow, ContactRow):
+        for table in (AgencyRow, StageRow, ChecklistMarkRow, ActionRow, ContactRow, RoutineDoneRow):
             connection.execute(select(table.__table__)).all()
         connection.execute(select(ReviewRow.agency_id, ReviewRow.visited_on, ReviewRow.total)).all()
         connection.execute(select(OutboxRow.key)).all()

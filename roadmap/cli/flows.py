@@ -65,13 +65,14 @@ def _scheduler(app_: Application) -> None:
 
 
 def serve(ctx: typer.Context) -> None:
-    """Serve the daily sweep on its schedule until interrupted (needs PREFECT_API_URL)."""
+    """Serve the daily sweep and the quarterly summary on their schedules until interrupted (needs PREFECT_API_URL)."""
     app_ = cli_state(ctx).app
     _scheduler(app_)
     from flows.serve import serve_schedules
 
     schedule = app_.settings.schedule
-    print(f"Serving the daily sweep at {schedule.time:%H:%M} {schedule.timezone}; Ctrl-C stops.", flush=True)
+    print(f"Serving the daily sweep at {schedule.time:%H:%M} {schedule.timezone} and the quarterly summary on the "
+          "first day of each quarter; Ctrl-C stops.", flush=True)  # fmt: skip
     serve_schedules(schedule)
 
 
@@ -80,20 +81,21 @@ def deploy(
     pool: Annotated[str, typer.Option("--pool", metavar="WORK_POOL", help="A Prefect work pool (type process).")],
     json: JsonFlag = False,
 ) -> None:
-    """Register the daily sweep on a Prefect work pool; workers started on that pool run it (needs PREFECT_API_URL)."""
+    """Register the daily sweep and the quarterly summary on a Prefect work pool (needs PREFECT_API_URL)."""
     app_ = cli_state(ctx).app
     _scheduler(app_)
-    from flows.serve import DAILY, deploy_to_pool
+    from flows.serve import deploy_to_pool
 
     schedule = app_.settings.schedule
-    deployment_id = deploy_to_pool(schedule, pool)
-    document = {"deployment": f"{DAILY}/{DAILY}", "id": deployment_id, "pool": pool,
+    deployments = deploy_to_pool(schedule, pool)
+    document = {"deployments": deployments, "pool": pool,
                 "schedule": f"{schedule.time:%H:%M} {schedule.timezone}"}  # fmt: skip
     if json:
         print_json(document)
     else:
-        print(f"Deployed {document['deployment']} to work pool {pool!r}, daily at {document['schedule']}. "
-              f"Start a worker: prefect worker start --pool {pool}")  # fmt: skip
+        daily, quarterly = deployments
+        print(f"Deployed {daily} (daily at {document['schedule']}) and {quarterly} (first day of each quarter) "
+              f"to work pool {pool!r}. Start a worker: prefect worker start --pool {pool}")  # fmt: skip
 
 
 def _report(summary: dict[str, Any], json: bool) -> None:

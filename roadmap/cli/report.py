@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -12,11 +10,13 @@ import typer
 
 from roadmap.bootstrap import Application
 from roadmap.cli.agency import AgencySlug
-from roadmap.cli.output import print_json
+from roadmap.cli.output import print_json, show
 from roadmap.cli.state import AsOf, JsonFlag, as_of_date, cli_state, option_date
-from roadmap.domain.errors import InvalidInput
-from roadmap.render import render_fidelity_report
+from roadmap.cli.tables import quarter_table
+from roadmap.render import render_fidelity_report, render_quarter_report, write_atomically
 from roadmap.services.fidelity_report import build_report
+from roadmap.services.quarter import parse_quarter, quarter_summary
+from roadmap.services.views import quarter_view
 
 app = typer.Typer(help="Reports for agencies and the state team.", no_args_is_help=True)
 
@@ -42,29 +42,33 @@ def fidelity(
         print(f"Fidelity report for the review of {written[1]} written to {out}")
 
 
+@app.command("quarter")
+def quarter(
+    ctx: typer.Context,
+    which: Annotated[
+        str | None, typer.Option("--quarter", metavar="YYYYQN", help="e.g. 2026Q4 (default: the last ended).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", metavar="FILE.html", help="Also write it as HTML.")] = None,
+    as_of: AsOf = None,
+    json: JsonFlag = False,
+) -> None:
+    """The state's quarterly summary: stages completed, reviews, meetings and outcome reports per agency."""
+    app_, today = cli_state(ctx).app, as_of_date(as_of)
+    summary = quarter_summary(app_.uow(), app_.roadmap, app_.cadence, quarter=parse_quarter(which, today), as_of=today)
+    if out is not None:
+        write_atomically(out, render_quarter_report(summary))
+    if json:
+        print_json(quarter_view(summary))
+    else:
+        show(quarter_table(summary))
+        if out is not None:
+            print(f"Quarterly summary for {summary.quarter} written to {out}")
+
+
 def write_fidelity_report(
     app: Application, agency: str, out: Path, *, review_date: date | None, as_of: date
 ) -> tuple[Path, str]:
-    """Render and write the report atomically: a failure leaves no partial file behind."""
+    """Render and write the report atomically."""
     report = build_report(app.uow(), app.scale, app.cadence, agency, review_date=review_date, as_of=as_of)
-    html = render_fidelity_report(report)
-    target = out.resolve()  # write through a symlink to the file it names, not over the link
-    if target.exists() and not target.is_file():
-        raise InvalidInput(f"cannot write {out}: it exists and is not a regular file")
-    folder = target.parent
-    if not folder.is_dir():
-        raise InvalidInput(f"cannot write {out}: folder {folder} does not exist")
-    temporary: str | None = None
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".report-", suffix=".html")
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; a report is meant to be shared
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(html)
-        os.replace(temporary, target)
-        temporary = None
-    except OSError as error:
-        raise InvalidInput(f"cannot write {out}: {error.strerror}") from None
-    finally:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+    write_atomically(out, render_fidelity_report(report))
     return out, report.review.visited_on.isoformat()

@@ -22,6 +22,7 @@ from roadmap.domain.routine import Routine
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.contacts import ContactCard
 from roadmap.services.demo_year import Month
+from roadmap.services.quarter import QuarterSummary
 from roadmap.services.reviews import DueReview, ReviewEntry
 
 
@@ -387,4 +388,25 @@ def year_table(months: Sequence[Month], every: int) -> Table:
             str(month.routines_kept), str(month.reminders_sent), str(month.due_items), str(month.overdue),
             str(month.stalled),
         )  # fmt: skip
+    return table
+
+
+def quarter_table(summary: QuarterSummary) -> Table:
+    """The quarterly summary, one agency per row."""
+    totals = summary.totals()
+    table = Table(
+        title=f"Quarter {summary.quarter} ({summary.start} to {summary.end}) as of {summary.as_of}: "
+        f"{totals['stages_completed']} stages completed, {totals['reviews']} reviews, outcome reports "
+        f"{totals['outcome_reports_received']} of {totals['outcome_reports_owed']}",
+        title_justify="left",
+    )
+    for column in ("Agency", "Stage at end", "Completed", "Reviews", "Routines", "Outcome report"):
+        table.add_column(column, justify="right" if column == "Routines" else "left")
+    styles = {"received": "green", "late": "bold red"}
+    for row in summary.agencies:
+        reviews = ", ".join(f"{day} ({total})" for day, total in row.reviews)
+        when = row.outcome_received or row.outcome_due
+        report = Text(row.outcome_status + (f" {when}" if when else ""), style=styles.get(row.outcome_status, ""))
+        table.add_row(row.agency, row.stage_at_end or "all gates done", ", ".join(row.stages_completed), reviews,
+                      str(row.routines_kept), report)  # fmt: skip
     return table

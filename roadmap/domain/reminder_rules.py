@@ -93,6 +93,9 @@ def reminders_owed(
     most recent reminder only, never the stale ones before it.
     """
     owed = []
+    by_agency: dict[str | None, list[Contact]] = {}
+    for contact in contacts:
+        by_agency.setdefault(contact.agency, []).append(contact)
     for item in items:
         rule = rules.rule(item.kind)
         groups = (
@@ -104,7 +107,7 @@ def reminders_owed(
             if not passed:
                 continue
             latest = min(passed)  # the smallest offset falls on the most recent date
-            for contact in _recipients(contacts, item.agency, roles):
+            for contact in _recipients(by_agency, item.agency, roles):
                 reminder = Reminder(item=item, recipient=contact, offset_days=latest, escalation=escalation)
                 if reminder.key not in already:
                     owed.append(reminder)
@@ -120,6 +123,6 @@ def digests(reminders: list[Reminder]) -> dict[int, list[Reminder]]:
     return grouped
 
 
-def _recipients(contacts: list[Contact], agency: str, roles: tuple[Role, ...]) -> list[Contact]:
+def _recipients(by_agency: dict[str | None, list[Contact]], agency: str, roles: tuple[Role, ...]) -> list[Contact]:
     # Agency roles come from the agency's own contacts; state roles (state lead, trainer) from the state team.
-    return [c for c in contacts if c.role in roles and (c.agency == agency or c.agency is None)]
+    return [c for c in (*by_agency.get(agency, ()), *by_agency.get(None, ())) if c.role in roles]

@@ -38,6 +38,10 @@ class SweepSchedule(BaseModel):
         """Every day at the local time."""
         return f"{self.time.minute} {self.time.hour} * * *"
 
+    def quarterly_cron(self) -> str:
+        """The first day of January, April, July and October at the daily time (no DST change falls on a 1st)."""
+        return f"{self.time.minute} {self.time.hour} 1 1,4,7,10 *"
+
     def run_for(self, as_of: date | None, now: datetime) -> tuple[date, datetime]:
         """The date a run is for and the instant it records.
 

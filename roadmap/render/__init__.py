@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from notifications.messages import Digest, Message
 from roadmap.domain.errors import InvalidInput
 from roadmap.render.charts import fidelity_chart
 from roadmap.services.fidelity_report import FidelityReport
+from roadmap.services.quarter import QuarterSummary
 
 
 # One per template folder for the life of the process: compiling a template costs ~8 ms, rendering one a
@@ -67,3 +70,31 @@ def render_fidelity_report(report: FidelityReport) -> str:
     """The fidelity report as one self-contained HTML page (no external CSS, fonts or scripts)."""
     chart = fidelity_chart([(day, total) for day, total, _ in report.history])
     return _render(environment(), "fidelity_report.html.j2", report=report, chart=chart)
+
+
+def render_quarter_report(summary: QuarterSummary) -> str:
+    """The quarterly roadmap summary as one self-contained HTML page."""
+    return _render(environment(), "quarter_report.html.j2", summary=summary)
+
+
+def write_atomically(out: Path, html: str) -> None:
+    """Write a report so that a failure leaves no partial file behind (a one-line error names the problem)."""
+    target = out.resolve()  # write through a symlink to the file it names, not over the link
+    if target.exists() and not target.is_file():
+        raise InvalidInput(f"cannot write {out}: it exists and is not a regular file")
+    folder = target.parent
+    if not folder.is_dir():
+        raise InvalidInput(f"cannot write {out}: folder {folder} does not exist")
+    temporary: str | None = None
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".report-", suffix=out.suffix)
+        os.chmod(temporary, 0o644)  # mkstemp makes 0600; a report is meant to be shared
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(html)
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as error:
+        raise InvalidInput(f"cannot write {out}: {error.strerror}") from None
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)

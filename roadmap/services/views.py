@@ -16,6 +16,7 @@ from roadmap.domain.reminder_rules import Reminder
 from roadmap.domain.routine import Routine
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.contacts import ContactCard
+from roadmap.services.quarter import QuarterSummary
 from roadmap.services.reviews import DueReview, ReviewEntry
 from roadmap.services.routines import RoutineDone
 
@@ -246,4 +247,31 @@ def routine_done_view(done: RoutineDone, as_of: date) -> dict[str, Any]:
         "routine": done.routine.key,
         "done_on": done.done_on.isoformat(),
         "next_due": due_item_view(done.next_due, as_of) if done.next_due else None,
+    }
+
+
+def quarter_view(summary: QuarterSummary) -> dict[str, Any]:
+    """What `report quarter --json` prints."""
+    return {
+        "quarter": summary.quarter,
+        "start": summary.start.isoformat(),
+        "end": summary.end.isoformat(),
+        "as_of": summary.as_of.isoformat(),
+        "totals": summary.totals(),
+        "agencies": [
+            {
+                "agency": row.agency,
+                "region": row.region,
+                "stage_at_end": row.stage_at_end,
+                "stages_completed": list(row.stages_completed),
+                "reviews": [{"date": day.isoformat(), "total": total} for day, total in row.reviews],
+                "routines_kept": row.routines_kept,
+                "outcome_report": {
+                    "status": row.outcome_status,
+                    "due_on": _iso(row.outcome_due),
+                    "received_on": _iso(row.outcome_received),
+                },
+            }
+            for row in summary.agencies
+        ],
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from roadmap.domain.due import DueItem, DueKind
@@ -33,10 +33,9 @@ class SqlOutbox:
         return set(self._session.scalars(query))
 
     def add_all(self, entries: list[OutboxEntry]) -> None:
-        for entry in entries:
-            row = OutboxRow(kind=entry.item.kind.value, status=entry.status.value)
-            _write(row, entry)
-            self._session.add(row)
+        # One executemany rather than an ORM object per reminder: a first sweep can queue tens of thousands.
+        if entries:
+            self._session.execute(insert(OutboxRow), [_values(entry) for entry in entries])
 
     def get(self, entry_id: int) -> OutboxEntry:
         row = self._session.get(OutboxRow, entry_id)
@@ -70,6 +69,12 @@ class SqlOutbox:
         item = DueItem(kind=DueKind(row.kind), **{name: getattr(row, name) for name in _ITEM_FIELDS})
         values = {name: getattr(row, name) for name in _FIELDS}
         return OutboxEntry(id=row.id, item=item, status=OutboxStatus(row.status), **values)
+
+
+def _values(entry: OutboxEntry) -> dict[str, object]:
+    values = {name: getattr(entry, name) for name in _FIELDS}
+    values.update({name: getattr(entry.item, name) for name in _ITEM_FIELDS})
+    return values | {"kind": entry.item.kind.value, "status": entry.status.value}
 
 
 def _write(row: OutboxRow, entry: OutboxEntry) -> None:

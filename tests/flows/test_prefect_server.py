@@ -105,7 +105,8 @@ def test_a_worker_on_a_work_pool_runs_the_deployed_sweep(
     pool = f"pool-{uuid.uuid4().hex[:6]}"
     run(env, str(BIN / "prefect"), "work-pool", "create", pool, "--type", "process")
     deployed = run(env, str(BIN / "ips-roadmap"), "deploy", "--pool", pool)
-    assert f"daily-sweep/daily-sweep to work pool {pool!r}" in deployed
+    assert "Deployed daily-sweep/daily-sweep (daily at 06:00 America/Chicago)" in deployed
+    assert f"quarterly-summary/quarterly-summary (first day of each quarter) to work pool {pool!r}" in deployed
     worker_log = (tmp_path / "worker.log").open("wb")
     worker = subprocess.Popen(
         [str(BIN / "prefect"), "worker", "start", "--pool", pool, "--limit", "1"],

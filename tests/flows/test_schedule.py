@@ -13,15 +13,17 @@ from roadmap.domain.errors import InvalidInput
 from roadmap.settings import load_settings
 
 
-def run_times(monkeypatch: pytest.MonkeyPatch, local_time: str, zone: str, start: str, days: int) -> list[datetime]:
-    """The next `days` run times that Prefect's scheduler computes for the served schedule, in local time."""
+def run_times(
+    monkeypatch: pytest.MonkeyPatch, local_time: str, zone: str, start: str, days: int, which: str = "daily"
+) -> list[datetime]:
+    """The next `days` run times that Prefect's scheduler computes for a served schedule, in local time."""
     from prefect.server.schemas.schedules import CronSchedule
 
-    from flows.serve import daily
+    from flows import serve
 
     monkeypatch.setenv("IPS_ROADMAP_SCHEDULE__TIME", local_time)
     monkeypatch.setenv("IPS_ROADMAP_SCHEDULE__TIMEZONE", zone)
-    served = daily(load_settings().schedule)
+    served = getattr(serve, which)(load_settings().schedule)
     assert served.cron is not None and served.timezone == zone
     # The server-side schedule model is the one Prefect's scheduler service turns into runs.
     schedule = CronSchedule(cron=served.cron, timezone=served.timezone)
@@ -48,6 +50,21 @@ def test_the_sweep_runs_at_six_local_time_every_day_across_dst(
     assert [(t.hour, t.minute) for t in times] == [(6, 0)] * 4
     assert [t.day for t in times] == [int(start[-2:]) + n for n in range(4)]  # one run a day, none skipped
     assert [t.astimezone(ZoneInfo("UTC")).hour for t in times] == utc_hours
+
+
+def test_the_quarterly_summary_runs_on_the_first_day_of_each_quarter_at_local_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    times = run_times(monkeypatch, "06:30", "America/New_York", "2026-11-23", 5, "quarterly")
+    assert [t.date().isoformat() for t in times] == [
+        "2027-01-01",
+        "2027-04-01",
+        "2027-07-01",
+        "2027-10-01",
+        "2028-01-01",
+    ]
+    assert {(t.hour, t.minute) for t in times} == {(6, 30)}
+    assert [t.astimezone(ZoneInfo("UTC")).hour for t in times] == [11, 10, 10, 10, 11]  # EST in winter, EDT else
 
 
 @pytest.mark.parametrize(

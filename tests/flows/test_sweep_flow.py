@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from datetime import date
 from pathlib import Path
 from uuid import UUID
 
@@ -91,3 +93,23 @@ def test_advance_runs_one_agency_and_refuses_an_unknown_one(demo: Cli) -> None:
     assert queued == {"prairie-hills-counseling-center"}  # handed to the outbox; delivery is the sweep's
     refused = demo("advance", "no-such-agency")
     assert refused.code == 2 and refused.err.count("\n") == 1 and "unknown agency 'no-such-agency'" in refused.err
+
+
+def test_the_quarterly_summary_flow_writes_the_last_quarter_as_html_and_json(demo: Cli, tmp_path: Path) -> None:
+    from flows.quarterly import quarterly_summary
+    from flows.runtime import lend
+    from roadmap.bootstrap import build
+    from roadmap.settings import load_settings
+
+    app = build(load_settings(demo.url))
+    try:
+        with lend(app):
+            summary = quarterly_summary(as_of=date(2026, 11, 23))
+    finally:
+        app.close()
+    assert summary["quarter"] == "2026Q3" and flow_run(summary["flow_run_id"])[0] == "COMPLETED"
+    page, document = Path(summary["html"]), Path(summary["json"])
+    assert page.name == "quarter-2026Q3.html" and page.parent == tmp_path / ".ips-roadmap" / "reports"
+    written = json.loads(document.read_text())
+    assert written == demo.ok("report", "quarter", "--quarter", "2026Q3", "--as-of", TODAY, "--json").json()
+    assert written["totals"]["outcome_reports_owed"] == 3 and "Quarterly roadmap summary, 2026Q3" in page.read_text()
