@@ -1,8 +1,8 @@
-"""The quarterly cycle: on the first day of each quarter, the state's summary of the quarter just ended.
+"""The quarterly cycle: a month into each quarter, the state's summary of the quarter before.
 
 It lists, per agency, the stages completed, reviews held, meetings and visits kept and whether the outcome
-report came in, and writes it as HTML and JSON under the data directory's reports/ folder. The outcome reports
-themselves are reminded by the daily sweep (they are due 30 days after the quarter ends by default).
+report came in (they are due 30 days after the quarter ends by default, and reminded by the daily sweep), and
+writes it as HTML and JSON under the data directory's reports/ folder.
 """
 
 from __future__ import annotations

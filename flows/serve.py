@@ -31,7 +31,7 @@ def daily(schedule: SweepSchedule) -> Schedule:
 
 
 def quarterly(schedule: SweepSchedule) -> Schedule:
-    """The quarterly summary on the first day of each quarter, at the daily sweep's local time."""
+    """The quarterly summary on 1 February, May, August and November, at the daily sweep's local time."""
     return Cron(schedule.quarterly_cron(), timezone=schedule.timezone)
 
 

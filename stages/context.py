@@ -9,6 +9,7 @@ from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.agency import Agency
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
+from roadmap.domain.routine import Occurrence
 
 
 @dataclass(frozen=True)
@@ -20,5 +21,5 @@ class AgencyContext:
     rules: CadenceRules
     reviews: list[tuple[date, int]] = field(default_factory=list)
     actions: list[ActionItem] = field(default_factory=list)
-    # Routine key -> the dates it was done.
-    done: dict[str, list[date]] = field(default_factory=dict)
+    # Routine key -> when it was done (and, for quarterly reports, which quarter each covered).
+    done: dict[str, list[Occurrence]] = field(default_factory=dict)

@@ -72,7 +72,7 @@ def serve(ctx: typer.Context) -> None:
 
     schedule = app_.settings.schedule
     print(f"Serving the daily sweep at {schedule.time:%H:%M} {schedule.timezone} and the quarterly summary on the "
-          "first day of each quarter; Ctrl-C stops.", flush=True)  # fmt: skip
+          "first of February, May, August and November; Ctrl-C stops.", flush=True)  # fmt: skip
     serve_schedules(schedule)
 
 
@@ -94,7 +94,7 @@ def deploy(
         print_json(document)
     else:
         daily, quarterly = deployments
-        print(f"Deployed {daily} (daily at {document['schedule']}) and {quarterly} (first day of each quarter) "
+        print(f"Deployed {daily} (daily at {document['schedule']}) and {quarterly} (1 Feb, May, Aug, Nov) "
               f"to work pool {pool!r}. Start a worker: prefect worker start --pool {pool}")  # fmt: skip
 
 

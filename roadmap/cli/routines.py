@@ -32,18 +32,27 @@ def done(
     agency: AgencySlug,
     routine: Annotated[str, typer.Argument(metavar="ROUTINE", help="A routine key (see `routine list`).")],
     on: OnDate,
+    quarter: Annotated[
+        str | None,
+        typer.Option(
+            "--quarter",
+            metavar="YYYYQN",
+            help="For a quarterly report: the quarter it covers (default: the last one that ended before --on).",
+        ),
+    ] = None,
     as_of: AsOf = None,
     json: JsonFlag = False,
 ) -> None:
     """Record that a meeting was held, a visit made or a report sent; the next one is then due from that day."""
     app, today = cli_state(ctx).app, as_of_date(as_of)
     recorded = routines.record_done(
-        app.uow(), app.roadmap, app.cadence, agency, routine, on=option_date(on, "--on"), as_of=today
+        app.uow(), app.roadmap, app.cadence, agency, routine, on=option_date(on, "--on"), as_of=today, quarter=quarter
     )
     if json:
         print_json(routine_done_view(recorded, today))
         return
-    print(f"{recorded.routine.title} recorded for {agency} on {recorded.done_on}.")
+    covering = f" (for {recorded.period})" if recorded.period else ""
+    print(f"{recorded.routine.title}{covering} recorded for {agency} on {recorded.done_on}.")
     if recorded.next_due is not None:
         print(f"Next one due {recorded.next_due.due_on}.")
 
@@ -57,6 +66,7 @@ def history(
     """Recorded occurrences, newest first."""
     rows = routines.routine_history(cli_state(ctx).app.uow(), agency)
     if json:
-        print_json([{"agency": slug, "routine": key, "done_on": day.isoformat()} for slug, key, day in rows])
+        print_json([{"agency": slug, "routine": key, "done_on": each.on.isoformat(), "period": each.period}
+                    for slug, key, each in rows])  # fmt: skip
     else:
         show(routine_history_table(rows))

@@ -18,7 +18,7 @@ from roadmap.domain.due import DueItem
 from roadmap.domain.fidelity import band_for
 from roadmap.domain.outbox import OutboxEntry
 from roadmap.domain.reminder_rules import Reminder
-from roadmap.domain.routine import Routine
+from roadmap.domain.routine import Occurrence, Routine
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.contacts import ContactCard
 from roadmap.services.demo_year import Month
@@ -361,15 +361,15 @@ def routines_table(routines: Sequence[Routine]) -> Table:
     return table
 
 
-def routine_history_table(rows: Sequence[tuple[str, str, date]]) -> RenderableType:
+def routine_history_table(rows: Sequence[tuple[str, str, Occurrence]]) -> RenderableType:
     """Recorded occurrences, newest first."""
     if not rows:
         return Text("No routines recorded yet: ips-roadmap routine done AGENCY ROUTINE --on DATE")
     table = Table(title=f"{len(rows)} recorded", title_justify="left")
-    for column in ("Date", "Agency", "Routine"):
+    for column in ("Date", "Agency", "Routine", "For"):
         table.add_column(column)
-    for agency, routine, day in rows:
-        table.add_row(day.isoformat(), agency, routine)
+    for agency, routine, each in rows:
+        table.add_row(each.on.isoformat(), agency, routine, each.period or "")
     return table
 
 

@@ -7,9 +7,10 @@ completed (`ends_with`), or for as long as the program runs when `ends_with` is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -20,6 +21,14 @@ from roadmap.domain.names import did_you_mean
 
 # Kinds a routine may make due; reviews, checklist items and action plans have their own rules.
 ROUTINE_KINDS = (DueKind.MEETING, DueKind.VISIT, DueKind.OUTCOME_REPORT)
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+class Occurrence(NamedTuple):
+    """One time a routine was done; a quarterly report also names the quarter it covers ('2026Q4')."""
+
+    on: date
+    period: str | None = None
 
 
 class Routine(BaseModel):
@@ -38,7 +47,7 @@ class Routine(BaseModel):
     # Where a routine slows down once the agency's latest review reaches good fidelity (steering team).
     every_months_at_good_fidelity: int | None = Field(default=None, ge=1, le=36)
     # Calendar-quarter reports: due this many days after each quarter ends.
-    quarterly_due_days: int | None = Field(default=None, ge=0, le=120)
+    quarterly_due_days: int | None = Field(default=None, ge=1, le=120)
 
     @model_validator(mode="after")
     def _check(self) -> Routine:
@@ -134,6 +143,19 @@ def quarter_start(year: int, quarter: int) -> date:
     return date(year, quarter * 3 - 2, 1)
 
 
+def parse_quarter_label(text: str) -> tuple[int, int]:
+    """(year, quarter) from '2026Q4' (case-insensitive); ValueError for anything else."""
+    found = _QUARTER.match(text.strip().upper())
+    if not found or not 1900 <= int(found[1]) <= 2999:
+        raise ValueError(f"{text!r} is not a quarter such as 2026Q4")
+    return int(found[1]), int(found[2])
+
+
+def last_ended_quarter(day: date) -> tuple[int, int]:
+    """The latest calendar quarter that ended before this day."""
+    return _previous_quarter(*quarter_of(day))
+
+
 def _previous_quarter(year: int, quarter: int) -> tuple[int, int]:
     return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
 
@@ -143,19 +165,20 @@ def _next_quarter(year: int, quarter: int) -> tuple[int, int]:
 
 
 def next_occurrence(
-    routine: Routine, *, since: date, done: Iterable[date], good_fidelity: bool, as_of: date
+    routine: Routine, *, since: date, done: Iterable[Occurrence], good_fidelity: bool, as_of: date
 ) -> tuple[str, date]:
     """The next occurrence's (period label, due date) for a routine running since a date.
 
     Interval routines fall due one interval after the latest time they were done (or after `since`).
     Quarterly reports cover whole quarters that began on or after `since`: the latest one that has ended, until a
-    report is recorded after its end; then the next one. Older unreported quarters are not chased: the latest is.
+    report for that quarter is recorded; then the next one. Once a later quarter ends, it is the one chased.
     """
-    done_dates = [day for day in done if since <= day <= as_of]
+    done_dates = [occurrence.on for occurrence in done if since <= occurrence.on <= as_of]
     if routine.quarterly_due_days is not None:
-        last_ended = _previous_quarter(*quarter_of(as_of))
+        reported = {o.period for o in done if since <= o.on <= as_of}
+        last_ended = last_ended_quarter(as_of)
         quarter = last_ended
-        if quarter_start(*last_ended) < since or any(day > quarter_end(*last_ended) for day in done_dates):
+        if quarter_start(*last_ended) < since or quarter_label(*last_ended) in reported:
             quarter = _next_quarter(*last_ended)
         while quarter_start(*quarter) < since:
             quarter = _next_quarter(*quarter)

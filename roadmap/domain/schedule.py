@@ -39,8 +39,11 @@ class SweepSchedule(BaseModel):
         return f"{self.time.minute} {self.time.hour} * * *"
 
     def quarterly_cron(self) -> str:
-        """The first day of January, April, July and October at the daily time (no DST change falls on a 1st)."""
-        return f"{self.time.minute} {self.time.hour} 1 1,4,7,10 *"
+        """The first day of the second month of each quarter, at the daily time (kept clear of DST like it).
+
+        A month after a quarter ends, its outcome reports (due 30 days after it by default) are in or late.
+        """
+        return f"{self.time.minute} {self.time.hour} 1 2,5,8,11 *"
 
     def run_for(self, as_of: date | None, now: datetime) -> tuple[date, datetime]:
         """The date a run is for and the instant it records.

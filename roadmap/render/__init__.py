@@ -28,7 +28,8 @@ from roadmap.services.quarter import QuarterSummary
 
 
 # One per template folder for the life of the process: compiling a template costs ~8 ms, rendering one a
-# fraction of that, and a sweep renders thousands. jinja2 still reloads a state's template file when it changes.
+# fraction of that, and a sweep renders thousands. jinja2 reloads a template file that changes; a state
+# template added to the folder while `serve` runs is picked up after a restart.
 @cache
 def environment(overrides: Path | None = None) -> Environment:
     """The environment over the packaged templates; a state's folder of same-named templates comes first."""

@@ -13,7 +13,7 @@ from roadmap.domain.definition import Roadmap
 from roadmap.domain.errors import RuleViolation
 from roadmap.domain.fidelity import ITEM_COUNT, FidelityScale
 from roadmap.domain.names import slugify
-from roadmap.domain.routine import next_occurrence
+from roadmap.domain.routine import Occurrence, next_occurrence
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.reviews import store_review
 from stages import progression
@@ -101,22 +101,23 @@ def build_demo(uow: UnitOfWork, roadmap: Roadmap, scale: FidelityScale, rules: C
 LAPSED_DAYS = {"cedar-valley-recovery-services": 40}
 
 
-def _kept_routines(context: AgencyContext, as_of: date) -> list[tuple[str, date]]:
+def _kept_routines(context: AgencyContext, as_of: date) -> list[tuple[str, Occurrence]]:
     """Each routine done three days before it fell due, day by day through the agency's history (pure)."""
     slug = context.agency.slug
     last_day = as_of - timedelta(days=LAPSED_DAYS.get(slug, 0))
-    kept: list[tuple[str, date]] = []
+    kept: list[tuple[str, Occurrence]] = []
     for routine in context.roadmap.routines.routines:
-        done: list[date] = []
+        done: list[Occurrence] = []
         day = context.agency.joined_on
         while day <= last_day:
             since = running_since(context, routine, day)
             if since is not None:
                 good = good_fidelity(context, day)
-                _, due_on = next_occurrence(routine, since=since, done=done, good_fidelity=good, as_of=day)
+                period, due_on = next_occurrence(routine, since=since, done=done, good_fidelity=good, as_of=day)
                 if day >= due_on - timedelta(days=3):
-                    done.append(day)
-                    kept.append((routine.key, day))
+                    occurrence = Occurrence(day, period if routine.quarterly_due_days else None)
+                    done.append(occurrence)
+                    kept.append((routine.key, occurrence))
             day += timedelta(days=1)
     return kept
 

@@ -102,8 +102,8 @@ def simulate_year(
             month.reminders_queued += outcome.batches.reminders_queued
             month.reminders_sent += sender.sent - sent_before
             month.stalled = outcome.batches.stalled
-        items = state_due(uow_factory(), policies.roadmap, policies.cadence, as_of=day, within_days=0)
-        month.due_items = len(state_due(uow_factory(), policies.roadmap, policies.cadence, as_of=day, within_days=30))
+        items = state_due(uow_factory(), policies.roadmap, policies.cadence, as_of=day, within_days=30)
+        month.due_items = len(items)
         month.overdue = sum(1 for item in items if item.due_on < day)
         progress(offset)
     return months
@@ -159,8 +159,10 @@ def _keep(
 ) -> None:
     """Do one thing that falls due today, through the use case a person would run."""
     if item.kind in ROUTINE_KINDS:
-        routine = item.subject.split(":", 1)[0]
-        record_done(uow_factory(), policies.roadmap, policies.cadence, item.agency, routine, on=day, as_of=day)
+        routine, period = item.subject.split(":", 1)
+        quarter = period if item.kind is DueKind.OUTCOME_REPORT else None
+        record_done(uow_factory(), policies.roadmap, policies.cadence, item.agency, routine, on=day, as_of=day,
+                    quarter=quarter)  # fmt: skip
         month.routines_kept += 1
     elif item.kind is DueKind.FIDELITY_REVIEW:
         total = min(125, max((t for _, t in reviews), default=FIRST_TOTAL - GAIN_PER_REVIEW) + GAIN_PER_REVIEW)

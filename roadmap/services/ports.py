@@ -12,6 +12,7 @@ from roadmap.domain.agency import Agency
 from roadmap.domain.contact import Contact
 from roadmap.domain.outbox import OutboxEntry
 from roadmap.domain.review import Review
+from roadmap.domain.routine import Occurrence
 
 
 class AgencyRepository(Protocol):
@@ -149,12 +150,12 @@ class Outbox(Protocol):
 class RoutineLog(Protocol):
     """When each agency's routines were done."""
 
-    def add(self, agency: str, routine: str, done_on: date) -> None:
-        """Record one occurrence (a second one for the same agency, routine and day is refused by the database)."""
+    def add(self, agency: str, routine: str, occurrence: Occurrence) -> None:
+        """Record one occurrence (the same agency, routine, day and period twice is refused by the database)."""
         ...
 
-    def done(self, slugs: Collection[str] | None = None) -> dict[str, dict[str, list[date]]]:
-        """Agency slug -> routine key -> dates done, oldest first."""
+    def done(self, slugs: Collection[str] | None = None) -> dict[str, dict[str, list[Occurrence]]]:
+        """Agency slug -> routine key -> occurrences, oldest first."""
         ...
 
 

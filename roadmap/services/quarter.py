@@ -5,21 +5,18 @@ Built from recorded facts only (stage dates, reviews, routine dates), as they st
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.completion import standing
 from roadmap.domain.definition import Roadmap
+from roadmap.domain.due import DueKind
 from roadmap.domain.errors import InvalidInput
-from roadmap.domain.routine import quarter_end, quarter_label, quarter_of, quarter_start
+from roadmap.domain.routine import last_ended_quarter, parse_quarter_label, quarter_end, quarter_label, quarter_start
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.records import Records
 from stages.routines import running_since
-
-OUTCOME_ROUTINE = "outcome-report"
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 
 
 @dataclass(frozen=True)
@@ -64,12 +61,11 @@ class QuarterSummary:
 def parse_quarter(text: str | None, as_of: date) -> tuple[int, int]:
     """'2026Q4', or by default the last quarter that ended before as_of; a quarter not yet begun is refused."""
     if text is None:
-        year, quarter = quarter_of(as_of)
-        return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-    found = _QUARTER.match(text.strip().upper())
-    if not found:
-        raise InvalidInput(f"--quarter {text!r} is not a quarter such as 2026Q4")
-    year, quarter = int(found[1]), int(found[2])
+        return last_ended_quarter(as_of)
+    try:
+        year, quarter = parse_quarter_label(text)
+    except ValueError as error:
+        raise InvalidInput(f"--quarter {error}") from None
     if quarter_start(year, quarter) > as_of:
         raise InvalidInput(f"--quarter {text} has not begun (today is {as_of})")
     return year, quarter
@@ -81,7 +77,9 @@ def quarter_summary(
     """What each agency (joined by the quarter's end) did in the quarter, as recorded by as_of."""
     start, end = quarter_start(*quarter), quarter_end(*quarter)
     cutoff = min(end, as_of)
-    outcome = roadmap.routines.get(OUTCOME_ROUTINE) if OUTCOME_ROUTINE in _keys(roadmap) else None
+    # The state's outcome-report routine, whatever its key (a state's routines file may rename it).
+    outcome = next((r for r in roadmap.routines.routines if r.kind is DueKind.OUTCOME_REPORT), None)
+    label = quarter_label(*quarter)
     with uow:
         agencies = [agency for agency in uow.agencies.all() if agency.joined_on <= cutoff]
         records = Records.read(uow)
@@ -90,16 +88,18 @@ def quarter_summary(
         context = records.context(agency, roadmap, rules)
         done = context.done
         completed = tuple(
-            key
-            for key, progress in agency.stages.items()
-            if progress.completed_on is not None and start <= progress.completed_on <= cutoff
+            stage.key
+            for stage in roadmap.stages
+            if (progress := agency.progress(stage.key)) is not None
+            and progress.completed_on is not None
+            and start <= progress.completed_on <= cutoff
         )
         due = received = None
         if outcome is not None and outcome.quarterly_due_days is not None:
             since = running_since(context, outcome, cutoff)
             if since is not None and since <= start:
                 due = end + timedelta(days=outcome.quarterly_due_days)
-                received = next((d for d in done.get(OUTCOME_ROUTINE, []) if end < d <= as_of), None)
+                received = next((o.on for o in done.get(outcome.key, []) if o.period == label and o.on <= as_of), None)
         rows.append(
             AgencyQuarter(
                 agency=agency.slug,
@@ -109,14 +109,18 @@ def quarter_summary(
                 stages_completed=completed,
                 reviews=tuple(review for review in context.reviews if start <= review[0] <= cutoff),
                 routines_kept=sum(
-                    1 for key, days in done.items() if key != OUTCOME_ROUTINE for d in days if start <= d <= cutoff
+                    1
+                    for key, seen in done.items()
+                    if outcome is None or key != outcome.key
+                    for occurrence in seen
+                    if start <= occurrence.on <= cutoff
                 ),
                 outcome_due=due,
                 outcome_received=received,
                 outcome_status=_status(due, received, as_of),
             )
         )
-    return QuarterSummary(quarter=quarter_label(*quarter), start=start, end=end, as_of=as_of, agencies=rows)
+    return QuarterSummary(quarter=label, start=start, end=end, as_of=as_of, agencies=rows)
 
 
 def _status(due: date | None, received: date | None, as_of: date) -> str:
@@ -125,7 +129,3 @@ def _status(due: date | None, received: date | None, as_of: date) -> str:
     if received is not None:
         return "received"
     return "late" if due < as_of else "not yet due"
-
-
-def _keys(roadmap: Roadmap) -> set[str]:
-    return {routine.key for routine in roadmap.routines.routines}

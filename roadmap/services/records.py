@@ -10,6 +10,7 @@ from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.agency import Agency
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
+from roadmap.domain.routine import Occurrence
 from roadmap.services.ports import UnitOfWork
 from stages.context import AgencyContext
 
@@ -20,7 +21,7 @@ class Records:
 
     reviews: dict[str, list[tuple[date, int]]]
     actions: dict[str, list[ActionItem]]
-    done: dict[str, dict[str, list[date]]]
+    done: dict[str, dict[str, list[Occurrence]]]
 
     @classmethod
     def read(cls, uow: UnitOfWork, slugs: Collection[str] | None = None) -> Records:

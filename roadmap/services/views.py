@@ -246,6 +246,7 @@ def routine_done_view(done: RoutineDone, as_of: date) -> dict[str, Any]:
         "agency": done.agency,
         "routine": done.routine.key,
         "done_on": done.done_on.isoformat(),
+        "period": done.period,
         "next_due": due_item_view(done.next_due, as_of) if done.next_due else None,
     }
 

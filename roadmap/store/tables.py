@@ -187,10 +187,12 @@ class RoutineDoneRow(Base):
     """One occurrence of a routine (a meeting held, a visit made, a report sent) on a date."""
 
     __tablename__ = "routine_done"
-    __table_args__ = (UniqueConstraint("agency_id", "routine", "done_on"),)
+    __table_args__ = (UniqueConstraint("agency_id", "routine", "done_on", "period"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
     routine: Mapped[str] = mapped_column(String(60))
     done_on: Mapped[date] = mapped_column(Date)
+    # The quarter a report covers ('2026Q4'); empty for meetings and visits (NULLs would escape the unique key).
+    period: Mapped[str] = mapped_column(String(8), default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

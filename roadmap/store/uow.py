@@ -74,7 +74,9 @@ class SqlAgencyRepository:
         # Lists are read as plain rows (fast); the ORM row is loaded only for the agencies that change.
         row = self._rows.get(agency.slug)
         if row is None:
-            row = self._session.scalars(select(AgencyRow).where(AgencyRow.slug == agency.slug)).one()
+            row = self._session.scalars(select(AgencyRow).where(AgencyRow.slug == agency.slug)).one_or_none()
+            if row is None:
+                raise NotFound(f"agency {agency.slug!r} no longer exists")
             self._rows[agency.slug] = row
         write(row, agency)
 

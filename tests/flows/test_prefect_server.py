@@ -106,7 +106,7 @@ def test_a_worker_on_a_work_pool_runs_the_deployed_sweep(
     run(env, str(BIN / "prefect"), "work-pool", "create", pool, "--type", "process")
     deployed = run(env, str(BIN / "ips-roadmap"), "deploy", "--pool", pool)
     assert "Deployed daily-sweep/daily-sweep (daily at 06:00 America/Chicago)" in deployed
-    assert f"quarterly-summary/quarterly-summary (first day of each quarter) to work pool {pool!r}" in deployed
+    assert f"quarterly-summary/quarterly-summary (1 Feb, May, Aug, Nov) to work pool {pool!r}" in deployed
     worker_log = (tmp_path / "worker.log").open("wb")
     worker = subprocess.Popen(
         [str(BIN / "prefect"), "worker", "start", "--pool", pool, "--limit", "1"],

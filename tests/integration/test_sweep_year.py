@@ -71,8 +71,10 @@ def simulate(url: str, every: int, capsys: pytest.CaptureFixture[str], tmp_path:
                        "--scores", str(scores), "--as-of", day.isoformat())  # fmt: skip
             for item in state_due(app.uow(), app.roadmap, app.cadence, as_of=day, within_days=0):
                 if item.kind in ROUTINE_KINDS and item.due_on == day:
-                    routine = item.subject.split(":")[0]
-                    record_done(app.uow(), app.roadmap, app.cadence, item.agency, routine, on=day, as_of=day)
+                    routine, period = item.subject.split(":", 1)
+                    quarter = period if item.kind.value == "outcome-report" else None
+                    record_done(app.uow(), app.roadmap, app.cadence, item.agency, routine, on=day, as_of=day,
+                                quarter=quarter)  # fmt: skip
             if offset % 7 == 0:
                 items = state_due(app.uow(), app.roadmap, app.cadence, as_of=day, within_days=3650)
                 due[day] = {(i.agency, i.kind.value, i.subject, i.due_on) for i in items}

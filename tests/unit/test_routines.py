@@ -13,7 +13,7 @@ import yaml
 
 from roadmap.data import load_roadmap
 from roadmap.domain.errors import InvalidInput, NotFound
-from roadmap.domain.routine import Routine, next_occurrence, quarter_end
+from roadmap.domain.routine import Occurrence, Routine, next_occurrence, quarter_end
 from tests.builders import ROADMAP
 
 QUARTERLY = Routine(key="report", kind="outcome-report", title="Report", stage="monitoring", quarterly_due_days=30)
@@ -93,16 +93,21 @@ def test_the_first_report_covers_the_first_whole_quarter_after_the_start() -> No
     )
 
 
-def test_an_unsent_report_stays_due_until_one_is_recorded_after_its_quarter_ends() -> None:
+def test_an_unsent_report_stays_due_until_a_report_for_that_quarter_is_recorded() -> None:
     since = date(2025, 1, 1)
+    # A late report for the quarter before does not cover Q1.
     late = next_occurrence(
-        QUARTERLY, since=since, done=[date(2026, 3, 30)], good_fidelity=False, as_of=date(2026, 5, 20)
-    )
-    assert late == ("2026Q1", date(2026, 4, 30))  # recorded before Q1 ended: it does not cover Q1
+        QUARTERLY, since=since, done=[Occurrence(date(2026, 4, 12), "2025Q4")], good_fidelity=False,
+        as_of=date(2026, 5, 20),
+    )  # fmt: skip
+    assert late == ("2026Q1", date(2026, 4, 30))
     sent = next_occurrence(
-        QUARTERLY, since=since, done=[date(2026, 4, 12)], good_fidelity=False, as_of=date(2026, 5, 20)
-    )
+        QUARTERLY, since=since, done=[Occurrence(date(2026, 4, 12), "2026Q1")], good_fidelity=False,
+        as_of=date(2026, 5, 20),
+    )  # fmt: skip
     assert sent == ("2026Q2", date(2026, 7, 30))
+    # Once Q2 has ended too, Q2 is the quarter chased.
+    assert next_occurrence(QUARTERLY, since=since, done=[], good_fidelity=False, as_of=date(2026, 7, 2))[0] == "2026Q2"
 
 
 def test_interval_routines_count_from_the_latest_occurrence_by_the_date_judged() -> None:
@@ -111,7 +116,7 @@ def test_interval_routines_count_from_the_latest_occurrence_by_the_date_judged()
         "2026-02-28",
         date(2026, 2, 28),
     )
-    done = [date(2026, 3, 3), date(2026, 4, 9)]
+    done = [Occurrence(date(2026, 3, 3)), Occurrence(date(2026, 4, 9))]
     # Judged before the April visit happened, only the March one counts.
     assert next_occurrence(MONTHLY, since=since, done=done, good_fidelity=False, as_of=date(2026, 4, 1))[1] == date(
         2026, 4, 3
@@ -120,13 +125,13 @@ def test_interval_routines_count_from_the_latest_occurrence_by_the_date_judged()
         2026, 5, 9
     )
     # An occurrence before the routine started (an earlier run of it) is ignored.
-    assert next_occurrence(MONTHLY, since=since, done=[date(2025, 12, 1)], good_fidelity=False, as_of=date(2026, 2, 1))[
-        1
-    ] == date(2026, 2, 28)
+    assert next_occurrence(
+        MONTHLY, since=since, done=[Occurrence(date(2025, 12, 1))], good_fidelity=False, as_of=date(2026, 2, 1)
+    )[1] == date(2026, 2, 28)
 
 
 def test_good_fidelity_slows_the_steering_team_to_twice_a_year() -> None:
-    since, met = date(2026, 1, 1), [date(2026, 2, 1)]
+    since, met = date(2026, 1, 1), [Occurrence(date(2026, 2, 1))]
     assert next_occurrence(STEERING, since=since, done=met, good_fidelity=False, as_of=date(2026, 3, 1))[1] == date(
         2026, 5, 1
     )

@@ -10,6 +10,7 @@ from roadmap.domain.agency import Agency
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.completion import standing
 from roadmap.domain.due import DueItem, DueKind
+from roadmap.domain.routine import Occurrence
 from stages import (
     commitment,
     consensus,
@@ -101,7 +102,7 @@ def test_a_visit_done_moves_the_next_one_on_from_the_day_it_was_done() -> None:
     agency = through(4)
     started = JOINED + timedelta(days=120)
     visited = started + timedelta(days=12)
-    items = due(agency, visited, "structure", done={"vocational-unit-visit": [visited]})
+    items = due(agency, visited, "structure", done={"vocational-unit-visit": [Occurrence(visited)]})
     unit = next(item for item in items if item.subject.startswith("vocational-unit-visit"))
     assert unit.due_on == visited + timedelta(days=15)
     assert unit.subject == f"vocational-unit-visit:{(visited + timedelta(days=15)).isoformat()}"
@@ -127,9 +128,9 @@ def test_the_steering_team_meets_quarterly_until_good_fidelity_then_twice_a_year
     formed = JOINED + timedelta(days=30 * 5)  # improvement-team started when structure completed
     meeting = date(2026, 1, 10)
     fair = due(agency, date(2026, 2, 1), "improvement-team", reviews=[(date(2025, 12, 1), 90)],
-               done={"steering-meeting": [meeting]})  # fmt: skip
+               done={"steering-meeting": [Occurrence(meeting)]})  # fmt: skip
     good = due(agency, date(2026, 2, 1), "improvement-team", reviews=[(date(2025, 12, 1), 104)],
-               done={"steering-meeting": [meeting]})  # fmt: skip
+               done={"steering-meeting": [Occurrence(meeting)]})  # fmt: skip
     assert [(i.kind, i.due_on) for i in fair] == [(DueKind.MEETING, date(2026, 4, 10))]
     assert [i.due_on for i in good] == [date(2026, 7, 10)]
     # Before any meeting, the first is due a quarter after the team was formed (while its checklist is still open).
@@ -146,7 +147,9 @@ def test_monitoring_makes_the_review_the_outcome_report_and_open_action_steps_du
     # 2025Q4 is the first whole quarter after launch; its report is due 30 days after it ends.
     assert kinds[DueKind.OUTCOME_REPORT].subject == "outcome-report:2025Q4"
     assert kinds[DueKind.OUTCOME_REPORT].due_on == date(2026, 1, 30)
-    reported = due(agency, date(2026, 1, 20), "monitoring", done={"outcome-report": [date(2026, 1, 18)]})
+    reported = due(
+        agency, date(2026, 1, 20), "monitoring", done={"outcome-report": [Occurrence(date(2026, 1, 18), "2025Q4")]}
+    )
     report = next(item for item in reported if item.kind is DueKind.OUTCOME_REPORT)
     assert (report.subject, report.due_on) == ("outcome-report:2026Q1", date(2026, 4, 30))
 
@@ -173,7 +176,7 @@ def test_consultation_and_supervisor_meetings_are_quarterly_from_launch(
     assert [(i.kind, i.subject, i.title, i.due_on) for i in items] == [
         (DueKind.MEETING, f"{routine}:2025-12-15", title, date(2025, 12, 15))
     ]
-    later = due(agency, date(2026, 1, 5), stage, done={routine: [date(2025, 12, 18)]})
+    later = due(agency, date(2026, 1, 5), stage, done={routine: [Occurrence(date(2025, 12, 18))]})
     assert [i.due_on for i in later] == [date(2026, 3, 18)]
 
 

@@ -22,12 +22,13 @@ def upgrade() -> None:
         sa.Column("agency_id", sa.Integer(), nullable=False),
         sa.Column("routine", sa.String(60), nullable=False),
         sa.Column("done_on", sa.Date(), nullable=False),
+        sa.Column("period", sa.String(8), nullable=False),
         sa.Column("recorded_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agency_id"], ["agencies.id"], name="fk_routine_done_agency_id_agencies", ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name="pk_routine_done"),
-        sa.UniqueConstraint("agency_id", "routine", "done_on", name="uq_routine_done_agency_id"),
+        sa.UniqueConstraint("agency_id", "routine", "done_on", "period", name="uq_routine_done_agency_id"),
     )
     op.create_index("ix_routine_done_agency_id", "routine_done", ["agency_id"])
 
