@@ -23,3 +23,5 @@ class AgencyContext:
     actions: list[ActionItem] = field(default_factory=list)
     # Routine key -> when it was done (and, for quarterly reports, which quarter each covered).
     done: dict[str, list[Occurrence]] = field(default_factory=dict)
+    # When the database began tracking routines (set on upgrade; None when it always has).
+    routines_from: date | None = None

@@ -165,25 +165,36 @@ def _next_quarter(year: int, quarter: int) -> tuple[int, int]:
 
 
 def next_occurrence(
-    routine: Routine, *, since: date, done: Iterable[Occurrence], good_fidelity: bool, as_of: date
+    routine: Routine,
+    *,
+    since: date,
+    done: Iterable[Occurrence],
+    good_fidelity: bool,
+    as_of: date,
+    tracked_from: date | None = None,
 ) -> tuple[str, date]:
     """The next occurrence's (period label, due date) for a routine running since a date.
 
-    Interval routines fall due one interval after the latest time they were done (or after `since`).
-    Quarterly reports cover whole quarters that began on or after `since`: the latest one that has ended, until a
-    report for that quarter is recorded; then the next one. Once a later quarter ends, it is the one chased.
+    Interval routines fall due one interval after the latest time they were done, or, before the first, after
+    `since` (or `tracked_from`, the day a database began tracking routines, when that is later). Quarterly
+    reports cover whole quarters that began on or after `since` (and end on or after `tracked_from`): the latest
+    one that has ended, until a report for that quarter is recorded; then the next. Once a later quarter ends,
+    it is the one chased.
     """
-    done_dates = [occurrence.on for occurrence in done if since <= occurrence.on <= as_of]
+    recorded = [occurrence for occurrence in done if since <= occurrence.on <= as_of]
     if routine.quarterly_due_days is not None:
-        reported = {o.period for o in done if since <= o.on <= as_of}
-        last_ended = last_ended_quarter(as_of)
-        quarter = last_ended
-        if quarter_start(*last_ended) < since or quarter_label(*last_ended) in reported:
-            quarter = _next_quarter(*last_ended)
-        while quarter_start(*quarter) < since:
+
+        def owed(quarter: tuple[int, int]) -> bool:
+            return quarter_start(*quarter) >= since and (tracked_from is None or quarter_end(*quarter) >= tracked_from)
+
+        reported = {occurrence.period for occurrence in recorded}
+        quarter = last_ended_quarter(as_of)
+        if not owed(quarter) or quarter_label(*quarter) in reported:
+            quarter = _next_quarter(*quarter)
+        while not owed(quarter):
             quarter = _next_quarter(*quarter)
         return quarter_label(*quarter), quarter_end(*quarter) + timedelta(days=routine.quarterly_due_days)
-    base = max(done_dates, default=since)
+    base = max((occurrence.on for occurrence in recorded), default=max(since, tracked_from or since))
     if routine.every_days is not None:
         due = base + timedelta(days=routine.every_days)
     else:

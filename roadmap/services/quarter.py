@@ -97,7 +97,8 @@ def quarter_summary(
         due = received = None
         if outcome is not None and outcome.quarterly_due_days is not None:
             since = running_since(context, outcome, cutoff)
-            if since is not None and since <= start:
+            tracked = records.routines_from is None or end >= records.routines_from
+            if since is not None and since <= start and tracked:
                 due = end + timedelta(days=outcome.quarterly_due_days)
                 received = next((o.on for o in done.get(outcome.key, []) if o.period == label and o.on <= as_of), None)
         rows.append(

@@ -14,6 +14,9 @@ from roadmap.domain.routine import Occurrence
 from roadmap.services.ports import UnitOfWork
 from stages.context import AgencyContext
 
+# Written by the migration that added routines to a database already holding agencies (see 0005).
+ROUTINES_TRACKED_FROM = "routines_tracked_from"
+
 
 @dataclass(frozen=True)
 class Records:
@@ -22,11 +25,18 @@ class Records:
     reviews: dict[str, list[tuple[date, int]]]
     actions: dict[str, list[ActionItem]]
     done: dict[str, dict[str, list[Occurrence]]]
+    routines_from: date | None = None
 
     @classmethod
     def read(cls, uow: UnitOfWork, slugs: Collection[str] | None = None) -> Records:
         """Inside an open unit of work: the records of these agencies (all when None)."""
-        return cls(uow.reviews.history(slugs), uow.actions.by_agency(slugs), uow.routines.done(slugs))
+        tracked = uow.meta.get(ROUTINES_TRACKED_FROM)
+        return cls(
+            uow.reviews.history(slugs),
+            uow.actions.by_agency(slugs),
+            uow.routines.done(slugs),
+            date.fromisoformat(tracked) if tracked else None,
+        )
 
     def context(self, agency: Agency, roadmap: Roadmap, rules: CadenceRules) -> AgencyContext:
         """Everything the stages look at for one agency."""
@@ -37,4 +47,5 @@ class Records:
             reviews=self.reviews.get(agency.slug, []),
             actions=self.actions.get(agency.slug, []),
             done=self.done.get(agency.slug, {}),
+            routines_from=self.routines_from,
         )

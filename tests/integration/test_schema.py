@@ -35,3 +35,36 @@ def test_commands_on_an_uninitialised_database_ask_for_init(bare_cli: Cli) -> No
     result = bare_cli("agency", "list")
     assert result.code == 2
     assert "run `ips-roadmap init`" in result.err
+
+
+def test_upgrading_a_state_that_has_agencies_counts_routines_from_the_upgrade(bare_cli: Cli) -> None:
+    from datetime import date
+
+    from alembic import command
+    from dateutil.relativedelta import relativedelta
+    from sqlalchemy import text
+
+    from roadmap.store.database import Database
+
+    database = Database(bare_cli.url)
+    try:
+        config = database._alembic_config()
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0004")  # the schema before routines existed
+            connection.execute(text(
+                "INSERT INTO agencies (slug, name, region, timezone, joined_on, launched_on) VALUES "
+                "('riverbend', 'Riverbend', 'North', 'America/Chicago', '2024-01-08', '2024-03-04')"
+            ))  # fmt: skip
+            connection.execute(text(
+                "INSERT INTO agency_stages (agency_id, stage_key, started_on, forced) "
+                "SELECT id, 'supervisor-expertise', '2024-03-04', false FROM agencies"
+            ))  # fmt: skip
+    finally:
+        database.dispose()
+    assert bare_cli.ok("init", "--json").json()["revision"] == "0005"
+    today = date.today()
+    items = bare_cli.ok("due", "--as-of", today.isoformat(), "--within", "400", "--json").json()
+    meetings = [i for i in items if i["subject"].startswith("supervisor-meeting:")]
+    # Counted from the upgrade, not from the 2024 launch: nothing has been overdue for two years.
+    assert [i["due_on"] for i in meetings] == [(today + relativedelta(months=3)).isoformat()]

@@ -138,3 +138,18 @@ def test_good_fidelity_slows_the_steering_team_to_twice_a_year() -> None:
     assert next_occurrence(STEERING, since=since, done=met, good_fidelity=True, as_of=date(2026, 3, 1))[1] == date(
         2026, 8, 1
     )
+
+
+def test_a_database_that_began_tracking_routines_late_counts_them_from_then() -> None:
+    launched, upgraded = date(2024, 3, 4), date(2026, 11, 23)
+    quarterly = next_occurrence(QUARTERLY, since=launched, done=[], good_fidelity=False, as_of=date(2026, 11, 25),
+                                tracked_from=upgraded)  # fmt: skip
+    assert quarterly == ("2026Q4", date(2027, 1, 30))  # Q3 ended before tracking began: not chased
+    first = next_occurrence(
+        MONTHLY, since=launched, done=[], good_fidelity=False, as_of=upgraded, tracked_from=upgraded
+    )
+    assert first[1] == date(2026, 12, 23)
+    # A meeting back-filled from before the upgrade still counts.
+    backfilled = next_occurrence(MONTHLY, since=launched, done=[Occurrence(date(2026, 11, 2))], good_fidelity=False,
+                                 as_of=upgraded, tracked_from=upgraded)  # fmt: skip
+    assert backfilled[1] == date(2026, 12, 2)

@@ -1,10 +1,15 @@
 """Occurrences of routines: meetings held, visits made, quarterly reports sent.
 
+A database that already holds agencies has no record of their past meetings: it notes the day routines began
+to be tracked, and routines count from then (otherwise every one would fall overdue at the first sweep).
+
 Revision ID: 0005
 Revises: 0004
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import sqlalchemy as sa
 from alembic import op
@@ -31,8 +36,15 @@ def upgrade() -> None:
         sa.UniqueConstraint("agency_id", "routine", "done_on", "period", name="uq_routine_done_agency_id"),
     )
     op.create_index("ix_routine_done_agency_id", "routine_done", ["agency_id"])
+    connection = op.get_bind()
+    if connection.execute(sa.text("SELECT COUNT(*) FROM agencies")).scalar():
+        connection.execute(
+            sa.text("INSERT INTO roadmap_meta (key, value) VALUES ('routines_tracked_from', :day)"),
+            {"day": date.today().isoformat()},
+        )
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM roadmap_meta WHERE key = 'routines_tracked_from'")
     op.drop_index("ix_routine_done_agency_id", "routine_done")
     op.drop_table("routine_done")
