@@ -52,16 +52,14 @@ def test_the_sweep_runs_at_six_local_time_every_day_across_dst(
     assert [t.astimezone(ZoneInfo("UTC")).hour for t in times] == utc_hours
 
 
-def test_the_quarterly_summary_runs_on_the_first_day_of_each_quarter_at_local_time(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_the_quarterly_summary_runs_a_month_into_each_quarter_at_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
     times = run_times(monkeypatch, "06:30", "America/New_York", "2026-11-23", 5, "quarterly")
     assert [t.date().isoformat() for t in times] == [
-        "2027-01-01",
-        "2027-04-01",
-        "2027-07-01",
-        "2027-10-01",
-        "2028-01-01",
+        "2027-02-01",
+        "2027-05-01",
+        "2027-08-01",
+        "2027-11-01",
+        "2028-02-01",
     ]
     assert {(t.hour, t.minute) for t in times} == {(6, 30)}
     assert [t.astimezone(ZoneInfo("UTC")).hour for t in times] == [11, 10, 10, 10, 11]  # EST in winter, EDT else
