@@ -2,7 +2,8 @@
 
 The agencies behave like a plausible state's: each ticks one open checklist item every two weeks (three at
 the agency that lapsed), launches IPS services once its program is structured, holds every review, meeting,
-visit and report on the day it falls due, and finishes action-plan steps on time. Everything goes through the
+visit and report on the day it falls due, and finishes action-plan steps on time; what was already late is
+done three weeks after its due date, once the escalation has reached the state lead. Everything goes through the
 same use cases a user's commands do, so the year obeys every rule. What happened is counted month by month.
 """
 
@@ -31,6 +32,8 @@ from roadmap.services.routines import record_done
 from roadmap.services.sweep import sweep_in_process
 
 TICK_DAYS = 14
+# Late work gets done three weeks after its due date: a week after the state lead was told (escalation at 14).
+CHASED_DAYS = 21
 FIRST_TOTAL = 84  # the first review of a newly launched program: fair fidelity
 GAIN_PER_REVIEW = 7
 
@@ -140,10 +143,12 @@ def _work(
         if agency.launched_on is None and structured is not None and structured.completed_on is not None:
             change = agencies.launch_agency(uow_factory(), roadmap, agency.slug, on=day, as_of=day)
             month.launched += sum(isinstance(event, AgencyLaunched) for event in change.events)
+    # On the day it falls due; or, for what was already late, once the escalation has had a week to work.
     due_today = [
         item
         for item in state_due(uow_factory(), roadmap, policies.cadence, as_of=day, within_days=0)
-        if item.due_on == day and not (lapsed and item.agency in LAPSED_DAYS)
+        if (item.due_on == day or item.due_on <= day - timedelta(days=CHASED_DAYS))
+        and not (lapsed and item.agency in LAPSED_DAYS)
     ]
     for item in due_today:
         _keep(uow_factory, policies, item, day, month, history.get(item.agency, []))

@@ -44,6 +44,10 @@ def queue_owed(
     return len(owed)
 
 
+# People per page of delivery: bounds memory (every ready entry of a page is loaded at once).
+PAGE_PEOPLE = 500
+
+
 def deliver(
     uow: UnitOfWork,
     roadmap: Roadmap,
@@ -53,34 +57,42 @@ def deliver(
     as_of: date,
     now: datetime,
     templates: Path | None = None,
+    page: int = PAGE_PEOPLE,
 ) -> tuple[int, int, int]:
-    """Send pending reminders whose time has come, one digest per person; returns (sent, retried, failed)."""
+    """Send pending reminders whose time has come, one digest per person; returns (sent, retried, failed).
+
+    People are taken in pages, each in its own unit of work, so memory holds one page of entries however
+    large the backlog; a run sends only what was ready when it began (notices it writes wait for the next).
+    """
     sent = retried = failed = 0
     with uow:
-        ready = uow.outbox.ready(now)
+        waiting, up_to = uow.outbox.waiting(now)
         contacts = {contact.id: contact for contact in uow.contacts.listed()}
         zones = uow.agencies.timezones()
-        state_lead = next((c for c in contacts.values() if c.role is Role.STATE_LEAD), None)
-        by_person: dict[int, list[OutboxEntry]] = {}
-        for entry in ready:
-            by_person.setdefault(entry.contact_id, []).append(entry)
-        for contact_id, entries in by_person.items():
-            contact = contacts[contact_id]
-            reminders = [Reminder(entry.item, contact, entry.offset_days, entry.escalation) for entry in entries]
-            digest = build_digest(contact, reminders, roadmap, state_lead, as_of, zones)
-            error = sender.send(contact, render_reminder(digest, templates))
-            for entry in entries:
-                updated = _outcome(entry, error, policy, now)
-                uow.outbox.save(updated)
-                if updated.status is OutboxStatus.SENT:
-                    sent += 1
-                elif updated.status is OutboxStatus.FAILED:
-                    failed += 1
-                    leads = [c for c in contacts.values() if c.role is Role.STATE_LEAD and c.id != contact_id]
-                    uow.outbox.add_all(_failure_notices(updated, contact, leads, as_of, now))
-                else:
-                    retried += 1
-            uow.commit()  # record each person's outcome at once: a later crash cannot resend it
+    state_lead = next((c for c in contacts.values() if c.role is Role.STATE_LEAD), None)
+    leads = [c for c in contacts.values() if c.role is Role.STATE_LEAD]
+    for start in range(0, len(waiting), page):
+        with uow:
+            by_person: dict[int, list[OutboxEntry]] = {}
+            for entry in uow.outbox.ready(now, waiting[start : start + page], up_to):
+                by_person.setdefault(entry.contact_id, []).append(entry)
+            for contact_id, entries in by_person.items():
+                contact = contacts[contact_id]
+                reminders = [Reminder(entry.item, contact, entry.offset_days, entry.escalation) for entry in entries]
+                digest = build_digest(contact, reminders, roadmap, state_lead, as_of, zones)
+                error = sender.send(contact, render_reminder(digest, templates))
+                for entry in entries:
+                    updated = _outcome(entry, error, policy, now)
+                    uow.outbox.save(updated)
+                    if updated.status is OutboxStatus.SENT:
+                        sent += 1
+                    elif updated.status is OutboxStatus.FAILED:
+                        failed += 1
+                        others = [lead for lead in leads if lead.id != contact_id]
+                        uow.outbox.add_all(_failure_notices(updated, contact, others, as_of, now))
+                    else:
+                        retried += 1
+                uow.commit()  # record each person's outcome at once: a later crash cannot resend it
     return sent, retried, failed
 
 

@@ -134,8 +134,14 @@ class Outbox(Protocol):
         """One entry, or NotFound."""
         ...
 
-    def ready(self, now: datetime) -> list[OutboxEntry]:
-        """Pending entries whose next attempt has come."""
+    def waiting(self, now: datetime) -> tuple[list[int], int]:
+        """Contacts with pending entries whose time has come, ascending, and the highest such entry id."""
+        ...
+
+    def ready(
+        self, now: datetime, contacts: Collection[int] | None = None, up_to: int | None = None
+    ) -> list[OutboxEntry]:
+        """Pending entries whose next attempt has come (of these contacts, with ids up to `up_to`)."""
         ...
 
     def listed(self, agency: str | None = None, status: str | None = None) -> list[OutboxEntry]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from roadmap.domain.due import DueItem, DueKind
@@ -43,10 +43,21 @@ class SqlOutbox:
             raise NotFound(f"no outbox entry {entry_id}; `ips-roadmap outbox list` shows them")
         return self._remember(row)
 
-    def ready(self, now: datetime) -> list[OutboxEntry]:
+    def waiting(self, now: datetime) -> tuple[list[int], int]:
+        due = (OutboxRow.status == OutboxStatus.PENDING.value, OutboxRow.next_attempt_at <= now)
+        contacts = self._session.scalars(select(OutboxRow.contact_id).where(*due).distinct()).all()
+        return sorted(contacts), self._session.scalar(select(func.max(OutboxRow.id)).where(*due)) or 0
+
+    def ready(
+        self, now: datetime, contacts: Collection[int] | None = None, up_to: int | None = None
+    ) -> list[OutboxEntry]:
         query = select(OutboxRow).where(
             OutboxRow.status == OutboxStatus.PENDING.value, OutboxRow.next_attempt_at <= now
         )
+        if contacts is not None:
+            query = query.where(OutboxRow.contact_id.in_(contacts))
+        if up_to is not None:
+            query = query.where(OutboxRow.id <= up_to)
         return [self._remember(row) for row in self._session.scalars(query.order_by(OutboxRow.id))]
 
     def listed(self, agency: str | None = None, status: str | None = None) -> list[OutboxEntry]:

@@ -164,3 +164,33 @@ def test_after_missed_weeks_only_the_latest_passed_offset_is_sent(one_agency: Cl
         one_agency.ok("notify", "flush", "--as-of", day)
     # 28 June: the 30- and 7-day notices are stale, only the 7-day one goes; 20 July: the overdue notice only.
     assert review_reminders(one_agency) == [(7, "2026-06-28"), (-7, "2026-07-20")]
+
+
+def test_delivery_in_pages_of_two_people_sends_everyone_one_digest(bare_cli: Cli, smtp: SmtpSink) -> None:
+    from datetime import UTC, datetime
+
+    from notifications.delivery import AppriseSender
+    from roadmap.bootstrap import build
+    from roadmap.services.outbox import deliver
+    from roadmap.services.sweep import advance_batch, plan_sweep
+    from roadmap.settings import load_settings
+
+    bare_cli.ok("demo", "--as-of", TODAY)
+    app = build(load_settings(bare_cli.url))
+    day, now = date(2026, 12, 1), datetime(2026, 12, 1, 12, tzinfo=UTC)
+    try:
+        plan = plan_sweep(app.uow(), app.roadmap, as_of=day, max_batches=1)
+        queued = advance_batch(app.uow(), app.roadmap, app.cadence, app.reminder_rules, plan.batches[0], as_of=day,
+                               now=now, peers=plan.peers).reminders_queued  # fmt: skip
+        sent, retried, failed = deliver(app.uow(), app.roadmap, AppriseSender(smtp.url), app.settings.retry,
+                                        as_of=day, now=now, page=2)  # fmt: skip
+    finally:
+        app.close()
+    assert queued > 0 and (sent, retried, failed) == (queued, 0, 0)
+    pending = bare_cli.ok("outbox", "list", "--status", "pending", "--json").json()
+    assert pending == []
+    # One digest per person who was owed something, whichever page they fell in.
+    people = {
+        e["recipient"] for e in bare_cli.ok("outbox", "list", "--json").json() if e["sent_at"].startswith("2026-12-01")
+    }
+    assert len(smtp.received) == len(people) > 2
