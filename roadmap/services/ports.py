@@ -51,7 +51,7 @@ class AgencyRepository(Protocol):
         ...
 
     def save(self, agency: Agency) -> None:
-        """Store the new state of an agency loaded in this unit of work."""
+        """Store the new state of an agency (NotFound if it no longer exists)."""
         ...
 
     def delete_all(self) -> int:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from roadmap.domain.contact import Contact, Role
 from roadmap.domain.errors import NotFound
+from roadmap.store.mapping import agency_row_id
 from roadmap.store.tables import AgencyRow, ContactRow
 
 
@@ -24,11 +25,8 @@ class SqlContactRepository:
         return [_contact(row, slug) for row, slug in rows]
 
     def add(self, contact: Contact) -> Contact:
-        agency_id = None
-        if contact.agency is not None:
-            agency_id = self._session.scalars(select(AgencyRow.id).where(AgencyRow.slug == contact.agency)).one()
         row = ContactRow(
-            agency_id=agency_id,
+            agency_id=agency_row_id(self._session, contact.agency) if contact.agency is not None else None,
             role=contact.role.value,
             name=contact.name,
             email=contact.email,

@@ -9,30 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from roadmap.domain.agency import Agency, StageProgress
+from roadmap.domain.errors import NotFound
 from roadmap.store.tables import AgencyRow, ChecklistMarkRow, StageRow
-
-
-def to_domain(row: AgencyRow) -> Agency:
-    """The domain agency recorded in a row and its children."""
-    return Agency(
-        slug=row.slug,
-        name=row.name,
-        region=row.region,
-        timezone=row.timezone,
-        joined_on=row.joined_on,
-        launched_on=row.launched_on,
-        stages={
-            stage.stage_key: StageProgress(
-                key=stage.stage_key,
-                started_on=stage.started_on,
-                completed_on=stage.completed_on,
-                forced=stage.forced,
-                note=stage.note,
-            )
-            for stage in row.stages
-        },
-        checklist={mark.item_key: mark.done_on for mark in row.marks},
-    )
 
 
 def write(row: AgencyRow, agency: Agency) -> None:
@@ -97,3 +75,11 @@ def read_agencies(session: Session, slugs: Collection[str] | None = None) -> lis
             agencies.order_by(AgencyRow.slug)
         )
     ]
+
+
+def agency_row_id(session: Session, slug: str) -> int:
+    """The row id of an agency, by slug (NotFound when there is none)."""
+    found = session.scalars(select(AgencyRow.id).where(AgencyRow.slug == slug)).one_or_none()
+    if found is None:
+        raise NotFound(f"unknown agency {slug!r}")
+    return found

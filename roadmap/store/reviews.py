@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.errors import NotFound
 from roadmap.domain.review import Review
+from roadmap.store.mapping import agency_row_id
 from roadmap.store.tables import ActionRow, AgencyRow, ReviewRow, ScoreRow
 
 
@@ -29,7 +30,7 @@ class SqlReviewRepository:
     def add(self, review: Review) -> None:
         self._session.add(
             ReviewRow(
-                agency_id=agency_id(self._session, review.agency),
+                agency_id=agency_row_id(self._session, review.agency),
                 visited_on=review.visited_on,
                 total=review.total,
                 reviewers=list(review.reviewers),
@@ -143,11 +144,3 @@ def _review(slug: str, row: ReviewRow) -> Review:
 def _write_action(row: ActionRow, action: ActionItem) -> None:
     row.item, row.score, row.criterion, row.step = action.item, action.score, action.criterion, action.step
     row.owner, row.due_on, row.done_on = action.owner, action.due_on, action.done_on
-
-
-def agency_id(session: Session, slug: str) -> int:
-    """The row id of an agency, by slug (NotFound when there is none)."""
-    agency_id = session.scalars(select(AgencyRow.id).where(AgencyRow.slug == slug)).one_or_none()
-    if agency_id is None:
-        raise NotFound(f"unknown agency {slug!r}")
-    return agency_id

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from roadmap.domain.routine import Occurrence
-from roadmap.store.reviews import agency_id
+from roadmap.store.mapping import agency_row_id
 from roadmap.store.tables import AgencyRow, RoutineDoneRow
 
 
@@ -21,7 +21,7 @@ class SqlRoutineLog:
     def add(self, agency: str, routine: str, occurrence: Occurrence) -> None:
         self._session.add(
             RoutineDoneRow(
-                agency_id=agency_id(self._session, agency),
+                agency_id=agency_row_id(self._session, agency),
                 routine=routine,
                 done_on=occurrence.on,
                 period=occurrence.period or "",

@@ -16,7 +16,7 @@ from roadmap.domain.errors import NotFound
 from roadmap.domain.names import did_you_mean
 from roadmap.store.contacts import SqlContactRepository
 from roadmap.store.database import Database
-from roadmap.store.mapping import read_agencies, to_domain, write
+from roadmap.store.mapping import read_agencies, write
 from roadmap.store.outbox import SqlOutbox
 from roadmap.store.reviews import SqlActionRepository, SqlReviewRepository
 from roadmap.store.routines import SqlRoutineLog
@@ -24,20 +24,18 @@ from roadmap.store.tables import AgencyRow, MetaRow
 
 
 class SqlAgencyRepository:
-    """Agencies stored in SQL; remembers the rows it loaded so save() updates them in place."""
+    """Agencies stored in SQL, read as plain rows; save() loads and updates the ORM row of the one that changed."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._rows: dict[str, AgencyRow] = {}
 
     def get(self, slug: str) -> Agency:
-        row = self._session.scalars(select(AgencyRow).where(AgencyRow.slug == slug)).one_or_none()
-        if row is None:
+        found = read_agencies(self._session, [slug])
+        if not found:
             raise NotFound(
                 f"unknown agency {slug!r}{did_you_mean(slug, self.slugs())}; `ips-roadmap agency list` shows every slug"
             )
-        self._rows[slug] = row
-        return to_domain(row)
+        return found[0]
 
     def all(self) -> list[Agency]:
         return read_agencies(self._session)
@@ -68,22 +66,17 @@ class SqlAgencyRepository:
         row = AgencyRow(slug=agency.slug)
         write(row, agency)
         self._session.add(row)
-        self._rows[agency.slug] = row
 
     def save(self, agency: Agency) -> None:
-        # Lists are read as plain rows (fast); the ORM row is loaded only for the agencies that change.
-        row = self._rows.get(agency.slug)
+        # Agencies are read as plain rows (fast); the ORM row is loaded only for the ones that change.
+        row = self._session.scalars(select(AgencyRow).where(AgencyRow.slug == agency.slug)).one_or_none()
         if row is None:
-            row = self._session.scalars(select(AgencyRow).where(AgencyRow.slug == agency.slug)).one_or_none()
-            if row is None:
-                raise NotFound(f"agency {agency.slug!r} no longer exists")
-            self._rows[agency.slug] = row
+            raise NotFound(f"agency {agency.slug!r} no longer exists")
         write(row, agency)
 
     def delete_all(self) -> int:
         count = self._session.scalar(select(func.count()).select_from(AgencyRow)) or 0
         self._session.execute(delete(AgencyRow))
-        self._rows.clear()
         return count
 
 
