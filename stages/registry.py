@@ -37,7 +37,8 @@ _MODULES = (
 def _build() -> Mapping[str, StageLogic]:
     registry: dict[str, StageLogic] = {module.STAGE.key: module.STAGE for module in _MODULES}
     # The roadmap file fixes the order; a module missing or out of place would silently skip a stage.
-    assert tuple(registry) == STAGE_KEYS, tuple(registry)
+    if tuple(registry) != STAGE_KEYS:
+        raise RuntimeError(f"stage modules {tuple(registry)} do not match the stage keys {STAGE_KEYS}")
     return MappingProxyType(registry)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from roadmap.domain.cadence import is_good, latest_review
 from roadmap.domain.due import DueItem
 from roadmap.domain.routine import Routine, next_occurrence
 from stages.context import AgencyContext
@@ -52,7 +53,5 @@ def running_since(context: AgencyContext, routine: Routine, as_of: date) -> date
 
 def good_fidelity(context: AgencyContext, as_of: date) -> bool:
     """The agency's latest review by as_of reached the state's good-fidelity threshold."""
-    past = [review for review in context.reviews if review[0] <= as_of]
-    if not past:
-        return False
-    return max(past)[1] >= context.rules.good_threshold
+    latest = latest_review(context.reviews, as_of)
+    return latest is not None and is_good(latest, context.rules)

@@ -9,7 +9,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from roadmap.domain.definition import Roadmap
+from roadmap.domain.definition import STAGE_KEYS, Roadmap
 from roadmap.domain.errors import InvalidInput
 from roadmap.domain.fidelity import FidelityScale
 from roadmap.domain.reminder_rules import ReminderRules
@@ -23,7 +23,7 @@ def load_roadmap(path: Path | None = None, routines: Path | None = None) -> Road
     roadmap = _load(Roadmap, "roadmap", "roadmap.yaml", path)
     recurring = load_routines(routines)
     try:
-        recurring.check_stages(tuple(stage.key for stage in roadmap.stages))
+        recurring.check_stages(STAGE_KEYS)
     except ValueError as error:
         raise InvalidInput(f"routines file {routines or 'routines.yaml'} is invalid: {error}") from None
     return roadmap.model_copy(update={"routines": recurring})

@@ -37,12 +37,22 @@ def next_review_due(launched_on: date | None, reviews: Iterable[tuple[date, int]
     """
     if launched_on is None:
         return None
-    latest = max(reviews, default=None, key=lambda review: review[0])
+    latest = latest_review(reviews)
     if latest is None:
         return add_months(launched_on, rules.first_review_months)
-    visited_on, total = latest
-    months = rules.good_months if total >= rules.good_threshold else rules.below_good_months
-    return add_months(visited_on, months)
+    months = rules.good_months if is_good(latest, rules) else rules.below_good_months
+    return add_months(latest[0], months)
+
+
+def latest_review(reviews: Iterable[tuple[date, int]], as_of: date | None = None) -> tuple[date, int] | None:
+    """The most recent (date, total) review, of those held by as_of when given (the first listed wins a tie)."""
+    held = (review for review in reviews if as_of is None or review[0] <= as_of)
+    return max(held, default=None, key=lambda review: review[0])
+
+
+def is_good(review: tuple[date, int], rules: CadenceRules) -> bool:
+    """The review's total reaches the state's good-fidelity threshold (the cadence slows down from there)."""
+    return review[1] >= rules.good_threshold
 
 
 def report_due(visited_on: date, rules: CadenceRules) -> date:

@@ -82,7 +82,7 @@ class Roadmap(_Frozen):
     version: Literal[1]
     title: str = Field(min_length=1)
     stages: tuple[StageDefinition, ...]
-    # The recurring work (meetings, visits, reports); kept in its own file and joined on load.
+    # The recurring work (meetings, visits, reports); kept in its own file, checked and joined by load_roadmap.
     routines: Routines = Routines(version=1, routines=())
 
     @model_validator(mode="after")
@@ -102,7 +102,6 @@ class Roadmap(_Frozen):
         duplicates = sorted({key for key in item_keys if item_keys.count(key) > 1})
         if duplicates:
             raise ValueError(f"checklist keys must be unique; repeated: {', '.join(duplicates)}")
-        self.routines.check_stages(STAGE_KEYS)
         numbers = [question.number for question in self.stage("readiness").leader_questions]
         if numbers != list(range(1, LEADER_QUESTION_COUNT + 1)):
             raise ValueError(f"readiness needs leader questions numbered 1..{LEADER_QUESTION_COUNT}")

@@ -183,17 +183,13 @@ def next_occurrence(
     """
     recorded = [occurrence for occurrence in done if since <= occurrence.on <= as_of]
     if routine.quarterly_due_days is not None:
-
-        def owed(quarter: tuple[int, int]) -> bool:
-            return quarter_start(*quarter) >= since and (tracked_from is None or quarter_end(*quarter) >= tracked_from)
-
         reported = {occurrence.period for occurrence in recorded}
         quarter = last_ended_quarter(as_of)
-        if not owed(quarter) or quarter_label(*quarter) in reported:
+        if report_due(routine, quarter, since, tracked_from) is None or quarter_label(*quarter) in reported:
             quarter = _next_quarter(*quarter)
-        while not owed(quarter):
+        while (due := report_due(routine, quarter, since, tracked_from)) is None:
             quarter = _next_quarter(*quarter)
-        return quarter_label(*quarter), quarter_end(*quarter) + timedelta(days=routine.quarterly_due_days)
+        return quarter_label(*quarter), due
     base = max((occurrence.on for occurrence in recorded), default=max(since, tracked_from or since))
     if routine.every_days is not None:
         due = base + timedelta(days=routine.every_days)
@@ -202,3 +198,17 @@ def next_occurrence(
         slower = routine.every_months_at_good_fidelity
         due = add_months(base, slower if good_fidelity and slower else routine.every_months)
     return due.isoformat(), due
+
+
+def report_due(
+    routine: Routine, quarter: tuple[int, int], since: date, tracked_from: date | None = None
+) -> date | None:
+    """When a quarterly report for this quarter is due, or None when it is not owed.
+
+    Owed for whole quarters that began on or after `since` and ended on or after `tracked_from`.
+    """
+    if routine.quarterly_due_days is None or quarter_start(*quarter) < since:
+        return None
+    if tracked_from is not None and quarter_end(*quarter) < tracked_from:
+        return None
+    return quarter_end(*quarter) + timedelta(days=routine.quarterly_due_days)

@@ -6,14 +6,21 @@ Built from recorded facts only (stage dates, reviews, routine dates), as they st
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.completion import standing
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.due import DueKind
 from roadmap.domain.errors import InvalidInput
-from roadmap.domain.routine import last_ended_quarter, parse_quarter_label, quarter_end, quarter_label, quarter_start
+from roadmap.domain.routine import (
+    last_ended_quarter,
+    parse_quarter_label,
+    quarter_end,
+    quarter_label,
+    quarter_start,
+    report_due,
+)
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.records import Records
 from stages.routines import running_since
@@ -95,11 +102,10 @@ def quarter_summary(
             and start <= progress.completed_on <= cutoff
         )
         due = received = None
-        if outcome is not None and outcome.quarterly_due_days is not None:
-            since = running_since(context, outcome, cutoff)
-            tracked = records.routines_from is None or end >= records.routines_from
-            if since is not None and since <= start and tracked:
-                due = end + timedelta(days=outcome.quarterly_due_days)
+        since = running_since(context, outcome, cutoff) if outcome is not None else None
+        if outcome is not None and since is not None:
+            due = report_due(outcome, quarter, since, records.routines_from)
+            if due is not None:
                 received = next((o.on for o in done.get(outcome.key, []) if o.period == label and o.on <= as_of), None)
         rows.append(
             AgencyQuarter(

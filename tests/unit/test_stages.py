@@ -188,3 +188,18 @@ def test_only_the_active_gate_reports_a_stall_against_its_norm_and_its_peers_med
     assert (
         MODULES["consensus"].STAGE.stall(standing(agency, ROADMAP, JOINED + timedelta(days=70)), ROADMAP, peers) is None
     )
+
+
+def test_the_review_and_steering_cadences_judge_fidelity_by_the_same_review() -> None:
+    # Two totals entered for one visit date: both cadences take the same one (the first listed), never one each.
+    agency = through(7, launched=date(2025, 9, 1))
+    reviews = [(date(2025, 12, 1), 90), (date(2025, 12, 1), 104)]
+    done = {"steering-meeting": [Occurrence(date(2026, 1, 10))]}
+    review = [
+        i.due_on
+        for i in due(agency, date(2026, 2, 1), "monitoring", reviews=reviews)
+        if i.kind is DueKind.FIDELITY_REVIEW
+    ]
+    meeting = [i.due_on for i in due(agency, date(2026, 2, 1), "improvement-team", reviews=reviews, done=done)]
+    assert review == [date(2026, 6, 1)]  # six months: below good
+    assert meeting == [date(2026, 4, 10)]  # quarterly: below good
