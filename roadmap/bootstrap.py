@@ -9,6 +9,7 @@ from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.fidelity import FidelityScale
 from roadmap.domain.reminder_rules import ReminderRules
+from roadmap.services.sweep import Policies
 from roadmap.settings import Settings
 from roadmap.store import Database, SqlUnitOfWork
 
@@ -27,6 +28,18 @@ class Application:
     def cadence(self) -> CadenceRules:
         """The state's review cadence."""
         return self.settings.cadence
+
+    @property
+    def policies(self) -> Policies:
+        """The rules a sweep runs with: roadmap, scale, cadence, reminder rules, retries, templates."""
+        return Policies(
+            roadmap=self.roadmap,
+            scale=self.scale,
+            cadence=self.cadence,
+            reminders=self.reminder_rules,
+            retry=self.settings.retry,
+            templates=self.settings.templates_dir,
+        )
 
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction)."""

@@ -23,7 +23,7 @@ from roadmap.domain.definition import Roadmap
 from roadmap.services import agencies, reviews
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.demo import REPORT_AGENCY, build_demo
-from roadmap.services.demo_year import Policies, month_totals, simulate_year
+from roadmap.services.demo_year import month_totals, simulate_year
 from roadmap.services.sweep import sweep_in_process
 from roadmap.services.views import overview_view
 
@@ -45,8 +45,7 @@ def demo(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None
     # The demo's reminders go to a mail server inside this process, whatever IPS_ROADMAP_MAIL_URL says.
     with SmtpSink() as sink:
         _, now = app.settings.schedule.run_for(today, datetime.now(UTC))
-        sweep_in_process(app.uow, app.roadmap, app.cadence, app.reminder_rules, AppriseSender(sink.url),
-                         app.settings.retry, as_of=today, now=now)  # fmt: skip
+        sweep_in_process(app.uow, app.policies, AppriseSender(sink.url), as_of=today, now=now)
         show(sent_mail_table(sink.received, today))
     print(f"Demo state written to {app.database.masked_url}; a fidelity report written to {out}.")
     print("Try: ips-roadmap agency list · ips-roadmap review list riverbend-community-mental-health")
@@ -67,11 +66,9 @@ def simulate(
         try:
             scratch.database.upgrade()
             build_demo(scratch.uow(), scratch.roadmap, scratch.scale, scratch.cadence, as_of=today)
-            policies = Policies(scratch.roadmap, scratch.scale, scratch.cadence, scratch.reminder_rules,
-                                scratch.settings.retry)  # fmt: skip
             with Progress(transient=True, console=console(), disable=json) as bar:
                 task = bar.add_task(f"Playing {days} days from {today}", total=days)
-                months = simulate_year(scratch.uow, policies, start=today, days=days, every=every,
+                months = simulate_year(scratch.uow, scratch.policies, start=today, days=days, every=every,
                                        progress=lambda day: bar.update(task, completed=day))  # fmt: skip
         finally:
             scratch.close()

@@ -44,10 +44,7 @@ def flush(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> Non
     app_ = cli_state(ctx).app
     today, now = app_.settings.schedule.run_for(as_of_or_none(as_of), datetime.now(UTC))
     sender = AppriseSender(app_.settings.mail_url)
-    result = sweep_in_process(
-        app_.uow, app_.roadmap, app_.cadence, app_.reminder_rules, sender, app_.settings.retry,
-        as_of=today, now=now, templates=app_.settings.templates_dir,
-    )  # fmt: skip
+    result = sweep_in_process(app_.uow, app_.policies, sender, as_of=today, now=now)
     document = {"as_of": today.isoformat(), "queued": result.batches.reminders_queued, "sent": result.sent,
                 "retried": result.retried, "failed": result.failed}  # fmt: skip
     if json:

@@ -11,7 +11,7 @@ import typer
 from roadmap.bootstrap import Application
 from roadmap.cli.agency import AgencySlug
 from roadmap.cli.output import print_json, show
-from roadmap.cli.state import AsOf, JsonFlag, as_of_date, cli_state, option_date
+from roadmap.cli.state import AsOf, JsonFlag, QuarterOption, as_of_date, cli_state, option_date
 from roadmap.cli.tables import quarter_table
 from roadmap.render import render_fidelity_report, render_quarter_report, write_atomically
 from roadmap.services.fidelity_report import build_report
@@ -45,9 +45,7 @@ def fidelity(
 @app.command("quarter")
 def quarter(
     ctx: typer.Context,
-    which: Annotated[
-        str | None, typer.Option("--quarter", metavar="YYYYQN", help="e.g. 2026Q4 (default: the last ended).")
-    ] = None,
+    which: QuarterOption = None,
     out: Annotated[Path | None, typer.Option("--out", metavar="FILE.html", help="Also write it as HTML.")] = None,
     as_of: AsOf = None,
     json: JsonFlag = False,

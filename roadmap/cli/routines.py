@@ -8,10 +8,10 @@ import typer
 
 from roadmap.cli.agency import AgencySlug
 from roadmap.cli.output import print_json, show
-from roadmap.cli.state import AsOf, JsonFlag, OnDate, as_of_date, cli_state, option_date
+from roadmap.cli.state import AsOf, JsonFlag, OnDate, QuarterOption, as_of_date, cli_state, option_date
 from roadmap.cli.tables import routine_history_table, routines_table
 from roadmap.services import routines
-from roadmap.services.views import routine_done_view, routine_view
+from roadmap.services.views import occurrence_view, routine_done_view, routine_view
 
 app = typer.Typer(help="Recurring meetings, trainer visits and quarterly reports.", no_args_is_help=True)
 
@@ -32,14 +32,7 @@ def done(
     agency: AgencySlug,
     routine: Annotated[str, typer.Argument(metavar="ROUTINE", help="A routine key (see `routine list`).")],
     on: OnDate,
-    quarter: Annotated[
-        str | None,
-        typer.Option(
-            "--quarter",
-            metavar="YYYYQN",
-            help="For a quarterly report: the quarter it covers (default: the last one that ended before --on).",
-        ),
-    ] = None,
+    quarter: QuarterOption = None,
     as_of: AsOf = None,
     json: JsonFlag = False,
 ) -> None:
@@ -66,7 +59,6 @@ def history(
     """Recorded occurrences, newest first."""
     rows = routines.routine_history(cli_state(ctx).app.uow(), agency)
     if json:
-        print_json([{"agency": slug, "routine": key, "done_on": each.on.isoformat(), "period": each.period}
-                    for slug, key, each in rows])  # fmt: skip
+        print_json([occurrence_view(slug, key, each) for slug, key, each in rows])
     else:
         show(routine_history_table(rows))

@@ -14,6 +14,10 @@ from roadmap.settings import load_settings
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout instead of a table.")]
 AsOf = Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Run as if today were DATE (YYYY-MM-DD).")]
+QuarterOption = Annotated[
+    str | None,
+    typer.Option("--quarter", metavar="YYYYQN", help="A calendar quarter, e.g. 2026Q4 (default: the last ended)."),
+]
 OnDate = Annotated[str, typer.Option("--on", metavar="DATE", help="The date it happened (YYYY-MM-DD).")]
 
 

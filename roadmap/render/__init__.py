@@ -78,8 +78,8 @@ def render_quarter_report(summary: QuarterSummary) -> str:
     return _render(environment(), "quarter_report.html.j2", summary=summary)
 
 
-def write_atomically(out: Path, html: str) -> None:
-    """Write a report so that a failure leaves no partial file behind (a one-line error names the problem)."""
+def write_atomically(out: Path, text: str) -> None:
+    """Write a report (HTML or JSON) so that a failure leaves no partial file behind; errors are one line."""
     target = out.resolve()  # write through a symlink to the file it names, not over the link
     if target.exists() and not target.is_file():
         raise InvalidInput(f"cannot write {out}: it exists and is not a regular file")
@@ -91,7 +91,7 @@ def write_atomically(out: Path, html: str) -> None:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".report-", suffix=out.suffix)
         os.chmod(temporary, 0o644)  # mkstemp makes 0600; a report is meant to be shared
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(html)
+            stream.write(text)
         os.replace(temporary, target)
         temporary = None
     except OSError as error:

@@ -15,6 +15,7 @@ from roadmap.domain.fidelity import ITEM_COUNT, FidelityScale
 from roadmap.domain.names import slugify
 from roadmap.domain.routine import Occurrence, next_occurrence
 from roadmap.services.ports import UnitOfWork
+from roadmap.services.records import Records
 from roadmap.services.reviews import store_review
 from stages import progression
 from stages.context import AgencyContext
@@ -85,10 +86,9 @@ def build_demo(uow: UnitOfWork, roadmap: Roadmap, scale: FidelityScale, rules: C
             uow.agencies.add(_play(spec, roadmap, as_of))
         for spec in DEMO_AGENCIES:
             _review(uow, scale, rules, spec, as_of)
-        history = uow.reviews.history()
+        records = Records.read(uow)
         for agency in uow.agencies.all():
-            context = AgencyContext(agency=agency, roadmap=roadmap, rules=rules, reviews=history.get(agency.slug, []))
-            for routine, day in _kept_routines(context, as_of):
+            for routine, day in _kept_routines(records.context(agency, roadmap, rules), as_of):
                 uow.routines.add(agency.slug, routine, day)
         uow.contacts.delete_all()
         for contact in _contacts():

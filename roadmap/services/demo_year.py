@@ -14,14 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from notifications.messages import Message
-from roadmap.domain.cadence import CadenceRules
+from roadmap.domain.completion import standing
 from roadmap.domain.contact import Contact
-from roadmap.domain.definition import Roadmap
 from roadmap.domain.due import DueItem, DueKind
 from roadmap.domain.events import AgencyLaunched, StageCompleted
-from roadmap.domain.fidelity import FidelityScale
-from roadmap.domain.outbox import RetryPolicy
-from roadmap.domain.reminder_rules import ReminderRules
 from roadmap.domain.routine import ROUTINE_KINDS
 from roadmap.services import agencies
 from roadmap.services.demo import DEMO_REVIEWERS, LAPSED_DAYS, demo_scores
@@ -29,7 +25,7 @@ from roadmap.services.due import state_due
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.reviews import close_action, record_review
 from roadmap.services.routines import record_done
-from roadmap.services.sweep import sweep_in_process
+from roadmap.services.sweep import Policies, sweep_in_process
 
 TICK_DAYS = 14
 # Late work gets done three weeks after its due date: a week after the state lead was told (escalation at 14).
@@ -66,17 +62,6 @@ class Month:
     stalled: int = 0
 
 
-@dataclass(frozen=True)
-class Policies:
-    """The rules a state runs with (from the application)."""
-
-    roadmap: Roadmap
-    scale: FidelityScale
-    cadence: CadenceRules
-    reminders: ReminderRules
-    retry: RetryPolicy
-
-
 def simulate_year(
     uow_factory: Callable[[], UnitOfWork],
     policies: Policies,
@@ -99,9 +84,8 @@ def simulate_year(
         if offset % every == 0:
             sent_before = sender.sent
             outcome = sweep_in_process(
-                uow_factory, policies.roadmap, policies.cadence, policies.reminders, sender, policies.retry,
-                as_of=day, now=datetime.combine(day, time(12), UTC), max_batches=1,
-            )  # fmt: skip
+                uow_factory, policies, sender, as_of=day, now=datetime.combine(day, time(12), UTC), max_batches=1
+            )
             month.reminders_queued += outcome.batches.reminders_queued
             month.reminders_sent += sender.sent - sent_before
             month.stalled = outcome.batches.stalled
@@ -128,12 +112,10 @@ def _work(
         history = uow.reviews.history()
     for agency in states:
         slack = lapsed and agency.slug in LAPSED_DAYS
-        active = next(
-            (g for g in roadmap.gates if (p := agency.progress(g.key)) is not None and p.completed_on is None), None
-        )
+        active = standing(agency, roadmap, day).current_stage
         pace = TICK_DAYS * 3 // 2 if agency.slug in LAPSED_DAYS else TICK_DAYS
         if active is not None and not slack and (day - ticked.get(agency.slug, agency.joined_on)).days >= pace:
-            open_items = [item.key for item in active.checklist if item.key not in agency.checklist]
+            open_items = [item.key for item in roadmap.stage(active).checklist if item.key not in agency.checklist]
             change = agencies.mark_item_done(uow_factory(), roadmap, agency.slug, open_items[0], on=day, as_of=day)
             ticked[agency.slug] = day
             month.items_done += 1

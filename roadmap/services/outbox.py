@@ -69,8 +69,8 @@ def deliver(
         waiting, up_to = uow.outbox.waiting(now)
         contacts = {contact.id: contact for contact in uow.contacts.listed()}
         zones = uow.agencies.timezones()
-    state_lead = next((c for c in contacts.values() if c.role is Role.STATE_LEAD), None)
     leads = [c for c in contacts.values() if c.role is Role.STATE_LEAD]
+    state_lead = leads[0] if leads else None
     for start in range(0, len(waiting), page):
         with uow:
             by_person: dict[int, list[OutboxEntry]] = {}

@@ -66,7 +66,7 @@ class QuarterSummary:
 
 
 def parse_quarter(text: str | None, as_of: date) -> tuple[int, int]:
-    """'2026Q4', or by default the last quarter that ended before as_of; a quarter not yet begun is refused."""
+    """'2026Q4', or by default the last quarter that ended before as_of; a quarter not begun by then is refused."""
     if text is None:
         return last_ended_quarter(as_of)
     try:
@@ -74,7 +74,7 @@ def parse_quarter(text: str | None, as_of: date) -> tuple[int, int]:
     except ValueError as error:
         raise InvalidInput(f"--quarter {error}") from None
     if quarter_start(year, quarter) > as_of:
-        raise InvalidInput(f"--quarter {text} has not begun (today is {as_of})")
+        raise InvalidInput(f"--quarter {text} has not begun by {as_of}")
     return year, quarter
 
 

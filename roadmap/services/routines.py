@@ -12,12 +12,11 @@ from roadmap.domain.errors import InvalidInput, RuleViolation
 from roadmap.domain.routine import (
     Occurrence,
     Routine,
-    last_ended_quarter,
-    parse_quarter_label,
     quarter_end,
     quarter_label,
 )
 from roadmap.services.ports import UnitOfWork
+from roadmap.services.quarter import parse_quarter
 from roadmap.services.records import Records
 from stages.routines import routine_items, running_since
 
@@ -88,10 +87,7 @@ def _period(routine: Routine, quarter: str | None, on: date) -> str | None:
         if quarter is not None:
             raise InvalidInput(f"--quarter applies to quarterly reports; {routine.key!r} is {routine.cadence}")
         return None
-    try:
-        year, number = parse_quarter_label(quarter) if quarter else last_ended_quarter(on)
-    except ValueError as error:
-        raise InvalidInput(f"--quarter {error}") from None
+    year, number = parse_quarter(quarter, on)
     label, end = quarter_label(year, number), quarter_end(year, number)
     if end >= on:
         raise RuleViolation(f"a report for {label} is recorded after the quarter ends ({end}), not on {on}")

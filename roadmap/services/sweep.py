@@ -15,6 +15,7 @@ from pathlib import Path
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.completion import standing
 from roadmap.domain.definition import Roadmap
+from roadmap.domain.fidelity import FidelityScale
 from roadmap.domain.outbox import RetryPolicy
 from roadmap.domain.reminder_rules import ReminderRules
 from roadmap.services.outbox import Sender, deliver, queue_owed
@@ -131,6 +132,18 @@ def advance_one(
 
 
 @dataclass(frozen=True)
+class Policies:
+    """The rules a state's sweep runs with, as the application loaded them."""
+
+    roadmap: Roadmap
+    scale: FidelityScale
+    cadence: CadenceRules
+    reminders: ReminderRules
+    retry: RetryPolicy
+    templates: Path | None = None
+
+
+@dataclass(frozen=True)
 class SweepOutcome:
     """A whole sweep: the batches' counts and the delivery's."""
 
@@ -142,24 +155,23 @@ class SweepOutcome:
 
 def sweep_in_process(
     uow_factory: Callable[[], UnitOfWork],
-    roadmap: Roadmap,
-    cadence: CadenceRules,
-    rules: ReminderRules,
+    policies: Policies,
     sender: Sender,
-    policy: RetryPolicy,
     *,
     as_of: date,
     now: datetime,
-    templates: Path | None = None,
     max_batches: int = MAX_BATCHES,
 ) -> SweepOutcome:
     """The daily sweep's steps, in the order the flow runs them, in this process (notify flush, the demo, tests).
 
     In one process batches only bound the size of a transaction; a small state can take one.
     """
+    roadmap, cadence, rules = policies.roadmap, policies.cadence, policies.reminders
     plan = plan_sweep(uow_factory(), roadmap, as_of=as_of, max_batches=max_batches)
     outcome = BatchOutcome()
     for batch in plan.batches:
         outcome += advance_batch(uow_factory(), roadmap, cadence, rules, batch, as_of=as_of, now=now, peers=plan.peers)
-    sent, retried, failed = deliver(uow_factory(), roadmap, sender, policy, as_of=as_of, now=now, templates=templates)
+    sent, retried, failed = deliver(
+        uow_factory(), roadmap, sender, policies.retry, as_of=as_of, now=now, templates=policies.templates
+    )
     return SweepOutcome(batches=outcome, sent=sent, retried=retried, failed=failed)

@@ -13,7 +13,7 @@ from roadmap.domain.events import Event
 from roadmap.domain.fidelity import band_for
 from roadmap.domain.outbox import OutboxEntry
 from roadmap.domain.reminder_rules import Reminder
-from roadmap.domain.routine import Routine
+from roadmap.domain.routine import Occurrence, Routine
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.contacts import ContactCard
 from roadmap.services.quarter import QuarterSummary
@@ -240,14 +240,15 @@ def routine_view(routine: Routine) -> dict[str, Any]:
     }
 
 
+def occurrence_view(agency: str, routine: str, occurrence: Occurrence) -> dict[str, Any]:
+    """One line of `routine history --json`."""
+    return {"agency": agency, "routine": routine, "done_on": occurrence.on.isoformat(), "period": occurrence.period}
+
+
 def routine_done_view(done: RoutineDone, as_of: date) -> dict[str, Any]:
     """What `routine done --json` prints: the occurrence recorded and the next one owed."""
-    return {
-        "agency": done.agency,
-        "routine": done.routine.key,
-        "done_on": done.done_on.isoformat(),
-        "period": done.period,
-        "next_due": due_item_view(done.next_due, as_of) if done.next_due else None,
+    return occurrence_view(done.agency, done.routine.key, Occurrence(done.done_on, done.period)) | {
+        "next_due": due_item_view(done.next_due, as_of) if done.next_due else None
     }
 
 

@@ -69,15 +69,18 @@ class Database:
         except exc.SQLAlchemyError as error:
             raise StorageError(f"database {self.masked_url} failed: {_first_line(error)}") from None
 
-    def upgrade(self) -> tuple[str | None, str | None]:
-        """Create or upgrade the schema to the newest migration; returns the (before, after) revisions."""
+    def upgrade(self, revision: str = "head") -> tuple[str | None, str | None]:
+        """Create or upgrade the schema (to the newest migration by default); returns the (before, after) revisions.
+
+        An older `revision` is for testing upgrades of a database made by an earlier version.
+        """
         config = self._alembic_config()
         with self.translated_errors(), self.engine.begin() as connection:
             before = MigrationContext.configure(connection).get_current_revision()
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
             after = MigrationContext.configure(connection).get_current_revision()
-        self._schema_checked = True
+        self._schema_checked = revision == "head"
         return before, after
 
     def require_current_schema(self) -> None:

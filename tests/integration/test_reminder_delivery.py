@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.message import Message as MailMessage
 
 import pytest
 
+from notifications.delivery import AppriseSender
 from notifications.smtp_sink import SmtpSink
+from roadmap.bootstrap import build
+from roadmap.services.outbox import deliver
+from roadmap.services.sweep import advance_batch, plan_sweep
+from roadmap.settings import load_settings
 from tests.conftest import Cli
 from tests.integration.demo_state import demo_without_contacts
 
@@ -167,14 +172,6 @@ def test_after_missed_weeks_only_the_latest_passed_offset_is_sent(one_agency: Cl
 
 
 def test_delivery_in_pages_of_two_people_sends_everyone_one_digest(bare_cli: Cli, smtp: SmtpSink) -> None:
-    from datetime import UTC, datetime
-
-    from notifications.delivery import AppriseSender
-    from roadmap.bootstrap import build
-    from roadmap.services.outbox import deliver
-    from roadmap.services.sweep import advance_batch, plan_sweep
-    from roadmap.settings import load_settings
-
     bare_cli.ok("demo", "--as-of", TODAY)
     app = build(load_settings(bare_cli.url))
     day, now = date(2026, 12, 1), datetime(2026, 12, 1, 12, tzinfo=UTC)

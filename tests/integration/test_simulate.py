@@ -8,7 +8,7 @@ import pytest
 
 from roadmap.bootstrap import build
 from roadmap.services.demo import build_demo
-from roadmap.services.demo_year import Policies, month_totals, simulate_year
+from roadmap.services.demo_year import month_totals, simulate_year
 from roadmap.settings import load_settings
 from tests.conftest import Cli, snapshot
 
@@ -20,8 +20,7 @@ def test_a_simulated_quarter_moves_the_state_forward_through_the_real_rules(data
     try:
         app.database.upgrade()
         build_demo(app.uow(), app.roadmap, app.scale, app.cadence, as_of=START)
-        policies = Policies(app.roadmap, app.scale, app.cadence, app.reminder_rules, app.settings.retry)
-        months = simulate_year(app.uow, policies, start=START, days=100)
+        months = simulate_year(app.uow, app.policies, start=START, days=100)
         with app.uow() as uow:
             standings = {a.slug: a for a in uow.agencies.all()}
     finally:

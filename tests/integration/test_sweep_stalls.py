@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from notifications.messages import Message
 from roadmap.bootstrap import build
+from roadmap.domain.contact import Contact
 from roadmap.services.sweep import sweep_in_process
 from roadmap.settings import load_settings
 from tests.conftest import Cli
@@ -13,15 +15,17 @@ TODAY = date(2026, 6, 1)
 
 
 class NoMail:
-    def send(self, contact: object, message: object) -> str | None:
+    """A sender that accepts everything (the stall count is what this test reads)."""
+
+    def send(self, contact: Contact, message: Message) -> str | None:
         return None
 
 
 def sweep_stalled(url: str, as_of: date) -> int:
     app = build(load_settings(url))
     try:
-        outcome = sweep_in_process(app.uow, app.roadmap, app.cadence, app.reminder_rules, NoMail(),  # type: ignore[arg-type]
-                                   app.settings.retry, as_of=as_of, now=datetime.combine(as_of, datetime.min.time(), UTC))  # fmt: skip
+        outcome = sweep_in_process(app.uow, app.policies, NoMail(), as_of=as_of,
+                                   now=datetime.combine(as_of, datetime.min.time(), UTC))  # fmt: skip
     finally:
         app.close()
     return outcome.batches.stalled

@@ -80,8 +80,7 @@ def simulate(url: str, every: int, capsys: pytest.CaptureFixture[str], tmp_path:
                 due[day] = {(i.agency, i.kind.value, i.subject, i.due_on) for i in items}
             if offset % every == 0:
                 now = datetime.combine(day, time(12), UTC)
-                sweep_in_process(app.uow, app.roadmap, app.cadence, app.reminder_rules, sender, app.settings.retry,
-                                 as_of=day, now=now, max_batches=1)  # fmt: skip
+                sweep_in_process(app.uow, app.policies, sender, as_of=day, now=now, max_batches=1)
         outbox = cli.ok("outbox", "list", "--json").json()
     finally:
         app.close()
