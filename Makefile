@@ -23,10 +23,12 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-## demo: install, build the demo state in the default SQLite database, then play a year of it month by month
+## demo: install, build the demo state in the default SQLite database, play a year of it month by month, then
+## plan the trainers' next four weeks of site visits and write them as a calendar file
 demo: install
 	$(BIN)/ips-roadmap demo
 	$(BIN)/ips-roadmap simulate
+	$(BIN)/ips-roadmap visits plan --weeks 4 --ics demo-visits.ics
 
 ## lint: ruff, mypy (strict) and the import-layer contracts
 lint: install-test

@@ -19,6 +19,7 @@ KIND_NAMES = {
     DueKind.MEETING: "Meeting",
     DueKind.VISIT: "Trainer visit",
     DueKind.OUTCOME_REPORT: "Quarterly outcome report",
+    DueKind.SITE_VISIT: "Booked site visit",
     DueKind.DELIVERY_FAILURE: "Undelivered reminder",
 }
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from roadmap.data import load_fidelity_scale, load_reminder_rules, load_roadmap
+from roadmap.data import load_fidelity_scale, load_reminder_rules, load_roadmap, load_visit_policy
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.fidelity import FidelityScale
 from roadmap.domain.reminder_rules import ReminderRules
+from roadmap.domain.visit import VisitPolicy
 from roadmap.services.sweep import Policies
+from roadmap.services.visits import VisitRules
 from roadmap.settings import Settings
 from roadmap.store import Database, SqlUnitOfWork
 
@@ -22,6 +24,7 @@ class Application:
     roadmap: Roadmap
     scale: FidelityScale
     reminder_rules: ReminderRules
+    visit_policy: VisitPolicy
     database: Database
 
     @property
@@ -41,6 +44,11 @@ class Application:
             templates=self.settings.templates_dir,
         )
 
+    @property
+    def visit_rules(self) -> VisitRules:
+        """What visit planning follows: the routines, the review cadence and the visits file."""
+        return VisitRules(roadmap=self.roadmap, cadence=self.cadence, policy=self.visit_policy)
+
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction)."""
         return SqlUnitOfWork(self.database)
@@ -52,10 +60,12 @@ class Application:
 
 def build(settings: Settings) -> Application:
     """Load the roadmap and open the database named by the settings."""
+    roadmap = load_roadmap(settings.roadmap_file, settings.routines_file)
     return Application(
         settings=settings,
-        roadmap=load_roadmap(settings.roadmap_file, settings.routines_file),
+        roadmap=roadmap,
         scale=load_fidelity_scale(settings.fidelity_scale_file),
         reminder_rules=load_reminder_rules(settings.reminder_rules_file),
+        visit_policy=load_visit_policy(roadmap.routines, settings.visits_file),
         database=Database(settings.database_url.get_secret_value()),
     )

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     fidelity_scale_file: Path | None = None
     reminder_rules_file: Path | None = None
     routines_file: Path | None = None
+    visits_file: Path | None = None
     # The mail server as an apprise mailto:// or mailtos:// URL without recipients; it may hold a password.
     mail_url: SecretStr | None = None
     templates_dir: Path | None = None

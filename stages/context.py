@@ -10,6 +10,7 @@ from roadmap.domain.agency import Agency
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.routine import Occurrence
+from roadmap.domain.visit import Visit
 
 
 @dataclass(frozen=True)
@@ -25,3 +26,7 @@ class AgencyContext:
     done: dict[str, list[Occurrence]] = field(default_factory=dict)
     # When the database began tracking routines (set on upgrade; None when it always has).
     routines_from: date | None = None
+    # Visits booked and not yet done or cancelled, soonest first.
+    visits: list[Visit] = field(default_factory=list)
+    # Contact ids of the trainers assigned to the agency (their reminders about its visits and meetings).
+    trainers: tuple[int, ...] = ()

@@ -1,15 +1,56 @@
-"""Everything due for one agency, from every stage's logic, soonest first."""
+"""Everything due for one agency, from every stage's logic and its booked visits, soonest first."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from roadmap.domain.due import DueItem
+from roadmap.domain.due import DueItem, DueKind
+from roadmap.domain.routine import ROUTINE_KINDS
+from roadmap.domain.visit import FIDELITY_REVIEW, Visit
 from stages.context import AgencyContext
 from stages.registry import REGISTRY
 
 
 def due_items(context: AgencyContext, as_of: date) -> list[DueItem]:
-    """Recomputed from the agency's current state every time; nothing here is stored."""
-    items = [item for logic in REGISTRY.values() for item in logic.due_items(context, as_of)]
+    """Recomputed from the agency's current state every time; nothing here is stored.
+
+    A routine occurrence with a visit booked for it (on or after as_of) is reminded as that visit instead; the
+    trainers assigned to the agency are the ones reminded about its items.
+    """
+    booked = {visit.purpose for visit in context.visits if visit.on >= as_of}
+    items = [item for item in stage_items(context, as_of) if purpose_of(item) not in booked or not _is_routine(item)]
+    items += [_visit_item(context, visit) for visit in context.visits if visit.agency == context.agency.slug]
+    if context.trainers:
+        items = [item if item.people else item.model_copy(update={"people": context.trainers}) for item in items]
     return sorted(items, key=lambda item: (item.due_on, item.kind.value, item.subject))
+
+
+def stage_items(context: AgencyContext, as_of: date) -> list[DueItem]:
+    """What the stages make due, before booked visits stand in for routine occurrences."""
+    return [item for logic in REGISTRY.values() for item in logic.due_items(context, as_of)]
+
+
+def purpose_of(item: DueItem) -> str | None:
+    """The visit purpose an item may need: its routine key, or the fidelity review; None for anything else."""
+    if item.kind is DueKind.FIDELITY_REVIEW:
+        return FIDELITY_REVIEW
+    return item.subject.split(":", 1)[0] if _is_routine(item) else None
+
+
+def _is_routine(item: DueItem) -> bool:
+    return item.kind in ROUTINE_KINDS
+
+
+def _visit_item(context: AgencyContext, visit: Visit) -> DueItem:
+    routines = {routine.key: routine for routine in context.roadmap.routines.routines}
+    routine = routines.get(visit.purpose)
+    what = routine.title if routine else "Fidelity review visit"
+    return DueItem(
+        agency=context.agency.slug,
+        kind=DueKind.SITE_VISIT,
+        subject=f"visit:{visit.id}",
+        title=f"{what} — booked for {', '.join(visit.trainers)} ({visit.days} day{'s' if visit.days > 1 else ''})",
+        stage=routine.stage if routine else "monitoring",
+        due_on=visit.on,
+        people=visit.contacts,
+    )

@@ -8,7 +8,22 @@ from typing import Annotated
 import typer
 
 from roadmap import __version__
-from roadmap.cli import agency, bulk, catalog, contacts, demo, due, flows, notify, progress, report, reviews, routines
+from roadmap.cli import (
+    agency,
+    bulk,
+    catalog,
+    contacts,
+    demo,
+    due,
+    flows,
+    notify,
+    progress,
+    report,
+    reviews,
+    routines,
+    trainers,
+    visits,
+)
 from roadmap.cli.state import CliState
 from roadmap.domain.errors import RoadmapError
 
@@ -30,12 +45,15 @@ app.add_typer(reviews.actions_app, name="actions")
 app.add_typer(report.app, name="report")
 app.add_typer(contacts.app, name="contact")
 app.add_typer(routines.app, name="routine")
+app.add_typer(trainers.app, name="trainer")
+app.add_typer(visits.app, name="visits")
 app.add_typer(notify.app, name="notify")
 app.add_typer(notify.outbox_app, name="outbox")
 app.command("init")(catalog.init)
 app.command("stages")(catalog.stages)
 app.command("overview")(demo.overview)
 app.command("due")(due.due)
+app.command("forecast")(visits.forecast)
 app.command("demo")(demo.demo)
 app.command("simulate")(demo.simulate)
 app.command("advance")(flows.advance)

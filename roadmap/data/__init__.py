@@ -1,4 +1,4 @@
-"""The product's data files — roadmap, fidelity scale, reminder rules, routines — read and validated on load."""
+"""The product's data files — roadmap, fidelity scale, reminder rules, routines, visits — read and validated on load."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from roadmap.domain.errors import InvalidInput
 from roadmap.domain.fidelity import FidelityScale
 from roadmap.domain.reminder_rules import ReminderRules
 from roadmap.domain.routine import Routines
+from roadmap.domain.visit import VisitPolicy
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -42,6 +43,16 @@ def load_reminder_rules(path: Path | None = None) -> ReminderRules:
 def load_routines(path: Path | None = None) -> Routines:
     """The packaged routines (meetings, trainer visits, quarterly reports), or a state's own file at `path`."""
     return _load(Routines, "routines", "routines.yaml", path)
+
+
+def load_visit_policy(routines: Routines, path: Path | None = None) -> VisitPolicy:
+    """The packaged visit needs, or a state's own file at `path`; every purpose must be a routine or the review."""
+    policy = _load(VisitPolicy, "visits", "visits.yaml", path)
+    try:
+        policy.check_purposes(tuple(routine.key for routine in routines.routines))
+    except ValueError as error:
+        raise InvalidInput(f"visits file {path or 'visits.yaml'} is invalid: {error}") from None
+    return policy
 
 
 def _load(model: type[Model], what: str, packaged: str, path: Path | None) -> Model:

@@ -18,6 +18,8 @@ class DueKind(StrEnum):
     MEETING = "meeting"
     VISIT = "visit"
     OUTCOME_REPORT = "outcome-report"
+    # A visit booked by the planner (`ips-roadmap visits plan`): the trainers go on that day.
+    SITE_VISIT = "site-visit"
     # Not owed by an agency: the state team is told that a reminder could not be delivered.
     DELIVERY_FAILURE = "delivery-failure"
 
@@ -33,6 +35,9 @@ class DueItem(BaseModel):
     title: str
     stage: str
     due_on: date
+    # State people (contact ids) this item concerns, e.g. the trainers booked on a visit or assigned to the agency;
+    # when set, trainer and reviewer reminders go to them only. Not stored: the outbox already names its recipient.
+    people: tuple[int, ...] = ()
 
     def days_until(self, as_of: date) -> int:
         """Days from as_of to the due date; negative once overdue."""

@@ -11,6 +11,8 @@ Hierarchy::
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 
 class RoadmapError(Exception):
     """An expected refusal whose message is meant for the user."""
@@ -30,3 +32,10 @@ class RuleViolation(RoadmapError):
 
 class StorageError(RoadmapError):
     """The database cannot be read or written."""
+
+
+def first_problem(error: ValidationError, default_where: str) -> str:
+    """'field: what is wrong' for the first problem pydantic found (values are never echoed beyond its message)."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or default_where
+    return f"{where}: {first['msg'].removeprefix('Value error, ')}"

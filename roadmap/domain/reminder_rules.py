@@ -68,6 +68,9 @@ class ReminderRules(_Strict):
         return self.default.model_copy(update=changes)
 
 
+_PEOPLE_ROLES = frozenset({Role.TRAINER, Role.REVIEWER})
+
+
 @dataclass(frozen=True)
 class Reminder:
     """One reminder owed to one person about one due item, at one offset (the idempotency key's parts)."""
@@ -107,7 +110,7 @@ def reminders_owed(
             if not passed:
                 continue
             latest = min(passed)  # the smallest offset falls on the most recent date
-            for contact in _recipients(by_agency, item.agency, roles):
+            for contact in _recipients(by_agency, item, roles):
                 reminder = Reminder(item=item, recipient=contact, offset_days=latest, escalation=escalation)
                 if reminder.key not in already:
                     owed.append(reminder)
@@ -123,6 +126,11 @@ def digests(reminders: list[Reminder]) -> dict[int, list[Reminder]]:
     return grouped
 
 
-def _recipients(by_agency: dict[str | None, list[Contact]], agency: str, roles: tuple[Role, ...]) -> list[Contact]:
+def _recipients(by_agency: dict[str | None, list[Contact]], item: DueItem, roles: tuple[Role, ...]) -> list[Contact]:
     # Agency roles come from the agency's own contacts; state roles (state lead, trainer) from the state team.
-    return [c for c in (*by_agency.get(agency, ()), *by_agency.get(None, ())) if c.role in roles]
+    # Trainers and reviewers: only the people the item names (booked on the visit, assigned to the agency), if any.
+    return [
+        c
+        for c in (*by_agency.get(item.agency, ()), *by_agency.get(None, ()))
+        if c.role in roles and not (item.people and c.role in _PEOPLE_ROLES and c.id not in item.people)
+    ]

@@ -78,14 +78,23 @@ def render_quarter_report(summary: QuarterSummary) -> str:
     return _render(environment(), "quarter_report.html.j2", summary=summary)
 
 
-def write_atomically(out: Path, text: str) -> None:
-    """Write a report (HTML or JSON) so that a failure leaves no partial file behind; errors are one line."""
+def check_writable(out: Path) -> Path:
+    """The file's real target, if a file can be written there (a one-line refusal otherwise).
+
+    Called before a command changes anything, so a bad --out leaves nothing half done.
+    """
     target = out.resolve()  # write through a symlink to the file it names, not over the link
     if target.exists() and not target.is_file():
         raise InvalidInput(f"cannot write {out}: it exists and is not a regular file")
+    if not target.parent.is_dir():
+        raise InvalidInput(f"cannot write {out}: folder {target.parent} does not exist")
+    return target
+
+
+def write_atomically(out: Path, text: str) -> None:
+    """Write a report (HTML, JSON, iCalendar) so that a failure leaves no partial file behind; errors are one line."""
+    target = check_writable(out)
     folder = target.parent
-    if not folder.is_dir():
-        raise InvalidInput(f"cannot write {out}: folder {folder} does not exist")
     temporary: str | None = None
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".report-", suffix=out.suffix)

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from notifications.delivery import masked_channel
 from roadmap.domain.contact import Contact
-from roadmap.domain.errors import InvalidInput
+from roadmap.domain.errors import InvalidInput, first_problem
 from roadmap.services.ports import UnitOfWork
 
 
@@ -40,9 +40,7 @@ def add_contact(
             {"agency": agency, "role": role, "name": name, "email": email, "notify": channels, "timezone": timezone}
         )
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "contact"
-        raise InvalidInput(f"{where}: {first['msg'].removeprefix('Value error, ')}") from None
+        raise InvalidInput(first_problem(error, "contact")) from None
     with uow:
         home = uow.agencies.get(agency) if agency else None
         stored = uow.contacts.add(contact)

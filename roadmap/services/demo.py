@@ -14,6 +14,7 @@ from roadmap.domain.errors import RuleViolation
 from roadmap.domain.fidelity import ITEM_COUNT, FidelityScale
 from roadmap.domain.names import slugify
 from roadmap.domain.routine import Occurrence, next_occurrence
+from roadmap.domain.trainer import Trainer
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.records import Records
 from roadmap.services.reviews import store_review
@@ -83,25 +84,49 @@ def build_demo(uow: UnitOfWork, roadmap: Roadmap, scale: FidelityScale, rules: C
             )
         uow.agencies.delete_all()
         for spec in DEMO_AGENCIES:
-            uow.agencies.add(_play(spec, roadmap, as_of))
+            uow.agencies.add(play_agency(spec, roadmap, as_of))
         for spec in DEMO_AGENCIES:
             _review(uow, scale, rules, spec, as_of)
         records = Records.read(uow)
         for agency in uow.agencies.all():
-            for routine, day in _kept_routines(records.context(agency, roadmap, rules), as_of):
+            for routine, day in kept_routines(records.context(agency, roadmap, rules), as_of):
                 uow.routines.add(agency.slug, routine, day)
+        uow.visits.delete_all()
+        uow.trainers.delete_all()
         uow.contacts.delete_all()
-        for contact in _contacts():
-            uow.contacts.add(contact)
+        ids = {contact.name: uow.contacts.add(contact).id for contact in _contacts()}
+        for trainer, agencies in DEMO_TRAINERS:
+            uow.trainers.add(trainer.model_copy(update={"contact_id": ids.get(trainer.name)}))
+            for slug in agencies:
+                uow.trainers.assign(trainer.name, slug)
         uow.meta.put(*DEMO_MARKER)
         uow.commit()
+
+
+# The state's trainers (the first two also review) and the agencies each visits; Tia Moss is also a contact.
+DEMO_TRAINERS: tuple[tuple[Trainer, tuple[str, ...]], ...] = (
+    (
+        Trainer(name="Tia Moss", region="North", capacity=3, reviewer=True),
+        ("riverbend-community-mental-health", "lakeshore-behavioral-health", "northwoods-counseling-cooperative",
+         "prairie-hills-counseling-center", "cedar-valley-recovery-services"),
+    ),
+    (
+        Trainer(name="Omar Haddad", region="West", capacity=3, reviewer=True),
+        ("mesa-verde-wellness", "high-plains-mental-health", "sandhill-community-services",
+         "bluestem-health-partners", "two-rivers-human-services"),
+    ),
+    (
+        Trainer(name="Grace Lin", region="East", capacity=2),
+        ("harbor-point-family-services", "pinecrest-behavioral-health"),
+    ),
+)  # fmt: skip
 
 
 # Agencies whose meetings, visits and reports lapsed this many days ago, so the demo shows some overdue.
 LAPSED_DAYS = {"cedar-valley-recovery-services": 40}
 
 
-def _kept_routines(context: AgencyContext, as_of: date) -> list[tuple[str, Occurrence]]:
+def kept_routines(context: AgencyContext, as_of: date) -> list[tuple[str, Occurrence]]:
     """Each routine done three days before it fell due, day by day through the agency's history (pure)."""
     slug = context.agency.slug
     last_day = as_of - timedelta(days=LAPSED_DAYS.get(slug, 0))
@@ -123,11 +148,11 @@ def _kept_routines(context: AgencyContext, as_of: date) -> list[tuple[str, Occur
 
 
 def _contacts() -> list[Contact]:
-    """A director and an IPS supervisor per agency, and a state lead and trainer (example.org: never real)."""
-    people = [
-        Contact(role=Role.STATE_LEAD, name="Sam Reed", email="sam.reed@state.example.org"),
-        Contact(role=Role.TRAINER, name="Tia Moss", email="tia.moss@state.example.org"),
-    ]
+    """A director and an IPS supervisor per agency, a state lead and the trainers (example.org: never real)."""
+    people = [Contact(role=Role.STATE_LEAD, name="Sam Reed", email="sam.reed@state.example.org")]
+    for trainer, _ in DEMO_TRAINERS:
+        address = trainer.name.lower().replace(" ", ".") + "@state.example.org"
+        people.append(Contact(role=Role.TRAINER, name=trainer.name, email=address))
     for spec in DEMO_AGENCIES:
         slug = slugify(spec.name)
         domain = f"{slug.split('-')[0]}.example.org"
@@ -177,7 +202,7 @@ def _review(uow: UnitOfWork, scale: FidelityScale, rules: CadenceRules, spec: De
             uow.actions.save(action_plan.close(step, on=done_on, as_of=as_of))
 
 
-def _play(spec: DemoAgency, roadmap: Roadmap, as_of: date) -> Agency:
+def play_agency(spec: DemoAgency, roadmap: Roadmap, as_of: date) -> Agency:
     """Walk one agency through the real progression rules, so the demo obeys every rule a user does."""
     joined = as_of - timedelta(days=spec.joined_days_ago)
     agency = progression.enrol(

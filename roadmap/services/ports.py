@@ -13,6 +13,8 @@ from roadmap.domain.contact import Contact
 from roadmap.domain.outbox import OutboxEntry
 from roadmap.domain.review import Review
 from roadmap.domain.routine import Occurrence
+from roadmap.domain.trainer import Trainer
+from roadmap.domain.visit import Visit, VisitStatus
 
 
 class AgencyRepository(Protocol):
@@ -165,6 +167,66 @@ class RoutineLog(Protocol):
         ...
 
 
+class TrainerRepository(Protocol):
+    """State trainers and the agencies assigned to them."""
+
+    def all(self) -> list[Trainer]:
+        """Every trainer with their agencies, by name."""
+        ...
+
+    def get(self, name: str) -> Trainer:
+        """One trainer, or NotFound."""
+        ...
+
+    def add(self, trainer: Trainer) -> None:
+        """Store a new trainer."""
+        ...
+
+    def assign(self, name: str, agency: str) -> bool:
+        """Assign an agency to a trainer; False when it already was."""
+        ...
+
+    def contacts_by_agency(self, slugs: Collection[str] | None = None) -> dict[str, tuple[int, ...]]:
+        """Agency slug -> contact ids of its assigned trainers."""
+        ...
+
+    def delete_all(self) -> None:
+        """Remove every trainer."""
+        ...
+
+
+class VisitRepository(Protocol):
+    """Booked site visits."""
+
+    def add_all(self, visits: list[Visit]) -> list[Visit]:
+        """Store new visits; returns them with their ids."""
+        ...
+
+    def listed(
+        self,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        status: VisitStatus | None = None,
+        agencies: Collection[str] | None = None,
+        trainer: str | None = None,
+    ) -> list[Visit]:
+        """Visits with a day in [start, end], soonest first, optionally filtered."""
+        ...
+
+    def get(self, visit_id: int) -> Visit:
+        """One visit, or NotFound."""
+        ...
+
+    def save(self, visit: Visit) -> None:
+        """Store a visit's new status."""
+        ...
+
+    def delete_all(self) -> None:
+        """Remove every visit."""
+        ...
+
+
 class MetaStore(Protocol):
     """Small facts about the database itself."""
 
@@ -208,6 +270,16 @@ class UnitOfWork(Protocol):
     @property
     def routines(self) -> RoutineLog:
         """When routines were done, in this transaction."""
+        ...
+
+    @property
+    def trainers(self) -> TrainerRepository:
+        """Trainers in this transaction."""
+        ...
+
+    @property
+    def visits(self) -> VisitRepository:
+        """Booked visits in this transaction."""
         ...
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from roadmap.domain.action_plan import ActionItem
@@ -11,6 +11,7 @@ from roadmap.domain.agency import Agency
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.routine import Occurrence
+from roadmap.domain.visit import Visit, VisitStatus
 from roadmap.services.ports import UnitOfWork
 from stages.context import AgencyContext
 
@@ -20,22 +21,33 @@ ROUTINES_TRACKED_FROM = "routines_tracked_from"
 
 @dataclass(frozen=True)
 class Records:
-    """Review history, action plans and routine occurrences by agency slug (three queries, whatever the count)."""
+    """Review history, action plans, routine occurrences, booked visits and assigned trainers by agency slug.
+
+    A handful of queries, whatever the number of agencies.
+    """
 
     reviews: dict[str, list[tuple[date, int]]]
     actions: dict[str, list[ActionItem]]
     done: dict[str, dict[str, list[Occurrence]]]
     routines_from: date | None = None
+    visits: dict[str, list[Visit]] = field(default_factory=dict)
+    trainers: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, uow: UnitOfWork, slugs: Collection[str] | None = None) -> Records:
         """Inside an open unit of work: the records of these agencies (all when None)."""
         tracked = uow.meta.get(ROUTINES_TRACKED_FROM)
+        visits: dict[str, list[Visit]] = {}
+        for visit in uow.visits.listed(status=VisitStatus.PLANNED, agencies=slugs):
+            if visit.agency is not None:
+                visits.setdefault(visit.agency, []).append(visit)
         return cls(
             uow.reviews.history(slugs),
             uow.actions.by_agency(slugs),
             uow.routines.done(slugs),
             date.fromisoformat(tracked) if tracked else None,
+            visits,
+            uow.trainers.contacts_by_agency(slugs),
         )
 
     def context(self, agency: Agency, roadmap: Roadmap, rules: CadenceRules) -> AgencyContext:
@@ -48,4 +60,6 @@ class Records:
             actions=self.actions.get(agency.slug, []),
             done=self.done.get(agency.slug, {}),
             routines_from=self.routines_from,
+            visits=self.visits.get(agency.slug, []),
+            trainers=self.trainers.get(agency.slug, ()),
         )

@@ -12,13 +12,18 @@ from roadmap.domain.due import DueItem
 from roadmap.domain.events import Event
 from roadmap.domain.fidelity import band_for
 from roadmap.domain.outbox import OutboxEntry
+from roadmap.domain.planner import Unmet
 from roadmap.domain.reminder_rules import Reminder
 from roadmap.domain.routine import Occurrence, Routine
+from roadmap.domain.trainer import Trainer
+from roadmap.domain.visit import Visit
+from roadmap.domain.workload import Forecast
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.contacts import ContactCard
 from roadmap.services.quarter import QuarterSummary
 from roadmap.services.reviews import DueReview, ReviewEntry
 from roadmap.services.routines import RoutineDone
+from roadmap.services.visits import PlanResult
 
 
 def stage_definition_view(stage: StageDefinition) -> dict[str, Any]:
@@ -276,4 +281,76 @@ def quarter_view(summary: QuarterSummary) -> dict[str, Any]:
             }
             for row in summary.agencies
         ],
+    }
+
+
+def trainer_view(trainer: Trainer) -> dict[str, Any]:
+    """A trainer for scripts (no channel secrets: trainers hold an email address at most)."""
+    return {
+        "name": trainer.name,
+        "region": trainer.region,
+        "capacity_days_per_week": trainer.capacity,
+        "reviewer": trainer.reviewer,
+        "email": trainer.email,
+        "agencies": list(trainer.agencies),
+    }
+
+
+def visit_view(visit: Visit) -> dict[str, Any]:
+    """A booked visit: `trainer` leads, `trainers` lists everyone on it; `agency` is null for a statewide one."""
+    return {
+        "id": visit.id,
+        "trainer": visit.trainers[0],
+        "trainers": list(visit.trainers),
+        "agency": visit.agency,
+        "region": visit.region,
+        "date": visit.on.isoformat(),
+        "days": visit.days,
+        "purpose": visit.purpose,
+        "due_on": visit.due_on.isoformat(),
+        "status": visit.status.value,
+        "done_on": _iso(visit.done_on),
+    }
+
+
+def unmet_view(unmet: Unmet) -> dict[str, Any]:
+    """A need the plan could not fit, and why."""
+    return {
+        "agency": unmet.agency,
+        "purpose": unmet.purpose,
+        "due_on": unmet.due_on.isoformat(),
+        "reason": unmet.reason,
+    }
+
+
+def plan_view(result: PlanResult) -> dict[str, Any]:
+    """A saved plan: every visit in its weeks (new and kept), the unmet needs, and the trip days it takes."""
+    new = {visit.id for visit in result.booked}
+    return {
+        "from": result.start.isoformat(),
+        "to": result.end.isoformat(),
+        "visits": [{**visit_view(visit), "new": visit.id in new} for visit in result.visits],
+        "unmet": [unmet_view(unmet) for unmet in result.unmet],
+        "trip_days": result.trip_days,
+        "naive_trip_days": result.naive_trip_days,
+        "naive_unmet": result.naive_unmet,
+    }
+
+
+def forecast_view(forecast: Forecast) -> dict[str, Any]:
+    """Visit days needed and available per trainer per month, and the first month someone is over capacity."""
+    over = forecast.first_over()
+    return {
+        "months": forecast.months,
+        "trainers": [
+            {
+                "trainer": name,
+                "months": [
+                    {"month": load.month, "needed_days": load.needed, "capacity_days": load.capacity} for load in loads
+                ],
+            }
+            for name, loads in forecast.rows.items()
+        ],
+        "first_over_capacity": {"month": over[0], "trainer": over[1]} if over else None,
+        "unassigned_days": forecast.unassigned_days(),
     }

@@ -196,3 +196,55 @@ class RoutineDoneRow(Base):
     # The quarter a report covers ('2026Q4'); empty for meetings and visits (NULLs would escape the unique key).
     period: Mapped[str] = mapped_column(String(8), default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class TrainerRow(Base):
+    """A state trainer or reviewer; reminders reach them through their contact (when they have an address)."""
+
+    __tablename__ = "trainers"
+    __table_args__ = (CheckConstraint("capacity BETWEEN 1 AND 5", name="capacity_days"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    region: Mapped[str] = mapped_column(String(120))
+    capacity: Mapped[int] = mapped_column(Integer)
+    reviewer: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+
+
+class TrainerAgencyRow(Base):
+    """An agency assigned to a trainer."""
+
+    __tablename__ = "trainer_agencies"
+
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id", ondelete="CASCADE"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True)
+
+
+class VisitRow(Base):
+    """A booked site visit; no agency for a statewide one."""
+
+    __tablename__ = "visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(60))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    region: Mapped[str] = mapped_column(String(120))
+    starts_on: Mapped[date] = mapped_column(Date, index=True)
+    days: Mapped[int] = mapped_column(Integer)
+    slot: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class VisitTrainerRow(Base):
+    """Who goes on a visit, in order (the first leads)."""
+
+    __tablename__ = "visit_trainers"
+
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)

@@ -21,6 +21,7 @@ from roadmap.store.outbox import SqlOutbox
 from roadmap.store.reviews import SqlActionRepository, SqlReviewRepository
 from roadmap.store.routines import SqlRoutineLog
 from roadmap.store.tables import AgencyRow, MetaRow
+from roadmap.store.visits import SqlTrainerRepository, SqlVisitRepository
 
 
 class SqlAgencyRepository:
@@ -109,6 +110,8 @@ class SqlUnitOfWork:
         self.contacts = SqlContactRepository(self._session)
         self.outbox = SqlOutbox(self._session)
         self.routines = SqlRoutineLog(self._session)
+        self.trainers = SqlTrainerRepository(self._session)
+        self.visits = SqlVisitRepository(self._session)
         self.meta = SqlMetaStore(self._session)
         return self
 

@@ -1,4 +1,4 @@
-"""The demo state without its contacts (and so without its outbox), for tests that add their own people."""
+"""The demo state without its people (contacts, trainers, and so no outbox), for tests that add their own."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tests.conftest import Cli
 
 
 def demo_without_contacts(cli: Cli, as_of: str) -> Cli:
-    """The demo's agencies, reviews and routines through the same use case `demo` runs, with no contacts.
+    """The demo's agencies, reviews and routines through the same use case `demo` runs, with no contacts or trainers.
 
     Built directly rather than through `ips-roadmap demo`: that command also sends the demo's reminders and
     writes a report, which these tests would only undo (and which cost seconds per test).
@@ -21,6 +21,7 @@ def demo_without_contacts(cli: Cli, as_of: str) -> Cli:
         app.database.upgrade()
         build_demo(app.uow(), app.roadmap, app.scale, app.cadence, as_of=date.fromisoformat(as_of))
         with app.uow() as uow:
+            uow.trainers.delete_all()
             uow.contacts.delete_all()
             uow.commit()
     finally:

@@ -75,11 +75,11 @@ def test_agencies_longer_than_the_norm_in_their_stage_are_flagged(bare_cli: Cli)
 
 def test_demo_sends_its_reminders_to_a_local_mail_server_and_records_them(bare_cli: Cli) -> None:
     result = bare_cli.ok("demo", "--as-of", TODAY)
-    assert "Reminders sent on 2026-11-23 to the demo's local mail server: 13" in result.out
+    assert "Reminders sent on 2026-11-23 to the demo's local mail server: 14" in result.out
     assert "director@prairie.example.org" in result.out
     # Routines remind too: the supervisor expects the trainer at next week's vocational unit meeting.
     assert "Trainer visit for bluestem-health-partners due in 7 days" in result.out
     outbox = bare_cli.ok("outbox", "list", "--json").json()
     assert outbox and {entry["status"] for entry in outbox} == {"sent"}
     again = bare_cli.ok("demo", "--as-of", TODAY)  # a rebuilt demo starts with an empty outbox and sends again
-    assert "local mail server: 13" in again.out
+    assert "local mail server: 14" in again.out

@@ -1,0 +1,330 @@
+"""The visit planner: needs in, a plan within every trainer's capacity out (pure; dates and holidays are inputs).
+
+How it plans, and why:
+- Occurrences are taken earliest due date first (whole-day visits such as reviews before the rest: they are
+  the hardest to fit). Each is booked inside its window: from `window_days` before its due date up to the due
+  date (an overdue one: within `window_days` of the plan's start).
+- A trainer's day belongs to one region. A visit joins a day the trainer already spends in the agency's region
+  when one falls in its window (no new trip); otherwise it opens a new day, as close to the due date as it can
+  (booking early would pull every later occurrence earlier and add visits).
+- The next occurrence of a routine falls due one interval after the day it was booked, so a plan keeps the
+  cadence the sweep will check.
+- Weekends and holidays are never booked; no trainer gets more trip days in a week than their capacity, two
+  regions on one day, or more visits on a day than `max_visits_per_day`; a whole-day visit shares its days with
+  nothing.
+- What cannot be fitted is listed with the reason, and the routine goes on from its due date.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from roadmap.domain.cadence import add_months
+from roadmap.domain.trainer import Trainer
+from roadmap.domain.visit import STATEWIDE, Visit, VisitNeed
+
+
+@dataclass(frozen=True)
+class Stream:
+    """The occurrences of one need at one agency (or statewide): the first due date and the interval after it."""
+
+    need: VisitNeed
+    agency: str | None
+    region: str
+    first_due: date
+    every_days: int | None = None
+    every_months: int | None = None
+    # When the routine is expected to end (its stage's norm): the forecast stops there; the planner books on.
+    ends_on: date | None = None
+
+    def next_due(self, done_on: date) -> date:
+        """When the next occurrence falls due once this one is done on a day."""
+        if self.every_days is not None:
+            return done_on + timedelta(days=self.every_days)
+        return add_months(done_on, self.every_months or 12)
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        """(agency, purpose): what a booked visit is matched against."""
+        return self.agency, self.need.purpose
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """An occurrence the plan could not fit, and why."""
+
+    agency: str | None
+    purpose: str
+    due_on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """New visits (no ids yet) and what could not be fitted."""
+
+    visits: list[Visit]
+    unmet: list[Unmet]
+
+    def trip_days(self, existing: Iterable[Visit] = ()) -> int:
+        """Days some trainer is on the road (a trainer's day in one region counts once)."""
+        return len(
+            {(name, day) for visit in (*existing, *self.visits) for name in visit.trainers for day in visit.dates}
+        )
+
+
+@dataclass
+class _Day:
+    region: str
+    used: int = 0
+    whole: bool = False
+
+
+@dataclass
+class _Calendar:
+    """Every trainer's booked days and trip days per ISO week."""
+
+    capacity: dict[str, int]
+    per_day: int
+    days: dict[tuple[str, date], _Day] = field(default_factory=dict)
+    weeks: dict[tuple[str, int, int], int] = field(default_factory=dict)
+    trips: dict[str, int] = field(default_factory=dict)
+
+    def load(self, name: str) -> int:
+        """Trip days booked so far (the less busy trainer is preferred)."""
+        return self.trips.get(name, 0)
+
+    def join_slot(self, name: str, day: date, region: str) -> int | None:
+        """The next free slot of a day the trainer already spends in this region, or None."""
+        booked = self.days.get((name, day))
+        if booked is None or booked.whole or booked.region != region or booked.used >= self.per_day:
+            return None
+        return booked.used
+
+    def can_open(self, names: Iterable[str], days: Sequence[date]) -> bool:
+        """Every one of these trainers is free on these days and has trip days left in their weeks."""
+        for name in names:
+            if any((name, day) in self.days for day in days):
+                return False
+            weeks: dict[tuple[int, int], int] = {}
+            for day in days:
+                year, week, _ = day.isocalendar()
+                weeks[(year, week)] = weeks.get((year, week), 0) + 1
+            if any(
+                self.weeks.get((name, *week), 0) + more > self.capacity.get(name, 0) for week, more in weeks.items()
+            ):
+                return False
+        return True
+
+    def book(self, visit: Visit) -> None:
+        for name in visit.trainers:
+            for day in visit.dates:
+                booked = self.days.get((name, day))
+                if booked is None:
+                    booked = self.days[(name, day)] = _Day(visit.region)
+                    year, week, _ = day.isocalendar()
+                    self.weeks[(name, year, week)] = self.weeks.get((name, year, week), 0) + 1
+                    self.trips[name] = self.trips.get(name, 0) + 1
+                booked.used += 1
+                booked.whole = booked.whole or visit.whole_days
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What to plan: the needs, who can go, the period, and the calendar rules."""
+
+    streams: Sequence[Stream]
+    trainers: Sequence[Trainer]
+    start: date
+    end: date
+    is_workday: Callable[[date], bool]
+    existing: Sequence[Visit] = ()
+    max_visits_per_day: int = 2
+    # Plan one trainer's visits only (their agencies, and reviews they can take part in).
+    only: str | None = None
+
+
+def plan_visits(request: PlanRequest, *, grouping: bool = True) -> Plan:
+    """Book every occurrence due by `end` (and every overdue one) that fits; list the rest with a reason.
+
+    `grouping=False` gives the naive plan (one visit per trip day) that grouping is measured against.
+    """
+    per_day = request.max_visits_per_day if grouping else 1
+    calendar = _Calendar({t.name: t.capacity for t in request.trainers}, per_day)
+    for visit in request.existing:
+        calendar.book(visit)
+    taken: dict[tuple[str | None, str], list[date]] = {}
+    for visit in sorted(request.existing, key=lambda v: v.on):
+        taken.setdefault((visit.agency, visit.purpose), []).append(visit.on)
+    visits: list[Visit] = []
+    unmet: list[Unmet] = []
+    streams = [stream for stream in request.streams if _serves(request, stream)]
+    # Each stream's occurrence waiting to be planned; the heap may hold stale entries for pulled ones.
+    pending: dict[int, date] = {}
+    by_region: dict[str, set[int]] = {}
+    queue: list[tuple[int, date, int]] = []
+
+    def advance(index: int, done_on: date) -> None:
+        following = streams[index].next_due(done_on)
+        pending[index] = following
+        heapq.heappush(queue, (0 if streams[index].need.whole_days else 1, following, index))
+
+    for index, stream in enumerate(streams):
+        pending[index] = stream.first_due
+        by_region.setdefault(stream.region, set()).add(index)
+        heapq.heappush(queue, (0 if stream.need.whole_days else 1, stream.first_due, index))
+    while queue:
+        _, due, index = heapq.heappop(queue)
+        stream = streams[index]
+        if pending.get(index) != due:
+            continue  # pulled onto an earlier trip already
+        if due > request.end:
+            del pending[index]
+            continue
+        already = taken.get(stream.key)
+        if already:
+            advance(index, already.pop(0))  # a visit booked by an earlier plan covers this occurrence
+            continue
+        booked = _book(request, calendar, stream, due, grouping)
+        if isinstance(booked, Unmet):
+            unmet.append(booked)
+            advance(index, due)
+            continue
+        calendar.book(booked)
+        visits.append(booked)
+        advance(index, booked.on)
+        if grouping and not booked.whole_days and booked.slot == 0:
+            # A new trip day: fill its other slots with the most urgent needs of that region it can serve early.
+            for pulled, pulled_index in _fill(
+                request, calendar, streams, pending, by_region[stream.region], booked, taken
+            ):
+                visits.append(pulled)
+                advance(pulled_index, pulled.on)
+    visits.sort(key=lambda v: (v.on, v.slot, v.trainers, v.where, v.purpose))
+    unmet.sort(key=lambda u: (u.due_on, u.agency or "", u.purpose))
+    return Plan(visits, unmet)
+
+
+def _fill(
+    request: PlanRequest,
+    calendar: _Calendar,
+    streams: Sequence[Stream],
+    pending: dict[int, date],
+    region: set[int],
+    trip: Visit,
+    taken: dict[tuple[str | None, str], list[date]],
+) -> Iterator[tuple[Visit, int]]:
+    """Visits pulled onto a trainer's new trip day: same region, their window open that day, soonest due first."""
+    name, day = trip.trainers[0], trip.on
+    while (slot := calendar.join_slot(name, day, trip.region)) is not None:
+        best: tuple[date, int] | None = None
+        for index in region:
+            stream, due = streams[index], pending.get(index)
+            if due is None or due > request.end or stream.need.whole_days or taken.get(stream.key):
+                continue
+            first, last = _window(request, stream, due)
+            if not first <= day <= last or all(t.name != name for t in _candidates(request, stream)):
+                continue
+            if best is None or (due, index) < best:
+                best = (due, index)
+        if best is None:
+            return
+        pulled = _visit(streams[best[1]], day, best[0], [name], slot)
+        calendar.book(pulled)
+        yield pulled, best[1]
+
+
+def _serves(request: PlanRequest, stream: Stream) -> bool:
+    if request.only is None:
+        return True
+    return any(trainer.name == request.only for trainer in _candidates(request, stream))
+
+
+def _candidates(request: PlanRequest, stream: Stream) -> list[Trainer]:
+    """Who may take this need: reviewers for reviews, all trainers statewide, else the agency's own trainers."""
+    if stream.need.role == "reviewer":
+        return [t for t in request.trainers if t.reviewer]
+    if stream.agency is None:
+        return list(request.trainers)
+    return [t for t in request.trainers if stream.agency in t.agencies]
+
+
+def _window(request: PlanRequest, stream: Stream, due: date) -> tuple[date, date]:
+    if due < request.start:
+        return request.start, min(request.end, request.start + timedelta(days=stream.need.window_days))
+    return max(request.start, due - timedelta(days=stream.need.window_days)), min(due, request.end)
+
+
+def _book(request: PlanRequest, calendar: _Calendar, stream: Stream, due: date, grouping: bool) -> Visit | Unmet:
+    need = stream.need
+    candidates = _candidates(request, stream)
+    if request.only is not None:
+        # The planned trainer first, so a review they can join is booked with them.
+        candidates.sort(key=lambda t: t.name != request.only)
+    first, last = _window(request, stream, due)
+    overdue = due < request.start
+
+    def unmet(reason: str) -> Unmet:
+        return Unmet(stream.agency, need.purpose, due, reason)
+
+    if not candidates:
+        if need.role == "reviewer":
+            return unmet("no reviewers: add one with `ips-roadmap trainer add NAME ... --reviewer`")
+        return unmet(f"no trainer is assigned to {stream.agency} (`ips-roadmap trainer assign NAME {stream.agency}`)")
+    if len(candidates) < need.people:
+        return unmet(f"needs {need.people} {need.role}s; the state has {len(candidates)}")
+    starts = [
+        first + timedelta(days=offset)
+        for offset in range((last - first).days - need.days + 2)
+        if all(request.is_workday(first + timedelta(days=offset + n)) for n in range(need.days))
+    ]
+    if not starts:
+        return unmet(f"no working day between {first} and {last}")
+    # Closest to the due date first (for an overdue occurrence: as soon as possible).
+    starts.sort(key=lambda day: (day - first).days if overdue else (due - day).days)
+    if need.whole_days:
+        for start in starts:
+            span = [start + timedelta(days=n) for n in range(need.days)]
+            free = [t for t in candidates if calendar.can_open([t.name], span)]
+            if request.only is not None and (not free or free[0].name != request.only):
+                continue
+            if len(free) >= need.people:
+                lead = free[: 1 if request.only else 0]
+                rest = sorted(
+                    free[len(lead) :], key=lambda t: (t.region != stream.region, calendar.load(t.name), t.name)
+                )
+                chosen = [t.name for t in (*lead, *rest)[: need.people]]
+                return _visit(stream, start, due, chosen, 0)
+    else:
+        best: tuple[int, int, int, str, date, int] | None = None
+        for rank, start in enumerate(starts):
+            for trainer in candidates:
+                slot = calendar.join_slot(trainer.name, start, stream.region) if grouping else None
+                if slot is not None:
+                    option = (0, rank, calendar.load(trainer.name), trainer.name, start, slot)
+                elif calendar.can_open([trainer.name], [start]):
+                    option = (1, rank, calendar.load(trainer.name), trainer.name, start, 0)
+                else:
+                    continue
+                if best is None or option < best:
+                    best = option
+        if best is not None:
+            return _visit(stream, best[4], due, [best[3]], best[5])
+    names = ", ".join(t.name for t in candidates)
+    return unmet(f"{names}: no free day between {first} and {last} within capacity")
+
+
+def _visit(stream: Stream, start: date, due: date, trainers: list[str], slot: int) -> Visit:
+    return Visit(
+        purpose=stream.need.purpose,
+        agency=stream.agency,
+        region=stream.region if stream.agency is not None else STATEWIDE,
+        on=start,
+        days=stream.need.days,
+        slot=slot,
+        trainers=tuple(trainers),
+        due_on=due,
+    )

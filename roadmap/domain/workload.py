@@ -1,0 +1,106 @@
+"""Workload forecast: visit days each trainer will be needed for, month by month, against their capacity.
+
+Each need's occurrences are projected at their cadence (each done on its due date) until the routine is
+expected to end; reviews keep the agency's current cadence. Days go to the agency's assigned trainers (shared
+evenly), reviews to all reviewers, statewide visits to all trainers. No grouping is assumed, so the figures are
+an upper bound: the planner usually needs fewer trip days for the same visits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from roadmap.domain.cadence import add_months
+from roadmap.domain.planner import Stream
+from roadmap.domain.trainer import Trainer
+
+UNASSIGNED = "(unassigned)"
+
+
+@dataclass(frozen=True)
+class MonthLoad:
+    """One trainer's month: visit days needed and days available."""
+
+    month: str  # '2027-01'
+    needed: float
+    capacity: float
+
+    @property
+    def share(self) -> float:
+        """Needed / capacity (0 when there is no capacity and nothing needed)."""
+        if self.capacity == 0:
+            return 0.0 if self.needed == 0 else float("inf")
+        return self.needed / self.capacity
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Per trainer (and `(unassigned)` when some agency has no trainer), one MonthLoad per month."""
+
+    months: list[str]
+    rows: dict[str, list[MonthLoad]]
+
+    def first_over(self) -> tuple[str, str] | None:
+        """(month, trainer) of the first month a trainer is needed beyond capacity, or None."""
+        for index, month in enumerate(self.months):
+            for name, loads in self.rows.items():
+                if name != UNASSIGNED and loads[index].needed > loads[index].capacity:
+                    return month, name
+        return None
+
+    def unassigned_days(self) -> float:
+        """Visit days over the whole forecast that no trainer is assigned to."""
+        return sum(load.needed for load in self.rows.get(UNASSIGNED, []))
+
+
+def forecast(
+    streams: Sequence[Stream],
+    trainers: Sequence[Trainer],
+    *,
+    start: date,
+    months: int,
+    is_workday: Callable[[date], bool],
+) -> Forecast:
+    """Visit days needed per trainer per month for `months` months from the month of `start`."""
+    first = start.replace(day=1)
+    labels = [add_months(first, n).strftime("%Y-%m") for n in range(months)]
+    end = add_months(first, months)
+    needed: dict[str, dict[str, float]] = {t.name: dict.fromkeys(labels, 0.0) for t in trainers}
+    for stream in streams:
+        people = _who(stream, trainers)
+        due = stream.first_due
+        while due < end and (stream.ends_on is None or due <= stream.ends_on):
+            month = max(due, start).strftime("%Y-%m")  # an overdue occurrence lands in the first month
+            days = stream.need.days * stream.need.people / len(people)
+            for name in people:
+                needed.setdefault(name, dict.fromkeys(labels, 0.0))[month] += days
+            due = stream.next_due(due)
+    # The first month counts from `start`: days already gone are no capacity.
+    workdays = {label: 0 for label in labels}
+    day = start
+    while day < end:
+        if is_workday(day):
+            workdays[day.strftime("%Y-%m")] += 1
+        day += timedelta(days=1)
+    capacity = {t.name: t.capacity for t in trainers}
+    rows = {
+        name: [
+            # A trainer with `capacity` days a week has that share of the month's working days.
+            MonthLoad(label, round(by_month[label], 1), round(capacity.get(name, 0) * workdays[label] / 5, 1))
+            for label in labels
+        ]
+        for name, by_month in needed.items()
+    }
+    return Forecast(labels, rows)
+
+
+def _who(stream: Stream, trainers: Sequence[Trainer]) -> list[str]:
+    if stream.need.role == "reviewer":
+        chosen = [t.name for t in trainers if t.reviewer]
+    elif stream.agency is None:
+        chosen = [t.name for t in trainers]
+    else:
+        chosen = [t.name for t in trainers if stream.agency in t.agencies]
+    return chosen or [UNASSIGNED]

@@ -1,0 +1,308 @@
+"""Visit planning use cases: plan the coming weeks, list, record done (it counts toward its cadence), cancel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from uuid import uuid4
+
+import holidays
+
+from roadmap.domain.cadence import CadenceRules
+from roadmap.domain.definition import Roadmap
+from roadmap.domain.errors import InvalidInput, RuleViolation
+from roadmap.domain.planner import Plan, PlanRequest, Stream, Unmet, plan_visits
+from roadmap.domain.routine import Occurrence
+from roadmap.domain.trainer import Trainer
+from roadmap.domain.visit import FIDELITY_REVIEW, Visit, VisitPolicy, VisitStatus
+from roadmap.services.ports import UnitOfWork
+from roadmap.services.records import Records
+from stages.routines import running_since
+from stages.visits import visit_streams
+
+MAX_WEEKS = 52
+# Names each database's calendar events apart, so two states' exports never share an event UID.
+INSTANCE_KEY = "instance_id"
+
+
+@dataclass(frozen=True)
+class VisitRules:
+    """What planning follows: the roadmap (its routines), the review cadence and the state's visits file."""
+
+    roadmap: Roadmap
+    cadence: CadenceRules
+    policy: VisitPolicy
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A saved plan: visits booked now, those booked before in the same weeks, what could not be fitted."""
+
+    start: date
+    end: date
+    booked: list[Visit]
+    kept: list[Visit]
+    unmet: list[Unmet]
+    trip_days: int
+    # The same needs, one visit per trip day: what grouping by region saves.
+    naive_trip_days: int
+    naive_unmet: int
+
+    @property
+    def visits(self) -> list[Visit]:
+        """Every visit in the plan's weeks, soonest first."""
+        return sorted((*self.kept, *self.booked), key=lambda v: (v.on, v.slot, v.trainers, v.id or 0))
+
+
+@dataclass(frozen=True)
+class VisitDone:
+    """A visit recorded as done, and the routine occurrences it counted as (by agency)."""
+
+    visit: Visit
+    counted_for: list[str]
+    note: str | None
+
+
+@dataclass(frozen=True)
+class PlanningState:
+    """What the planner and the forecast start from, read in one transaction."""
+
+    streams: list[Stream]
+    trainers: list[Trainer]
+    booked: list[Visit]
+    names: dict[str, str]
+    timezones: dict[str, str]
+
+
+def workday_rule(policy: VisitPolicy) -> Callable[[date], bool]:
+    """Weekdays that are not public holidays of the visits file's country (and subdivision)."""
+    return _workdays(policy.holidays)
+
+
+@cache
+def _workdays(code: str) -> Callable[[date], bool]:
+    country, _, subdivision = code.partition("-")
+    try:
+        public = holidays.country_holidays(country, subdiv=subdivision or None)
+    except NotImplementedError:
+        raise InvalidInput(
+            f"visits file: holidays {code!r} is not a country (and subdivision) code such as US-NH"
+        ) from None
+
+    def is_workday(day: date) -> bool:
+        return day.weekday() < 5 and day not in public
+
+    return is_workday
+
+
+def read_planning_state(
+    uow: UnitOfWork, rules: VisitRules, start: date, end: date | None = None, *, instance: bool = False
+) -> tuple[PlanningState, str | None]:
+    """Streams of every agency as of `start`, the trainers, and visits booked in [start, end].
+
+    With `instance`, also this database's calendar id (created on first use; the caller commits).
+    """
+    agencies = uow.agencies.all()
+    records = Records.read(uow)
+    contexts = [records.context(agency, rules.roadmap, rules.cadence) for agency in agencies]
+    booked = uow.visits.listed(start=start, end=end, status=VisitStatus.PLANNED) if end else []
+    state = PlanningState(
+        streams=visit_streams(contexts, rules.policy, start),
+        trainers=uow.trainers.all(),
+        booked=booked,
+        names={agency.slug: agency.name for agency in agencies},
+        timezones={agency.slug: agency.timezone for agency in agencies},
+    )
+    return state, (calendar_id(uow) if instance else None)
+
+
+def calendar_id(uow: UnitOfWork) -> str:
+    """This database's calendar id, created on first use (inside a transaction the caller commits)."""
+    found = uow.meta.get(INSTANCE_KEY)
+    if found is None:
+        found = uuid4().hex[:16]
+        uow.meta.put(INSTANCE_KEY, found)
+    return found
+
+
+def plan(
+    uow: UnitOfWork,
+    rules: VisitRules,
+    *,
+    start: date,
+    weeks: int,
+    as_of: date,
+    trainer: str | None = None,
+) -> PlanResult:
+    """Plan `weeks` weeks from `start` and save the new visits; earlier bookings in those weeks are kept."""
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise InvalidInput(f"--weeks must be between 1 and {MAX_WEEKS}, got {weeks}")
+    if start < as_of:
+        raise InvalidInput(f"--from {start} is in the past (today is {as_of}); plan from today or later")
+    end = start + timedelta(days=weeks * 7 - 1)
+    is_workday = workday_rule(rules.policy)
+    with uow:
+        state, _ = read_planning_state(uow, rules, start, end, instance=True)
+        if not state.trainers:
+            raise RuleViolation("no trainers yet: add one with `ips-roadmap trainer add NAME --region R --capacity D`")
+        if trainer is not None:
+            uow.trainers.get(trainer)  # an unknown name is refused, with a suggestion
+        request = PlanRequest(
+            streams=state.streams,
+            trainers=state.trainers,
+            start=start,
+            end=end,
+            is_workday=is_workday,
+            existing=state.booked,
+            max_visits_per_day=rules.policy.max_visits_per_day,
+            only=trainer,
+        )
+        planned = plan_visits(request)
+        naive = plan_visits(request, grouping=False)
+        booked = uow.visits.add_all(planned.visits)
+        uow.commit()
+    kept = [visit for visit in state.booked if trainer is None or trainer in visit.trainers]
+    return PlanResult(
+        start=start,
+        end=end,
+        booked=booked,
+        kept=kept,
+        unmet=planned.unmet,
+        trip_days=planned.trip_days(kept),
+        naive_trip_days=naive.trip_days(kept),
+        naive_unmet=len(naive.unmet),
+    )
+
+
+def preview(uow: UnitOfWork, rules: VisitRules, *, start: date, weeks: int) -> tuple[Plan, Plan, list[Visit]]:
+    """The plan and the naive plan for these weeks without saving anything (for measuring): (grouped, naive, kept)."""
+    end = start + timedelta(days=weeks * 7 - 1)
+    with uow:
+        state, _ = read_planning_state(uow, rules, start, end)
+    request = PlanRequest(
+        state.streams,
+        state.trainers,
+        start,
+        end,
+        workday_rule(rules.policy),
+        state.booked,
+        rules.policy.max_visits_per_day,
+    )
+    return plan_visits(request), plan_visits(request, grouping=False), state.booked
+
+
+def list_visits(
+    uow: UnitOfWork,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    trainer: str | None = None,
+    agency: str | None = None,
+    status: VisitStatus | None = None,
+) -> list[Visit]:
+    """Booked visits, soonest first, filtered by period, trainer, agency and status."""
+    with uow:
+        if trainer is not None:
+            uow.trainers.get(trainer)
+        if agency is not None:
+            uow.agencies.get(agency)
+        return uow.visits.listed(
+            start=start, end=end, status=status, agencies=[agency] if agency else None, trainer=trainer
+        )
+
+
+def mark_done(uow: UnitOfWork, rules: VisitRules, visit_id: int, *, on: date, as_of: date) -> VisitDone:
+    """Record a visit done on a day; it counts as its routine's occurrence (every agency's, for a statewide one)."""
+    if on > as_of:
+        raise InvalidInput(f"--on {on} is in the future (today is {as_of}); record it once it has happened")
+    with uow:
+        visit = _planned(uow, visit_id, "record it as done")
+        counted: list[str] = []
+        note = None
+        if visit.purpose == FIDELITY_REVIEW:
+            note = f"record the scores with `ips-roadmap review record {visit.agency} --visited {on} ...`"
+        else:
+            routine = rules.roadmap.routines.get(visit.purpose)
+            slugs = [visit.agency] if visit.agency else None
+            agencies = uow.agencies.many(slugs) if slugs else uow.agencies.all()
+            records = Records.read(uow, slugs)
+            for agency in agencies:
+                context = records.context(agency, rules.roadmap, rules.cadence)
+                seen = context.done.get(routine.key, [])
+                if running_since(context, routine, on) is None or Occurrence(on) in seen:
+                    continue
+                uow.routines.add(agency.slug, routine.key, Occurrence(on))
+                counted.append(agency.slug)
+            if visit.agency and not counted:
+                note = f"{routine.key!r} was not running for {visit.agency} on {on}, or was already recorded that day"
+        done = visit.model_copy(update={"status": VisitStatus.DONE, "done_on": on, "sequence": visit.sequence + 1})
+        uow.visits.save(done)
+        uow.commit()
+    return VisitDone(done, counted, note)
+
+
+def cancel(uow: UnitOfWork, visit_id: int) -> Visit:
+    """Cancel a planned visit; its need is planned again by the next `visits plan`."""
+    with uow:
+        visit = _planned(uow, visit_id, "cancel it")
+        cancelled = visit.model_copy(update={"status": VisitStatus.CANCELLED, "sequence": visit.sequence + 1})
+        uow.visits.save(cancelled)
+        uow.commit()
+    return cancelled
+
+
+def _planned(uow: UnitOfWork, visit_id: int, action: str) -> Visit:
+    visit = uow.visits.get(visit_id)
+    if visit.status is VisitStatus.DONE:
+        raise RuleViolation(f"visit {visit_id} was already recorded as done on {visit.done_on}; cannot {action}")
+    if visit.status is VisitStatus.CANCELLED:
+        raise RuleViolation(f"visit {visit_id} was cancelled; cannot {action}")
+    return visit
+
+
+@dataclass(frozen=True)
+class CalendarSource:
+    """What a calendar export shows: the visits and how to name and place them."""
+
+    title: str
+    visits: list[Visit]
+    calendar_id: str
+    names: dict[str, str]
+    timezones: dict[str, str]
+    titles: dict[str, str]
+
+
+def calendar_source(
+    uow: UnitOfWork,
+    rules: VisitRules,
+    *,
+    trainer: str | None = None,
+    agency: str | None = None,
+    visits: list[Visit] | None = None,
+) -> CalendarSource:
+    """Every visit (cancelled ones too, so calendar programs drop them) of a trainer, an agency, or everyone.
+
+    `visits` exports exactly those instead (a plan just made).
+    """
+    with uow:
+        if trainer is not None:
+            uow.trainers.get(trainer)
+        if agency is not None:
+            uow.agencies.get(agency)
+        if visits is None:
+            visits = uow.visits.listed(agencies=[agency] if agency else None, trainer=trainer)
+        agencies = uow.agencies.all()
+        calendar = calendar_id(uow)
+        uow.commit()
+    names = {each.slug: each.name for each in agencies}
+    title = f"IPS visits — {trainer}" if trainer else f"IPS visits — {names[agency]}" if agency else "IPS visits"
+    timezones = {each.slug: each.timezone for each in agencies}
+    return CalendarSource(title, visits, calendar, names, timezones, visit_titles(rules.roadmap))
+
+
+def visit_titles(roadmap: Roadmap) -> dict[str, str]:
+    """What each visit purpose is called: its routine's title, or the fidelity review."""
+    titles = {routine.key: routine.title for routine in roadmap.routines.routines}
+    return titles | {FIDELITY_REVIEW: "Fidelity review (two reviewers on site)"}

@@ -1,0 +1,73 @@
+"""The visits an agency's stages need: one stream per need, from what is due now and the cadence after it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from roadmap.domain.cadence import is_good, latest_review
+from roadmap.domain.planner import Stream
+from roadmap.domain.visit import FIDELITY_REVIEW, STATEWIDE, VisitPolicy
+from stages.context import AgencyContext
+from stages.due import purpose_of, stage_items
+
+# A stage already past its norm is expected to finish at the earliest this long after the forecast starts.
+_LATE_STAGE_DAYS = 30
+
+
+def visit_streams(contexts: Iterable[AgencyContext], policy: VisitPolicy, start: date) -> list[Stream]:
+    """Every need's next occurrence as of `start`, with its interval; statewide needs once, at the earliest due."""
+    streams: list[Stream] = []
+    statewide: dict[str, Stream] = {}
+    for context in contexts:
+        for item in stage_items(context, start):
+            purpose = purpose_of(item)
+            need = policy.need(purpose) if purpose else None
+            if need is None or purpose is None:
+                continue
+            days, months = _interval(context, purpose, start)
+            if need.scope == STATEWIDE:
+                earlier = statewide.get(purpose)
+                if earlier is None or item.due_on < earlier.first_due:
+                    statewide[purpose] = Stream(need, None, STATEWIDE, item.due_on, days, months)
+                continue
+            ends = _projected_end(context, purpose, start)
+            streams.append(Stream(need, context.agency.slug, context.agency.region, item.due_on, days, months, ends))
+    return streams + sorted(statewide.values(), key=lambda stream: stream.need.purpose)
+
+
+def _interval(context: AgencyContext, purpose: str, as_of: date) -> tuple[int | None, int | None]:
+    """(every_days, every_months) after an occurrence, at the agency's current fidelity standing."""
+    latest = latest_review(context.reviews, as_of)
+    good = latest is not None and is_good(latest, context.rules)
+    if purpose == FIDELITY_REVIEW:
+        return None, context.rules.good_months if good else context.rules.below_good_months
+    routine = context.roadmap.routines.get(purpose)
+    slower = routine.every_months_at_good_fidelity
+    return routine.every_days, (slower if good and slower else routine.every_months)
+
+
+def _projected_end(context: AgencyContext, purpose: str, as_of: date) -> date | None:
+    """When a routine that ends with a stage is expected to end: that stage's completion at its norm.
+
+    Gate stages are projected in order: a completed stage ends when it did; one in progress at its start plus its
+    norm (or soon, when already past it); one not started after the previous one plus its own norm.
+    """
+    if purpose == FIDELITY_REVIEW:
+        return None
+    ends_with = context.roadmap.routines.get(purpose).ends_with
+    if ends_with is None:
+        return None
+    previous = as_of
+    for stage in context.roadmap.gates:
+        progress = context.agency.progress(stage.key)
+        norm = timedelta(days=stage.norm_days or 0)
+        if progress is not None and progress.completed_on is not None:
+            previous = progress.completed_on
+        elif progress is not None:
+            previous = max(progress.started_on + norm, as_of + timedelta(days=_LATE_STAGE_DAYS))
+        else:
+            previous = max(previous, as_of) + norm
+        if stage.key == ends_with:
+            return previous
+    return None
