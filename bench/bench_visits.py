@@ -1,9 +1,10 @@
 """How long planning four weeks of trainer visits takes for a large state, and how much grouping saves.
 
-A state of N agencies in 20 regions (a third structuring their program, a third in skills training, a third
-launched with reviews falling due), two trainers per region and six reviewers. `visits plan` is timed as a
-user runs it (read, derive needs, plan, plan the naive comparison, save), and compared with the bare SQL work it
-cannot avoid: reading the rows it needs and inserting the visits it booked, with SQLAlchemy Core.
+A state of N agencies in 20 regions (15% structuring their program, 15% in skills training, the rest launched
+over the last year and a half, their first reviews due or overdue), three trainers per region and one reviewer
+per 12 agencies. `visits plan` is timed as a user runs it (read, derive needs, plan, plan the naive comparison,
+save), and compared with the bare SQL work it cannot avoid: reading the rows it needs and inserting the visits it
+booked, with SQLAlchemy Core.
 Run: `make bench` (BENCH_VISIT_AGENCIES="1000" to change N; BENCH_POSTGRES_URL to add PostgreSQL).
 """
 
@@ -38,6 +39,7 @@ from roadmap.store.tables import (
 
 TODAY = date(2026, 11, 23)
 REGIONS = 20
+SEATS = 3  # trainers per region
 WEEKS = 4
 
 
@@ -49,26 +51,26 @@ def build_state(url: str, count: int) -> None:
         for number in range(count):
             region = f"Region {number % REGIONS:02d}"
             name = f"Agency {number:05d}"
-            match number // REGIONS % 3:
-                case 0:
+            match number // REGIONS % 20:
+                case 0 | 1 | 2:
                     spec = DemoAgency(name, region, "America/Chicago", 300 + number % 50, 4)
-                case 1:
+                case 3 | 4 | 5:
                     spec = DemoAgency(name, region, "America/Chicago", 420 + number % 50, 6)
                 case _:
-                    spec = DemoAgency(name, region, "America/Chicago", 700, 7, launched_days_ago=120 + number % 90)
+                    spec = DemoAgency(name, region, "America/Chicago", 900, 7, launched_days_ago=120 + number % 360)
             uow.agencies.add(play_agency(spec, app.roadmap, TODAY))
         records = Records.read(uow)
         for agency in uow.agencies.all():
             for routine, occurrence in kept_routines(records.context(agency, app.roadmap, app.cadence), TODAY):
                 uow.routines.add(agency.slug, routine, occurrence)
         for region in range(REGIONS):
-            for seat in range(2):
+            for seat in range(SEATS):
                 name = f"Trainer {region:02d}-{seat}"
-                uow.trainers.add(Trainer(name=name, region=f"Region {region:02d}", capacity=3))
-        for number in range(6):
+                uow.trainers.add(Trainer(name=name, region=f"Region {region:02d}", capacity=4))
+        for number in range(max(2, count // 12)):
             uow.trainers.add(Trainer(name=f"Reviewer {number}", region="Statewide", capacity=4, reviewer=True))
         for number in range(count):
-            for seat in range(2):
+            for seat in range(SEATS):
                 uow.trainers.assign(f"Trainer {number % REGIONS:02d}-{seat}", f"agency-{number:05d}")
         uow.commit()
     app.close()

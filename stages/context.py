@@ -28,5 +28,6 @@ class AgencyContext:
     routines_from: date | None = None
     # Visits booked and not yet done or cancelled, soonest first.
     visits: list[Visit] = field(default_factory=list)
-    # Contact ids of the trainers assigned to the agency (their reminders about its visits and meetings).
-    trainers: tuple[int, ...] = ()
+    # Contact ids of the trainers assigned to the agency, who get its visit and meeting reminders (those with
+    # an address); None when nobody is assigned, and then every trainer does.
+    trainers: tuple[int, ...] | None = None

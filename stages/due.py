@@ -6,7 +6,7 @@ from datetime import date
 
 from roadmap.domain.due import DueItem, DueKind
 from roadmap.domain.routine import ROUTINE_KINDS
-from roadmap.domain.visit import FIDELITY_REVIEW, Visit
+from roadmap.domain.visit import FIDELITY_REVIEW, Visit, purpose_title
 from stages.context import AgencyContext
 from stages.registry import REGISTRY
 
@@ -17,11 +17,18 @@ def due_items(context: AgencyContext, as_of: date) -> list[DueItem]:
     A routine occurrence with a visit booked for it (on or after as_of) is reminded as that visit instead; the
     trainers assigned to the agency are the ones reminded about its items.
     """
-    booked = {visit.purpose for visit in context.visits if visit.on >= as_of}
-    items = [item for item in stage_items(context, as_of) if purpose_of(item) not in booked or not _is_routine(item)]
+    # A visit stands for the occurrence it was booked for (its due date), until its day has gone by.
+    booked = {(visit.purpose, visit.due_on) for visit in context.visits if visit.on >= as_of}
+    items = [
+        item
+        for item in stage_items(context, as_of)
+        if not (_is_routine(item) and (purpose_of(item), item.due_on) in booked)
+    ]
     items += [_visit_item(context, visit) for visit in context.visits if visit.agency == context.agency.slug]
-    if context.trainers:
-        items = [item if item.people else item.model_copy(update={"people": context.trainers}) for item in items]
+    if context.trainers is not None:
+        items = [
+            item if item.people is not None else item.model_copy(update={"people": context.trainers}) for item in items
+        ]
     return sorted(items, key=lambda item: (item.due_on, item.kind.value, item.subject))
 
 
@@ -42,9 +49,8 @@ def _is_routine(item: DueItem) -> bool:
 
 
 def _visit_item(context: AgencyContext, visit: Visit) -> DueItem:
-    routines = {routine.key: routine for routine in context.roadmap.routines.routines}
-    routine = routines.get(visit.purpose)
-    what = routine.title if routine else "Fidelity review visit"
+    routine = next((each for each in context.roadmap.routines.routines if each.key == visit.purpose), None)
+    what = purpose_title(context.roadmap.routines, visit.purpose)
     return DueItem(
         agency=context.agency.slug,
         kind=DueKind.SITE_VISIT,

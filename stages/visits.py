@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from roadmap.domain.cadence import is_good, latest_review
+from roadmap.domain.cadence import review_months
 from roadmap.domain.planner import Stream
 from roadmap.domain.visit import FIDELITY_REVIEW, STATEWIDE, VisitPolicy
 from stages.context import AgencyContext
 from stages.due import purpose_of, stage_items
+from stages.routines import good_fidelity
 
 # A stage already past its norm is expected to finish at the earliest this long after the forecast starts.
 _LATE_STAGE_DAYS = 30
@@ -38,13 +39,11 @@ def visit_streams(contexts: Iterable[AgencyContext], policy: VisitPolicy, start:
 
 def _interval(context: AgencyContext, purpose: str, as_of: date) -> tuple[int | None, int | None]:
     """(every_days, every_months) after an occurrence, at the agency's current fidelity standing."""
-    latest = latest_review(context.reviews, as_of)
-    good = latest is not None and is_good(latest, context.rules)
+    good = good_fidelity(context, as_of)
     if purpose == FIDELITY_REVIEW:
-        return None, context.rules.good_months if good else context.rules.below_good_months
+        return None, review_months(good, context.rules)
     routine = context.roadmap.routines.get(purpose)
-    slower = routine.every_months_at_good_fidelity
-    return routine.every_days, (slower if good and slower else routine.every_months)
+    return routine.every_days, routine.months_at(good)
 
 
 def _projected_end(context: AgencyContext, purpose: str, as_of: date) -> date | None:

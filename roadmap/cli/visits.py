@@ -24,7 +24,7 @@ app = typer.Typer(help="Trainers' site visits: plan the coming weeks, record the
 TrainerOption = Annotated[str | None, typer.Option("--trainer", metavar="NAME", help="Only this trainer's visits.")]
 AgencyOption = Annotated[str | None, typer.Option("--agency", metavar="SLUG", help="Only this agency's visits.")]
 FromDate = Annotated[str | None, typer.Option("--from", metavar="DATE", help="First day (default: today).")]
-VisitId = Annotated[int, typer.Argument(metavar="ID", help="The visit's id (see `visits list`).")]
+VisitId = Annotated[int, typer.Argument(metavar="ID", min=1, max=2**31 - 1, help="The visit's id (see `visits list`).")]
 IcsFile = Annotated[Path | None, typer.Option("--ics", metavar="FILE", help="Also write the visits as an .ics file.")]
 
 

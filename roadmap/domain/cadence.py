@@ -40,8 +40,12 @@ def next_review_due(launched_on: date | None, reviews: Iterable[tuple[date, int]
     latest = latest_review(reviews)
     if latest is None:
         return add_months(launched_on, rules.first_review_months)
-    months = rules.good_months if is_good(latest, rules) else rules.below_good_months
-    return add_months(latest[0], months)
+    return add_months(latest[0], review_months(is_good(latest, rules), rules))
+
+
+def review_months(good: bool, rules: CadenceRules) -> int:
+    """Months from one review to the next: longer once the review reached good fidelity."""
+    return rules.good_months if good else rules.below_good_months
 
 
 def latest_review(reviews: Iterable[tuple[date, int]], as_of: date | None = None) -> tuple[date, int] | None:

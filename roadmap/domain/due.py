@@ -35,9 +35,10 @@ class DueItem(BaseModel):
     title: str
     stage: str
     due_on: date
-    # State people (contact ids) this item concerns, e.g. the trainers booked on a visit or assigned to the agency;
-    # when set, trainer and reviewer reminders go to them only. Not stored: the outbox already names its recipient.
-    people: tuple[int, ...] = ()
+    # State people (contact ids) this item concerns: the trainers booked on a visit or assigned to the agency.
+    # When set, trainer and reviewer reminders go to them only (none, when empty: nobody booked has an address);
+    # None: to every trainer. Not stored: the outbox already names its recipient.
+    people: tuple[int, ...] | None = None
 
     def days_until(self, as_of: date) -> int:
         """Days from as_of to the due date; negative once overdue."""

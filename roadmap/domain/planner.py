@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 from roadmap.domain.cadence import add_months
 from roadmap.domain.trainer import Trainer
-from roadmap.domain.visit import STATEWIDE, Visit, VisitNeed
+from roadmap.domain.visit import STATEWIDE, Visit, VisitNeed, VisitStatus
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class Plan:
 @dataclass
 class _Day:
     region: str
-    used: int = 0
+    slots: set[int] = field(default_factory=set)
     whole: bool = False
 
 
@@ -98,11 +98,11 @@ class _Calendar:
         return self.trips.get(name, 0)
 
     def join_slot(self, name: str, day: date, region: str) -> int | None:
-        """The next free slot of a day the trainer already spends in this region, or None."""
+        """The first free slot of a day the trainer already spends in this region, or None."""
         booked = self.days.get((name, day))
-        if booked is None or booked.whole or booked.region != region or booked.used >= self.per_day:
+        if booked is None or booked.whole or booked.region != region:
             return None
-        return booked.used
+        return min(set(range(self.per_day)) - booked.slots, default=None)
 
     def can_open(self, names: Iterable[str], days: Sequence[date]) -> bool:
         """Every one of these trainers is free on these days and has trip days left in their weeks."""
@@ -128,7 +128,7 @@ class _Calendar:
                     year, week, _ = day.isocalendar()
                     self.weeks[(name, year, week)] = self.weeks.get((name, year, week), 0) + 1
                     self.trips[name] = self.trips.get(name, 0) + 1
-                booked.used += 1
+                booked.slots.add(visit.slot)
                 booked.whole = booked.whole or visit.whole_days
 
 
@@ -141,6 +141,8 @@ class PlanRequest:
     start: date
     end: date
     is_workday: Callable[[date], bool]
+    # Visits booked before (planned, or done and awaiting their record) in and around the period: they take
+    # their trainers' days, and a planned one stands for the occurrence it was booked for.
     existing: Sequence[Visit] = ()
     max_visits_per_day: int = 2
     # Plan one trainer's visits only (their agencies, and reviews they can take part in).
@@ -154,20 +156,25 @@ def plan_visits(request: PlanRequest, *, grouping: bool = True) -> Plan:
     """
     per_day = request.max_visits_per_day if grouping else 1
     calendar = _Calendar({t.name: t.capacity for t in request.trainers}, per_day)
-    for visit in request.existing:
-        calendar.book(visit)
-    taken: dict[tuple[str | None, str], list[date]] = {}
+    taken: dict[tuple[str | None, str], list[Visit]] = {}
     for visit in sorted(request.existing, key=lambda v: v.on):
-        taken.setdefault((visit.agency, visit.purpose), []).append(visit.on)
+        calendar.book(visit)
+        taken.setdefault((visit.agency, visit.purpose), []).append(visit)
     visits: list[Visit] = []
     unmet: list[Unmet] = []
     streams = [stream for stream in request.streams if _serves(request, stream)]
+    # Who may take each stream, worked out once (it is asked for every day of every window).
+    able = [candidates(stream, request.trainers) for stream in streams]
+    names = [{trainer.name for trainer in each} for each in able]
     # Each stream's occurrence waiting to be planned; the heap may hold stale entries for pulled ones.
     pending: dict[int, date] = {}
+    # The days each stream has a visit on: a need is never booked twice on one day.
+    days_of: dict[int, set[date]] = {}
     by_region: dict[str, set[int]] = {}
     queue: list[tuple[int, date, int]] = []
 
     def advance(index: int, done_on: date) -> None:
+        days_of.setdefault(index, set()).add(done_on)
         following = streams[index].next_due(done_on)
         pending[index] = following
         heapq.heappush(queue, (0 if streams[index].need.whole_days else 1, following, index))
@@ -184,23 +191,28 @@ def plan_visits(request: PlanRequest, *, grouping: bool = True) -> Plan:
         if due > request.end:
             del pending[index]
             continue
-        already = taken.get(stream.key)
-        if already:
-            advance(index, already.pop(0))  # a visit booked by an earlier plan covers this occurrence
+        earlier = _covering(taken.get(stream.key, []), due, request.start, _window(request, stream, due)[1])
+        if earlier is not None:
+            advance(index, earlier.on)  # a visit booked by an earlier plan stands for this occurrence
             continue
-        booked = _book(request, calendar, stream, due, grouping)
+        booked = _book(request, calendar, stream, able[index], due, grouping, days_of.get(index, set()))
         if isinstance(booked, Unmet):
             unmet.append(booked)
-            advance(index, due)
+            # Go on as if it were done on the last day it could have been: one unmet row per missed
+            # occurrence, not one for every interval since an occurrence fell overdue.
+            pending_from = max(due, _window(request, stream, due)[1])
+            following = stream.next_due(pending_from)
+            pending[index] = following
+            heapq.heappush(queue, (0 if stream.need.whole_days else 1, following, index))
             continue
         calendar.book(booked)
         visits.append(booked)
         advance(index, booked.on)
-        if grouping and not booked.whole_days and booked.slot == 0:
-            # A new trip day: fill its other slots with the most urgent needs of that region it can serve early.
-            for pulled, pulled_index in _fill(
-                request, calendar, streams, pending, by_region[stream.region], booked, taken
-            ):
+        if grouping and not booked.whole_days:
+            # Fill the trip day's other slots with the most urgent needs of that region it can serve early.
+            near = by_region[stream.region] - {index}
+            fill = _Fill(streams, names, pending, taken, days_of)
+            for pulled, pulled_index in _fill(request, calendar, fill, near, booked):
                 visits.append(pulled)
                 advance(pulled_index, pulled.on)
     visits.sort(key=lambda v: (v.on, v.slot, v.trainers, v.where, v.purpose))
@@ -208,48 +220,73 @@ def plan_visits(request: PlanRequest, *, grouping: bool = True) -> Plan:
     return Plan(visits, unmet)
 
 
+@dataclass(frozen=True)
+class _Fill:
+    """The planner's running state that filling a trip day looks at."""
+
+    streams: Sequence[Stream]
+    names: Sequence[set[str]]
+    pending: dict[int, date]
+    taken: dict[tuple[str | None, str], list[Visit]]
+    days_of: dict[int, set[date]]
+
+
 def _fill(
-    request: PlanRequest,
-    calendar: _Calendar,
-    streams: Sequence[Stream],
-    pending: dict[int, date],
-    region: set[int],
-    trip: Visit,
-    taken: dict[tuple[str | None, str], list[date]],
+    request: PlanRequest, calendar: _Calendar, state: _Fill, region: set[int], trip: Visit
 ) -> Iterator[tuple[Visit, int]]:
-    """Visits pulled onto a trainer's new trip day: same region, their window open that day, soonest due first."""
+    """Visits pulled onto a trainer's trip day: same region, their window open that day, soonest due first.
+
+    Each need at most once a day: a routine's next occurrence is never pulled onto the day of the last.
+    """
     name, day = trip.trainers[0], trip.on
     while (slot := calendar.join_slot(name, day, trip.region)) is not None:
         best: tuple[date, int] | None = None
         for index in region:
-            stream, due = streams[index], pending.get(index)
-            if due is None or due > request.end or stream.need.whole_days or taken.get(stream.key):
+            stream, due = state.streams[index], state.pending.get(index)
+            if due is None or due > request.end or stream.need.whole_days or state.taken.get(stream.key):
+                continue
+            if name not in state.names[index] or day in state.days_of.get(index, ()):
                 continue
             first, last = _window(request, stream, due)
-            if not first <= day <= last or all(t.name != name for t in _candidates(request, stream)):
+            if not first <= day <= last:
                 continue
             if best is None or (due, index) < best:
                 best = (due, index)
         if best is None:
             return
-        pulled = _visit(streams[best[1]], day, best[0], [name], slot)
+        pulled = _visit(state.streams[best[1]], day, best[0], [name], slot)
         calendar.book(pulled)
         yield pulled, best[1]
+
+
+def _covering(booked: list[Visit], due: date, start: date, last: date) -> Visit | None:
+    """The earlier visit that stands for an occurrence (taken out of `booked`), or None.
+
+    A visit still planned within the plan, on or before the occurrence's last possible day; a done one awaiting
+    its record (a review visit until its scores are entered) that was booked for this very occurrence. A planned
+    visit whose day has gone by without being recorded stands for nothing.
+    """
+    for visit in booked:
+        planned = visit.status is VisitStatus.PLANNED and start <= visit.on <= last
+        if planned or (visit.status is VisitStatus.DONE and visit.due_on == due):
+            booked.remove(visit)
+            return visit
+    return None
 
 
 def _serves(request: PlanRequest, stream: Stream) -> bool:
     if request.only is None:
         return True
-    return any(trainer.name == request.only for trainer in _candidates(request, stream))
+    return any(trainer.name == request.only for trainer in candidates(stream, request.trainers))
 
 
-def _candidates(request: PlanRequest, stream: Stream) -> list[Trainer]:
-    """Who may take this need: reviewers for reviews, all trainers statewide, else the agency's own trainers."""
+def candidates(stream: Stream, trainers: Sequence[Trainer]) -> list[Trainer]:
+    """Who may take a need: reviewers for reviews, any trainer statewide, else the agency's assigned trainers."""
     if stream.need.role == "reviewer":
-        return [t for t in request.trainers if t.reviewer]
+        return [t for t in trainers if t.reviewer]
     if stream.agency is None:
-        return list(request.trainers)
-    return [t for t in request.trainers if stream.agency in t.agencies]
+        return list(trainers)
+    return [t for t in trainers if stream.agency in t.agencies]
 
 
 def _window(request: PlanRequest, stream: Stream, due: date) -> tuple[date, date]:
@@ -258,24 +295,32 @@ def _window(request: PlanRequest, stream: Stream, due: date) -> tuple[date, date
     return max(request.start, due - timedelta(days=stream.need.window_days)), min(due, request.end)
 
 
-def _book(request: PlanRequest, calendar: _Calendar, stream: Stream, due: date, grouping: bool) -> Visit | Unmet:
+def _book(
+    request: PlanRequest,
+    calendar: _Calendar,
+    stream: Stream,
+    able: list[Trainer],
+    due: date,
+    grouping: bool,
+    avoid: set[date],
+) -> Visit | Unmet:
     need = stream.need
-    candidates = _candidates(request, stream)
+    able = list(able)
     if request.only is not None:
-        # The planned trainer first, so a review they can join is booked with them.
-        candidates.sort(key=lambda t: t.name != request.only)
+        # One trainer's plan: they take every visit; a review is theirs with whichever reviewer is free.
+        able.sort(key=lambda t: t.name != request.only)
     first, last = _window(request, stream, due)
     overdue = due < request.start
 
     def unmet(reason: str) -> Unmet:
         return Unmet(stream.agency, need.purpose, due, reason)
 
-    if not candidates:
+    if not able:
         if need.role == "reviewer":
             return unmet("no reviewers: add one with `ips-roadmap trainer add NAME ... --reviewer`")
         return unmet(f"no trainer is assigned to {stream.agency} (`ips-roadmap trainer assign NAME {stream.agency}`)")
-    if len(candidates) < need.people:
-        return unmet(f"needs {need.people} {need.role}s; the state has {len(candidates)}")
+    if len(able) < need.people:
+        return unmet(f"needs {need.people} {need.role}s; the state has {len(able)}")
     starts = [
         first + timedelta(days=offset)
         for offset in range((last - first).days - need.days + 2)
@@ -283,25 +328,29 @@ def _book(request: PlanRequest, calendar: _Calendar, stream: Stream, due: date, 
     ]
     if not starts:
         return unmet(f"no working day between {first} and {last}")
+    starts = [day for day in starts if day not in avoid]
     # Closest to the due date first (for an overdue occurrence: as soon as possible).
     starts.sort(key=lambda day: (day - first).days if overdue else (due - day).days)
     if need.whole_days:
+        # Reviewers from the agency's region first, then the least booked (the planned trainer leads a plan of theirs).
+        preferred = sorted(
+            able, key=lambda t: (t.name != request.only, t.region != stream.region, calendar.load(t.name), t.name)
+        )
         for start in starts:
             span = [start + timedelta(days=n) for n in range(need.days)]
-            free = [t for t in candidates if calendar.can_open([t.name], span)]
-            if request.only is not None and (not free or free[0].name != request.only):
-                continue
-            if len(free) >= need.people:
-                lead = free[: 1 if request.only else 0]
-                rest = sorted(
-                    free[len(lead) :], key=lambda t: (t.region != stream.region, calendar.load(t.name), t.name)
-                )
-                chosen = [t.name for t in (*lead, *rest)[: need.people]]
-                return _visit(stream, start, due, chosen, 0)
+            chosen: list[str] = []
+            for trainer in preferred:
+                if calendar.can_open([trainer.name], span):
+                    chosen.append(trainer.name)
+                elif trainer.name == request.only:
+                    break
+                if len(chosen) == need.people:
+                    return _visit(stream, start, due, chosen, 0)
     else:
         best: tuple[int, int, int, str, date, int] | None = None
         for rank, start in enumerate(starts):
-            for trainer in candidates:
+            # One trainer's plan books that trainer only.
+            for trainer in able if request.only is None else able[:1]:
                 slot = calendar.join_slot(trainer.name, start, stream.region) if grouping else None
                 if slot is not None:
                     option = (0, rank, calendar.load(trainer.name), trainer.name, start, slot)
@@ -313,7 +362,7 @@ def _book(request: PlanRequest, calendar: _Calendar, stream: Stream, due: date, 
                     best = option
         if best is not None:
             return _visit(stream, best[4], due, [best[3]], best[5])
-    names = ", ".join(t.name for t in candidates)
+    names = ", ".join(t.name for t in able)
     return unmet(f"{names}: no free day between {first} and {last} within capacity")
 
 

@@ -132,5 +132,5 @@ def _recipients(by_agency: dict[str | None, list[Contact]], item: DueItem, roles
     return [
         c
         for c in (*by_agency.get(item.agency, ()), *by_agency.get(None, ()))
-        if c.role in roles and not (item.people and c.role in _PEOPLE_ROLES and c.id not in item.people)
+        if c.role in roles and not (item.people is not None and c.role in _PEOPLE_ROLES and c.id not in item.people)
     ]

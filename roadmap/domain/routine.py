@@ -65,6 +65,11 @@ class Routine(BaseModel):
         """The stage whose start starts the routine."""
         return self.starts_with or self.stage
 
+    def months_at(self, good_fidelity: bool) -> int | None:
+        """Months between occurrences at this fidelity standing; None for routines counted in days or quarters."""
+        slower = self.every_months_at_good_fidelity
+        return slower if good_fidelity and slower else self.every_months
+
     @property
     def cadence(self) -> str:
         """How often, in words: 'every 3 months (6 at good fidelity)'."""
@@ -194,9 +199,9 @@ def next_occurrence(
     if routine.every_days is not None:
         due = base + timedelta(days=routine.every_days)
     else:
-        assert routine.every_months is not None  # exactly one period is set (checked on load)
-        slower = routine.every_months_at_good_fidelity
-        due = add_months(base, slower if good_fidelity and slower else routine.every_months)
+        months = routine.months_at(good_fidelity)
+        assert months is not None  # exactly one period is set (checked on load)
+        due = add_months(base, months)
     return due.isoformat(), due
 
 

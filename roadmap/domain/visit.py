@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from roadmap.domain.agency import Line
 from roadmap.domain.names import did_you_mean
+from roadmap.domain.routine import Routines
 
 FIDELITY_REVIEW = "fidelity-review"
 STATEWIDE = "statewide"
@@ -90,8 +91,16 @@ class VisitPolicy(BaseModel):
             return self.day_starts, self.day_ends
         start = self.day_starts.hour * 60 + self.day_starts.minute
         length = (self.day_ends.hour * 60 + self.day_ends.minute - start) // self.max_visits_per_day
-        begin = start + slot * length
+        # A visit booked when days held more visits keeps the last part of today's shorter day.
+        begin = start + min(slot, self.max_visits_per_day - 1) * length
         return clock(begin // 60, begin % 60), clock((begin + length) // 60, (begin + length) % 60)
+
+
+def purpose_title(routines: Routines, purpose: str) -> str:
+    """What a visit is for, in words: its routine's title, or the fidelity review."""
+    if purpose == FIDELITY_REVIEW:
+        return "Fidelity review (two reviewers on site)"
+    return next((routine.title for routine in routines.routines if routine.key == purpose), purpose)
 
 
 class VisitStatus(StrEnum):

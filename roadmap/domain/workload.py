@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from roadmap.domain.cadence import add_months
-from roadmap.domain.planner import Stream
+from roadmap.domain.planner import Stream, candidates
 from roadmap.domain.trainer import Trainer
 
 UNASSIGNED = "(unassigned)"
@@ -69,13 +69,13 @@ def forecast(
     end = add_months(first, months)
     needed: dict[str, dict[str, float]] = {t.name: dict.fromkeys(labels, 0.0) for t in trainers}
     for stream in streams:
-        people = _who(stream, trainers)
-        due = stream.first_due
+        people = [t.name for t in candidates(stream, trainers)] or [UNASSIGNED]
+        # An overdue occurrence is counted once, as if done on the first day; the next ones follow from there.
+        due = max(stream.first_due, start)
         while due < end and (stream.ends_on is None or due <= stream.ends_on):
-            month = max(due, start).strftime("%Y-%m")  # an overdue occurrence lands in the first month
             days = stream.need.days * stream.need.people / len(people)
             for name in people:
-                needed.setdefault(name, dict.fromkeys(labels, 0.0))[month] += days
+                needed.setdefault(name, dict.fromkeys(labels, 0.0))[due.strftime("%Y-%m")] += days
             due = stream.next_due(due)
     # The first month counts from `start`: days already gone are no capacity.
     workdays = {label: 0 for label in labels}
@@ -94,13 +94,3 @@ def forecast(
         for name, by_month in needed.items()
     }
     return Forecast(labels, rows)
-
-
-def _who(stream: Stream, trainers: Sequence[Trainer]) -> list[str]:
-    if stream.need.role == "reviewer":
-        chosen = [t.name for t in trainers if t.reviewer]
-    elif stream.agency is None:
-        chosen = [t.name for t in trainers]
-    else:
-        chosen = [t.name for t in trainers if stream.agency in t.agencies]
-    return chosen or [UNASSIGNED]

@@ -88,6 +88,8 @@ def check_writable(out: Path) -> Path:
         raise InvalidInput(f"cannot write {out}: it exists and is not a regular file")
     if not target.parent.is_dir():
         raise InvalidInput(f"cannot write {out}: folder {target.parent} does not exist")
+    if not os.access(target.parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise InvalidInput(f"cannot write {out}: permission denied")
     return target
 
 

@@ -18,6 +18,7 @@ from roadmap.domain.trainer import Trainer
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.records import Records
 from roadmap.services.reviews import store_review
+from roadmap.services.visits import new_calendar_id
 from stages import progression
 from stages.context import AgencyContext
 from stages.routines import good_fidelity, running_since
@@ -92,6 +93,7 @@ def build_demo(uow: UnitOfWork, roadmap: Roadmap, scale: FidelityScale, rules: C
             for routine, day in kept_routines(records.context(agency, roadmap, rules), as_of):
                 uow.routines.add(agency.slug, routine, day)
         uow.visits.delete_all()
+        new_calendar_id(uow)  # visit ids start again: calendar events must not reuse the old UIDs
         uow.trainers.delete_all()
         uow.contacts.delete_all()
         ids = {contact.name: uow.contacts.add(contact).id for contact in _contacts()}

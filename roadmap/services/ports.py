@@ -187,7 +187,7 @@ class TrainerRepository(Protocol):
         ...
 
     def contacts_by_agency(self, slugs: Collection[str] | None = None) -> dict[str, tuple[int, ...]]:
-        """Agency slug -> contact ids of its assigned trainers."""
+        """Agency slug -> contact ids of its assigned trainers who can be reached (every agency with a trainer)."""
         ...
 
     def delete_all(self) -> None:

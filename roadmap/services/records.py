@@ -31,7 +31,7 @@ class Records:
     done: dict[str, dict[str, list[Occurrence]]]
     routines_from: date | None = None
     visits: dict[str, list[Visit]] = field(default_factory=dict)
-    trainers: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    trainers: dict[str, tuple[int, ...]] = field(default_factory=dict)  # agencies with a trainer assigned
 
     @classmethod
     def read(cls, uow: UnitOfWork, slugs: Collection[str] | None = None) -> Records:
@@ -61,5 +61,5 @@ class Records:
             done=self.done.get(agency.slug, {}),
             routines_from=self.routines_from,
             visits=self.visits.get(agency.slug, []),
-            trainers=self.trainers.get(agency.slug, ()),
+            trainers=self.trainers.get(agency.slug),
         )

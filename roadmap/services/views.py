@@ -306,6 +306,7 @@ def visit_view(visit: Visit) -> dict[str, Any]:
         "region": visit.region,
         "date": visit.on.isoformat(),
         "days": visit.days,
+        "slot": visit.slot,
         "purpose": visit.purpose,
         "due_on": visit.due_on.isoformat(),
         "status": visit.status.value,

@@ -16,13 +16,15 @@ from roadmap.domain.errors import InvalidInput, RuleViolation
 from roadmap.domain.planner import Plan, PlanRequest, Stream, Unmet, plan_visits
 from roadmap.domain.routine import Occurrence
 from roadmap.domain.trainer import Trainer
-from roadmap.domain.visit import FIDELITY_REVIEW, Visit, VisitPolicy, VisitStatus
+from roadmap.domain.visit import FIDELITY_REVIEW, Visit, VisitPolicy, VisitStatus, purpose_title
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.records import Records
 from stages.routines import running_since
 from stages.visits import visit_streams
 
 MAX_WEEKS = 52
+# How far back a done visit may still stand for its occurrence while its record is awaited (review scores).
+DONE_LOOKBACK_DAYS = 120
 # Names each database's calendar events apart, so two states' exports never share an event UID.
 INSTANCE_KEY = "instance_id"
 
@@ -100,14 +102,20 @@ def _workdays(code: str) -> Callable[[date], bool]:
 def read_planning_state(
     uow: UnitOfWork, rules: VisitRules, start: date, end: date | None = None, *, instance: bool = False
 ) -> tuple[PlanningState, str | None]:
-    """Streams of every agency as of `start`, the trainers, and visits booked in [start, end].
+    """Streams of every agency as of `start`, the trainers, and the visits booked around [start, end].
 
-    With `instance`, also this database's calendar id (created on first use; the caller commits).
+    Booked visits reach back to the Monday of the first week and on to the Sunday of the last (they take
+    trainers' days in those weeks), and back a few months for done visits awaiting their record (a review visit
+    until its scores are entered). With `instance`, also this database's calendar id (the caller commits).
     """
     agencies = uow.agencies.all()
     records = Records.read(uow)
     contexts = [records.context(agency, rules.roadmap, rules.cadence) for agency in agencies]
-    booked = uow.visits.listed(start=start, end=end, status=VisitStatus.PLANNED) if end else []
+    booked: list[Visit] = []
+    if end is not None:
+        last = end + timedelta(days=6 - end.weekday())
+        booked = uow.visits.listed(start=start - timedelta(days=start.weekday()), end=last, status=VisitStatus.PLANNED)
+        booked += uow.visits.listed(start=start - timedelta(days=DONE_LOOKBACK_DAYS), end=last, status=VisitStatus.DONE)
     state = PlanningState(
         streams=visit_streams(contexts, rules.policy, start),
         trainers=uow.trainers.all(),
@@ -122,9 +130,15 @@ def calendar_id(uow: UnitOfWork) -> str:
     """This database's calendar id, created on first use (inside a transaction the caller commits)."""
     found = uow.meta.get(INSTANCE_KEY)
     if found is None:
-        found = uuid4().hex[:16]
-        uow.meta.put(INSTANCE_KEY, found)
+        found = new_calendar_id(uow)
     return found
+
+
+def new_calendar_id(uow: UnitOfWork) -> str:
+    """Start a new calendar id: visit ids may start again (a rebuilt demo), so event UIDs must not repeat."""
+    fresh = uuid4().hex[:16]
+    uow.meta.put(INSTANCE_KEY, fresh)
+    return fresh
 
 
 def plan(
@@ -141,32 +155,26 @@ def plan(
         raise InvalidInput(f"--weeks must be between 1 and {MAX_WEEKS}, got {weeks}")
     if start < as_of:
         raise InvalidInput(f"--from {start} is in the past (today is {as_of}); plan from today or later")
-    end = start + timedelta(days=weeks * 7 - 1)
-    is_workday = workday_rule(rules.policy)
     with uow:
-        state, _ = read_planning_state(uow, rules, start, end, instance=True)
+        request, state = _request(uow, rules, start, weeks, trainer, instance=True)
         if not state.trainers:
             raise RuleViolation("no trainers yet: add one with `ips-roadmap trainer add NAME --region R --capacity D`")
         if trainer is not None:
             uow.trainers.get(trainer)  # an unknown name is refused, with a suggestion
-        request = PlanRequest(
-            streams=state.streams,
-            trainers=state.trainers,
-            start=start,
-            end=end,
-            is_workday=is_workday,
-            existing=state.booked,
-            max_visits_per_day=rules.policy.max_visits_per_day,
-            only=trainer,
-        )
         planned = plan_visits(request)
         naive = plan_visits(request, grouping=False)
         booked = uow.visits.add_all(planned.visits)
         uow.commit()
-    kept = [visit for visit in state.booked if trainer is None or trainer in visit.trainers]
+    kept = [
+        visit
+        for visit in state.booked
+        if visit.status is VisitStatus.PLANNED
+        and request.start <= visit.on <= request.end
+        and (trainer is None or trainer in visit.trainers)
+    ]
     return PlanResult(
-        start=start,
-        end=end,
+        start=request.start,
+        end=request.end,
         booked=booked,
         kept=kept,
         unmet=planned.unmet,
@@ -176,21 +184,29 @@ def plan(
     )
 
 
-def preview(uow: UnitOfWork, rules: VisitRules, *, start: date, weeks: int) -> tuple[Plan, Plan, list[Visit]]:
-    """The plan and the naive plan for these weeks without saving anything (for measuring): (grouped, naive, kept)."""
-    end = start + timedelta(days=weeks * 7 - 1)
+def preview(uow: UnitOfWork, rules: VisitRules, *, start: date, weeks: int) -> tuple[Plan, Plan]:
+    """The plan and the naive plan for these weeks, saving nothing (for measuring): (grouped, naive)."""
     with uow:
-        state, _ = read_planning_state(uow, rules, start, end)
+        request, _ = _request(uow, rules, start, weeks, None)
+    return plan_visits(request), plan_visits(request, grouping=False)
+
+
+def _request(
+    uow: UnitOfWork, rules: VisitRules, start: date, weeks: int, trainer: str | None, *, instance: bool = False
+) -> tuple[PlanRequest, PlanningState]:
+    end = start + timedelta(days=weeks * 7 - 1)
+    state, _ = read_planning_state(uow, rules, start, end, instance=instance)
     request = PlanRequest(
-        state.streams,
-        state.trainers,
-        start,
-        end,
-        workday_rule(rules.policy),
-        state.booked,
-        rules.policy.max_visits_per_day,
+        streams=state.streams,
+        trainers=state.trainers,
+        start=start,
+        end=end,
+        is_workday=workday_rule(rules.policy),
+        existing=state.booked,
+        max_visits_per_day=rules.policy.max_visits_per_day,
+        only=trainer,
     )
-    return plan_visits(request), plan_visits(request, grouping=False), state.booked
+    return request, state
 
 
 def list_visits(
@@ -304,5 +320,5 @@ def calendar_source(
 
 def visit_titles(roadmap: Roadmap) -> dict[str, str]:
     """What each visit purpose is called: its routine's title, or the fidelity review."""
-    titles = {routine.key: routine.title for routine in roadmap.routines.routines}
-    return titles | {FIDELITY_REVIEW: "Fidelity review (two reviewers on site)"}
+    purposes = [FIDELITY_REVIEW, *(routine.key for routine in roadmap.routines.routines)]
+    return {purpose: purpose_title(roadmap.routines, purpose) for purpose in purposes}

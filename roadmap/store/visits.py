@@ -79,18 +79,19 @@ class SqlTrainerRepository:
         return True
 
     def contacts_by_agency(self, slugs: Collection[str] | None = None) -> dict[str, tuple[int, ...]]:
-        """Agency slug -> contact ids of its assigned trainers (those who can be reached)."""
+        """Agency slug -> contact ids of its assigned trainers who can be reached (every agency with a trainer)."""
         query = (
             select(AgencyRow.slug, TrainerRow.contact_id)
             .join(TrainerAgencyRow, TrainerAgencyRow.agency_id == AgencyRow.id)
             .join(TrainerRow, TrainerRow.id == TrainerAgencyRow.trainer_id)
-            .where(TrainerRow.contact_id.is_not(None))
         )
         if slugs is not None:
             query = query.where(AgencyRow.slug.in_(slugs))
         found: dict[str, list[int]] = {}
         for slug, contact_id in self._session.execute(query.order_by(TrainerRow.contact_id)):
-            found.setdefault(slug, []).append(contact_id)
+            ids = found.setdefault(slug, [])
+            if contact_id is not None:
+                ids.append(contact_id)
         return {slug: tuple(ids) for slug, ids in found.items()}
 
     def delete_all(self) -> None:

@@ -12,7 +12,7 @@ import pytest
 from roadmap.data import load_routines, load_visit_policy
 from roadmap.domain.planner import Plan, PlanRequest, Stream, plan_visits
 from roadmap.domain.trainer import Trainer
-from roadmap.domain.visit import VisitPolicy
+from roadmap.domain.visit import Visit, VisitPolicy, VisitStatus
 
 POLICY: VisitPolicy = load_visit_policy(load_routines())
 US = holidays.country_holidays("US")
@@ -199,13 +199,76 @@ def test_visits_booked_earlier_are_kept_and_not_booked_again() -> None:
 
 
 def test_one_trainers_plan_books_only_them() -> None:
-    staff = [trainer("Ana", "North", 3, ["a"]), trainer("Ben", "South", 3, ["b"])]
+    # Both trainers serve both agencies; Ana would be the first pick, but this is Ben's plan.
+    staff = [trainer("Ana", "North", 3, ["a", "b"]), trainer("Ben", "North", 3, ["a", "b"])]
     streams = [
         stream("treatment-team-visit", "a", "North", MONDAY + timedelta(days=8), months=1),
-        stream("treatment-team-visit", "b", "South", MONDAY + timedelta(days=8), months=1),
+        stream("treatment-team-visit", "b", "North", MONDAY + timedelta(days=8), months=1),
     ]
     plan = plan_visits(request(streams, staff, only="Ben"))
-    assert [(v.agency, v.trainers) for v in plan.visits] == [("b", ("Ben",))]
+    assert sorted((v.agency, v.trainers) for v in plan.visits) == [("a", ("Ben",)), ("b", ("Ben",))]
+
+
+def test_a_visit_kept_for_a_later_occurrence_does_not_stand_for_an_overdue_one() -> None:
+    # The overdue occurrence's visit was cancelled; the one booked for the next occurrence is still there.
+    staff = [trainer("Ana", "North", 5, ["a"])]
+    overdue = stream("vocational-unit-visit", "a", "North", date(2026, 10, 19), days=15)
+    later = plan_visits(request([overdue], staff)).visits[1].model_copy(update={"id": 2})
+    plan = plan_visits(request([overdue], staff, existing=[later]))
+    assert plan.visits and plan.visits[0].due_on == date(2026, 10, 19) and plan.visits[0].on == MONDAY
+    assert all(v.on != later.on or v.slot != later.slot for v in plan.visits)
+
+
+def test_a_new_visit_takes_the_free_slot_of_a_day_not_the_one_kept() -> None:
+    staff = [trainer("Ana", "North", 5, ["a", "b"])]
+    kept = plan_visits(
+        request([stream("treatment-team-visit", "b", "North", MONDAY + timedelta(days=3), months=1)], staff)
+    )
+    afternoon = kept.visits[0].model_copy(update={"id": 1, "slot": 1})
+    streams = [stream("treatment-team-visit", "a", "North", afternoon.on, months=1)]
+    plan = plan_visits(request(streams, staff, existing=[afternoon]))
+    assert [(v.on, v.slot) for v in plan.visits][:1] == [(afternoon.on, 0)]
+
+
+def test_a_routine_is_never_booked_twice_on_one_day_even_with_a_window_as_long_as_its_interval() -> None:
+    found = POLICY.need("vocational-unit-visit")
+    assert found is not None
+    wide = found.model_copy(update={"window_days": 20})
+    staff = [trainer("Ana", "North", 5, ["a"])]
+    plan = plan_visits(request([Stream(wide, "a", "North", MONDAY + timedelta(days=10), 15)], staff, weeks=6))
+    assert len({v.on for v in plan.visits}) == len(plan.visits)
+
+
+def test_an_overdue_routine_that_cannot_be_fitted_is_reported_once_per_missed_occurrence_in_the_plan() -> None:
+    # Overdue since May and nobody assigned: not one row for every fortnight since May.
+    plan = plan_visits(
+        request(
+            [stream("vocational-unit-visit", "lonely", "West", date(2026, 5, 1), days=15)],
+            [trainer("Ana", "North", 3, ["a"])],
+        )
+    )
+    assert [u.due_on for u in plan.unmet][:1] == [date(2026, 5, 1)] and len(plan.unmet) <= 2
+
+
+def test_a_review_visit_done_and_awaiting_its_scores_is_not_booked_again() -> None:
+    staff = [trainer("Ana", "North", 5, [], reviewer=True), trainer("Ben", "North", 5, [], reviewer=True)]
+    due = date(2026, 11, 20)
+    review = stream("fidelity-review", "a", "North", due, months=6)
+    done = Visit(id=7, purpose="fidelity-review", agency="a", region="North", on=date(2026, 11, 18), days=2,
+                 trainers=("Ana", "Ben"), due_on=due, status=VisitStatus.DONE, done_on=date(2026, 11, 18))  # fmt: skip
+    assert plan_visits(request([review], staff)).visits  # without it, the overdue review is booked
+    assert plan_visits(request([review], staff, existing=[done])).visits == []
+
+
+def test_a_trip_day_already_taken_earlier_in_the_week_counts_against_capacity() -> None:
+    staff = [trainer("Ana", "North", 1, ["a", "b"])]
+    monday = Visit(
+        id=1, purpose="treatment-team-visit", agency="b", region="South", on=MONDAY, trainers=("Ana",), due_on=MONDAY
+    )
+    wednesday = MONDAY + timedelta(days=2)
+    streams = [stream("treatment-team-visit", "a", "North", wednesday + timedelta(days=2), months=1)]
+    plan = plan_visits(PlanRequest(streams, staff, wednesday, wednesday + timedelta(days=13), workday, [monday], 2))
+    assert plan.unmet and not plan.visits  # the only day that week is Monday's, in another region
 
 
 def test_a_statewide_meeting_is_one_visit_for_the_whole_state() -> None:

@@ -55,9 +55,10 @@ def test_an_overdue_occurrence_counts_in_the_first_month_and_a_routine_stops_at_
         need_stream("treatment-team-visit", "a", date(2026, 9, 1), every_months=1, ends_on=date(2027, 1, 15)),
     ]
     result = forecast(streams, staff, start=START, months=4, is_workday=weekdays)
-    # Sep, Oct, Nov fall in November (three overdue at once); Dec and Jan; none after the routine ends.
-    assert [load.needed for load in result.rows["Ana"]] == [3, 1, 1, 0]
-    assert result.first_over() == ("2026-11", "Ana")  # three days against one day a week for six weekdays
+    # Overdue since September: once, on the first day (not once per month missed); then a month after that,
+    # and none after the routine ends in mid-January.
+    assert [load.needed for load in result.rows["Ana"]] == [1, 1, 0, 0]
+    assert result.first_over() is None  # one day against a day a week for six weekdays
 
 
 @pytest.mark.parametrize(
