@@ -50,6 +50,7 @@ test: lint chromium
 bench: install-test
 	$(BIN)/python bench/bench_agencies.py
 	$(BIN)/python bench/bench_sweep.py
+	$(BIN)/python bench/bench_visits.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
