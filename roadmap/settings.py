@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.errors import InvalidInput
 from roadmap.domain.outbox import RetryPolicy
+from roadmap.domain.outcome import EmploymentBenchmarks
 from roadmap.domain.schedule import SweepSchedule
 
 DEFAULT_DATABASE_URL = "sqlite:///ips-roadmap.db"
@@ -35,6 +36,8 @@ class Settings(BaseSettings):
     retry: RetryPolicy = RetryPolicy()
     # e.g. IPS_ROADMAP_CADENCE__GOOD_MONTHS=12 for a state that reviews good programs yearly.
     cadence: CadenceRules = CadenceRules()
+    # e.g. IPS_ROADMAP_BENCHMARKS__MINIMAL=35: the quarterly employment-rate bands, in percent.
+    benchmarks: EmploymentBenchmarks = EmploymentBenchmarks()
     # e.g. IPS_ROADMAP_SCHEDULE__TIME=05:30 IPS_ROADMAP_SCHEDULE__TIMEZONE=America/Denver
     schedule: SweepSchedule = SweepSchedule()
     # Where `ips-roadmap` keeps Prefect's local state when no Prefect server is configured.

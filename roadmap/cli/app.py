@@ -17,6 +17,7 @@ from roadmap.cli import (
     due,
     flows,
     notify,
+    outcomes,
     progress,
     report,
     reviews,
@@ -47,6 +48,7 @@ app.add_typer(contacts.app, name="contact")
 app.add_typer(routines.app, name="routine")
 app.add_typer(trainers.app, name="trainer")
 app.add_typer(visits.app, name="visits")
+app.add_typer(outcomes.app, name="outcomes")
 app.add_typer(notify.app, name="notify")
 app.add_typer(notify.outbox_app, name="outbox")
 app.command("init")(catalog.init)

@@ -11,6 +11,7 @@ from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.agency import Agency
 from roadmap.domain.contact import Contact
 from roadmap.domain.outbox import OutboxEntry
+from roadmap.domain.outcome import QuarterOutcome
 from roadmap.domain.review import Review
 from roadmap.domain.routine import Occurrence
 from roadmap.domain.trainer import Trainer
@@ -227,6 +228,18 @@ class VisitRepository(Protocol):
         ...
 
 
+class OutcomeRepository(Protocol):
+    """Quarterly outcome counts."""
+
+    def add(self, outcome: QuarterOutcome) -> None:
+        """Store one quarter's counts."""
+        ...
+
+    def listed(self, agency: str | None = None) -> list[QuarterOutcome]:
+        """Every agency's (or one agency's) quarters, by agency then quarter."""
+        ...
+
+
 class MetaStore(Protocol):
     """Small facts about the database itself."""
 
@@ -280,6 +293,11 @@ class UnitOfWork(Protocol):
     @property
     def visits(self) -> VisitRepository:
         """Booked visits in this transaction."""
+        ...
+
+    @property
+    def outcomes(self) -> OutcomeRepository:
+        """Quarterly outcomes in this transaction."""
         ...
 
     @property

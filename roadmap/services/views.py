@@ -12,6 +12,7 @@ from roadmap.domain.due import DueItem
 from roadmap.domain.events import Event
 from roadmap.domain.fidelity import band_for
 from roadmap.domain.outbox import OutboxEntry
+from roadmap.domain.outcome import EmploymentBenchmarks, QuarterOutcome
 from roadmap.domain.planner import Unmet
 from roadmap.domain.reminder_rules import Reminder
 from roadmap.domain.routine import Occurrence, Routine
@@ -354,4 +355,23 @@ def forecast_view(forecast: Forecast) -> dict[str, Any]:
         ],
         "first_over_capacity": {"month": over[0], "trainer": over[1]} if over else None,
         "unassigned_days": forecast.unassigned_days(),
+    }
+
+
+def outcome_view(outcome: QuarterOutcome, benchmarks: EmploymentBenchmarks) -> dict[str, Any]:
+    """One agency's quarter: the counts, the employment rate (percent) and its band against the benchmarks."""
+    rate = outcome.rate
+    return {
+        "agency": outcome.agency,
+        "quarter": outcome.quarter,
+        "served": outcome.served,
+        "working": outcome.working,
+        "employment_rate": rate,
+        "band": benchmarks.band(rate).value if rate is not None else None,
+        "job_starts": outcome.job_starts,
+        "in_school": outcome.in_school,
+        "working_90_days": outcome.working_90_days,
+        "jobs_ended_before_90_days": outcome.jobs_ended_before_90_days,
+        "avg_hours": outcome.avg_hours,
+        "reported_on": outcome.reported_on.isoformat(),
     }

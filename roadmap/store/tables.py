@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -248,3 +249,26 @@ class VisitTrainerRow(Base):
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True)
     trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
+
+
+class OutcomeRow(Base):
+    """One agency's quarterly outcome counts: aggregate numbers only, never a person."""
+
+    __tablename__ = "quarterly_outcomes"
+    __table_args__ = (
+        UniqueConstraint("agency_id", "quarter"),
+        CheckConstraint("working <= served", name="working_within_served"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    quarter: Mapped[str] = mapped_column(String(8))
+    served: Mapped[int] = mapped_column(Integer)
+    working: Mapped[int] = mapped_column(Integer)
+    job_starts: Mapped[int | None] = mapped_column(Integer)
+    in_school: Mapped[int | None] = mapped_column(Integer)
+    working_90_days: Mapped[int | None] = mapped_column(Integer)
+    jobs_ended_before_90_days: Mapped[int | None] = mapped_column(Integer)
+    avg_hours: Mapped[float | None] = mapped_column(Float)
+    reported_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -18,6 +18,7 @@ from roadmap.store.contacts import SqlContactRepository
 from roadmap.store.database import Database
 from roadmap.store.mapping import read_agencies, write
 from roadmap.store.outbox import SqlOutbox
+from roadmap.store.outcomes import SqlOutcomeRepository
 from roadmap.store.reviews import SqlActionRepository, SqlReviewRepository
 from roadmap.store.routines import SqlRoutineLog
 from roadmap.store.tables import AgencyRow, MetaRow
@@ -112,6 +113,7 @@ class SqlUnitOfWork:
         self.routines = SqlRoutineLog(self._session)
         self.trainers = SqlTrainerRepository(self._session)
         self.visits = SqlVisitRepository(self._session)
+        self.outcomes = SqlOutcomeRepository(self._session)
         self.meta = SqlMetaStore(self._session)
         return self
 
