@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: demo test lint install install-test bench clean chromium
+.PHONY: demo test lint install install-test bench clean chromium web
 
 # Root installs directly; anyone else through sudo.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -29,6 +29,10 @@ demo: install
 	$(BIN)/ips-roadmap demo
 	$(BIN)/ips-roadmap simulate
 	$(BIN)/ips-roadmap visits plan --weeks 4 --ics demo-visits.ics
+
+## web: the dashboard on the demo state (run `make demo` first) at http://127.0.0.1:8000/
+web: install
+	$(BIN)/ips-roadmap web
 
 ## lint: ruff, mypy (strict) and the import-layer contracts
 lint: install-test

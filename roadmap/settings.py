@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from roadmap.domain.cadence import CadenceRules
@@ -16,6 +16,21 @@ from roadmap.domain.schedule import SweepSchedule
 DEFAULT_DATABASE_URL = "sqlite:///ips-roadmap.db"
 # The drivers this package installs; anything else would fail later with an import error.
 _SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
+
+
+class WebSettings(BaseModel):
+    """The web app's sign-in for the state team; both or neither (needed to listen beyond this machine)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    username: str | None = None
+    password: SecretStr | None = None
+
+    def credentials(self) -> tuple[str, str] | None:
+        """(username, password) when both are set."""
+        if self.username and self.password and self.password.get_secret_value():
+            return self.username, self.password.get_secret_value()
+        return None
 
 
 class Settings(BaseSettings):
@@ -38,6 +53,8 @@ class Settings(BaseSettings):
     cadence: CadenceRules = CadenceRules()
     # e.g. IPS_ROADMAP_BENCHMARKS__MINIMAL=35: the quarterly employment-rate bands, in percent.
     benchmarks: EmploymentBenchmarks = EmploymentBenchmarks()
+    # IPS_ROADMAP_WEB__USERNAME / IPS_ROADMAP_WEB__PASSWORD: the state team's sign-in for `ips-roadmap web`.
+    web: WebSettings = WebSettings()
     # e.g. IPS_ROADMAP_SCHEDULE__TIME=05:30 IPS_ROADMAP_SCHEDULE__TIMEZONE=America/Denver
     schedule: SweepSchedule = SweepSchedule()
     # Where `ips-roadmap` keeps Prefect's local state when no Prefect server is configured.

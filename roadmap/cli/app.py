@@ -24,6 +24,7 @@ from roadmap.cli import (
     routines,
     trainers,
     visits,
+    web,
 )
 from roadmap.cli.state import CliState
 from roadmap.domain.errors import RoadmapError
@@ -56,6 +57,7 @@ app.command("stages")(catalog.stages)
 app.command("overview")(demo.overview)
 app.command("due")(due.due)
 app.command("forecast")(visits.forecast)
+app.command("web")(web.web)
 app.command("demo")(demo.demo)
 app.command("simulate")(demo.simulate)
 app.command("advance")(flows.advance)

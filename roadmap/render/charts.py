@@ -56,3 +56,46 @@ def fidelity_chart(history: list[tuple[date, int]]) -> Chart:
         exemplary_y=y(115),
         polyline=" ".join(f"{p.x},{p.y}" for p in points),
     )
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One quarter's employment rate."""
+
+    x: float
+    y: float
+    height: float
+    label: str
+    rate: float
+
+
+@dataclass(frozen=True)
+class RateChart:
+    """Employment rate per quarter against the benchmark lines (minimal, average, excellent)."""
+
+    width: int
+    height: int
+    bar_width: float
+    bars: tuple[Bar, ...]
+    lines: tuple[tuple[str, float, float], ...]  # (name, percent, y)
+
+
+def outcomes_chart(rates: list[tuple[str, float]], benchmarks: list[tuple[str, float]]) -> RateChart:
+    """Bars of (quarter, percent) on a 0-100% scale, with a line for each named benchmark."""
+
+    def y(percent: float) -> float:
+        return round(HEIGHT - PAD - percent / 100 * (HEIGHT - 2 * PAD), 1)
+
+    slot = (WIDTH - 2 * PAD - 60) / max(1, len(rates))
+    bars = tuple(
+        Bar(x=round(PAD + 60 + index * slot + slot * 0.2, 1), y=y(rate), height=round(y(0) - y(rate), 1),
+            label=quarter, rate=rate)
+        for index, (quarter, rate) in enumerate(rates)
+    )  # fmt: skip
+    return RateChart(
+        width=WIDTH,
+        height=HEIGHT,
+        bar_width=round(slot * 0.6, 1),
+        bars=bars,
+        lines=tuple((name, percent, y(percent)) for name, percent in benchmarks),
+    )

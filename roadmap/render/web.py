@@ -1,0 +1,116 @@
+"""The web pages: page models (roadmap.services.pages) laid out by the jinja2 templates, autoescaped."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from roadmap.domain.completion import StageStatus
+from roadmap.domain.definition import Roadmap
+from roadmap.domain.fidelity import band_for
+from roadmap.domain.outcome import EmploymentBenchmarks
+from roadmap.domain.visit import purpose_title
+from roadmap.render import _render, environment
+from roadmap.render.charts import fidelity_chart, outcomes_chart
+from roadmap.services.pages import AgencyPage, OverviewPage
+from roadmap.services.views import agency_view, outcome_view, overview_view
+
+
+def stylesheet() -> str:
+    """The pages' CSS, served by the app itself."""
+    return resources.files("roadmap.render").joinpath("static/app.css").read_text(encoding="utf-8")
+
+
+def render_overview(page: OverviewPage, roadmap: Roadmap) -> str:
+    """Every agency against the ten stages, reviews due, failed reminders."""
+    rows = []
+    for row, summary in zip(overview_view(page.summaries), page.summaries, strict=True):
+        stall = row["stalled"]
+        cells = []
+        for stage in summary.standing.stages:
+            status = stage.status
+            stalled = stall is not None and stall["stage"] == stage.key
+            if status is StageStatus.COMPLETED:
+                text = "✓!" if stage.forced else "✓"
+            elif status is StageStatus.ACTIVE:
+                text = f"{stage.duration_days}d" + (" ⚠" if stalled else "")
+            else:
+                text = "·"
+            css = "stalled" if stalled else status.value
+            cells.append({"css": css, "text": text, "title": f"{stage.title}: {status.value.replace('-', ' ')}"})
+        due = summary.next_review_due
+        rows.append(row | {"cells": cells, "review_overdue": due is not None and due < page.as_of})
+    reviews = [
+        {"agency": d.agency, "name": d.name, "last_review": d.last_review, "last_total": d.last_total,
+         "next_review_due": d.next_review_due, "days": (d.next_review_due - page.as_of).days}
+        for d in page.reviews
+    ]  # fmt: skip
+    failed = [
+        {"agency": e.item.agency, "title": e.item.title, "due_on": e.item.due_on, "attempts": e.attempts,
+         "error": e.last_error or ""}
+        for e in page.failed
+    ]  # fmt: skip
+    return _render(
+        environment(),
+        "web_overview.html.j2",
+        as_of=page.as_of,
+        scoped=False,
+        stages=roadmap.stages,
+        rows=rows,
+        launched=sum(1 for s in page.summaries if s.standing.launched_on is not None),
+        stalled=sum(1 for s in page.summaries if s.stall is not None),
+        reviews=reviews,
+        failed=failed,
+    )
+
+
+def render_agency(page: AgencyPage, roadmap: Roadmap, benchmarks: EmploymentBenchmarks, *, scoped: bool) -> str:
+    """One agency's page; `scoped` hides the way back to the state overview (an agency's own link)."""
+    agency = agency_view(page.summary)
+    as_of = page.summary.standing.as_of
+    reviews = [
+        {"date": entry.review.visited_on, "total": entry.review.total, "band": band_for(entry.review.total).value,
+         "change": _change(page, index), "moved": _moved(entry.changes)}
+        for index, entry in enumerate(page.reviews)
+    ]  # fmt: skip
+    outcomes = [outcome_view(each, benchmarks) for each in page.outcomes]
+    rates = [(row["quarter"], row["employment_rate"]) for row in outcomes if row["employment_rate"] is not None]
+    lines = [("minimal", benchmarks.minimal), ("average", benchmarks.average), ("excellent", benchmarks.excellent)]
+    actions = [
+        {"item": a.item, "criterion": a.criterion, "score": a.score, "step": a.step, "owner": a.owner,
+         "due_on": a.due_on, "status": a.status.value, "overdue": a.done_on is None and a.due_on < as_of}
+        for a in page.actions
+        if a.done_on is None
+    ]  # fmt: skip
+    visits = [
+        {"date": v.on, "days": v.days, "trainers": v.trainers, "title": purpose_title(roadmap.routines, v.purpose)}
+        for v in page.visits
+    ]
+    context: dict[str, Any] = {
+        "as_of": as_of,
+        "scoped": scoped,
+        "agency": agency,
+        "stage_titles": {stage.key: stage.title for stage in roadmap.stages},
+        "item_texts": {item.key: item.text for stage in roadmap.stages for item in stage.checklist},
+        "chart": fidelity_chart(page.summary.fidelity),
+        "reviews": reviews,
+        "actions": actions,
+        "actions_done": sum(1 for a in page.actions if a.done_on is not None),
+        "outcomes": outcomes,
+        "rates": outcomes_chart(rates, lines),
+        "visits": visits,
+    }
+    return _render(environment(), "web_agency.html.j2", **context)
+
+
+def _change(page: AgencyPage, index: int) -> int | None:
+    if index == 0:
+        return None
+    return page.reviews[index].review.total - page.reviews[index - 1].review.total
+
+
+def _moved(changes: dict[int, int] | None) -> str:
+    """'item 3 +1, item 7 −2' for the items whose score changed since the review before."""
+    if not changes:
+        return ""
+    return ", ".join(f"item {number} {change:+d}" for number, change in sorted(changes.items()) if change)

@@ -1,0 +1,57 @@
+"""What the web pages show, read in one transaction each: the state overview and one agency's page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from roadmap.domain.action_plan import ActionItem
+from roadmap.domain.cadence import CadenceRules
+from roadmap.domain.definition import Roadmap
+from roadmap.domain.outbox import OutboxEntry, OutboxStatus
+from roadmap.domain.outcome import QuarterOutcome
+from roadmap.domain.visit import Visit, VisitStatus
+from roadmap.services.agencies import AgencySummary, list_agencies, show_agency
+from roadmap.services.ports import UnitOfWork
+from roadmap.services.reviews import DueReview, ReviewEntry, list_reviews, reviews_due
+
+
+@dataclass(frozen=True)
+class OverviewPage:
+    """Every agency against the stages, the reviews due, and reminders that could not be delivered."""
+
+    as_of: date
+    summaries: list[AgencySummary]
+    reviews: list[DueReview]
+    failed: list[OutboxEntry]
+
+
+@dataclass(frozen=True)
+class AgencyPage:
+    """One agency: its stages and checklists, fidelity history, action plan, outcomes and upcoming visits."""
+
+    summary: AgencySummary
+    reviews: list[ReviewEntry]
+    actions: list[ActionItem]
+    outcomes: list[QuarterOutcome]
+    visits: list[Visit]
+
+
+def overview_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> OverviewPage:
+    """The state team's first page."""
+    summaries = list_agencies(uow, roadmap, rules, as_of=as_of)
+    due = reviews_due(uow, rules, as_of=as_of)
+    with uow:
+        failed = uow.outbox.listed(status=OutboxStatus.FAILED.value)
+    return OverviewPage(as_of, summaries, due, failed)
+
+
+def agency_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, slug: str, *, as_of: date) -> AgencyPage:
+    """One agency's page (NotFound for an unknown slug)."""
+    summary = show_agency(uow, roadmap, rules, slug, as_of=as_of)
+    reviews = [entry for entry in list_reviews(uow, slug) if entry.review.visited_on <= as_of]
+    with uow:
+        actions = uow.actions.for_agency(slug)
+        outcomes = uow.outcomes.listed(slug)
+        visits = uow.visits.listed(start=as_of, status=VisitStatus.PLANNED, agencies=[slug])
+    return AgencyPage(summary, reviews, actions, outcomes, visits)

@@ -1,0 +1,92 @@
+"""The FastAPI app: HTML pages for people, /api/ for scripts, one stylesheet served here (no CDN)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+
+from roadmap import __version__
+from roadmap.bootstrap import Application
+from roadmap.domain.errors import NotFound, RoadmapError
+from roadmap.render import render_fidelity_report
+from roadmap.render.web import render_agency, render_overview, stylesheet
+from roadmap.services.agencies import list_agencies, show_agency
+from roadmap.services.fidelity_report import build_report
+from roadmap.services.pages import agency_page, overview_page
+from roadmap.services.views import agency_view
+from roadmap.web.access import credentials_match
+
+_basic = HTTPBasic(auto_error=False)
+
+
+def create_app(application: Application, *, as_of: date | None = None) -> FastAPI:
+    """The app over one Application; `as_of` fixes the date the pages are for (default: today in the state)."""
+    settings = application.settings
+    expected = settings.web.credentials()
+
+    def today() -> date:
+        return as_of or settings.schedule.run_for(None, datetime.now(UTC))[0]
+
+    def state_team(given: Annotated[HTTPBasicCredentials | None, Depends(_basic)]) -> None:
+        # Without configured credentials the app only ever listens on loopback (checked before it starts).
+        if expected is None:
+            return
+        if given is None or not credentials_match((given.username, given.password), expected):
+            raise HTTPException(401, "sign in with the state team's credentials", {"WWW-Authenticate": "Basic"})
+
+    api = FastAPI(
+        title="ips-roadmap",
+        version=__version__,
+        description="Every agency's progress along the IPS implementation roadmap.",
+        dependencies=[Depends(state_team)],
+        docs_url=None,
+        redoc_url=None,
+    )
+
+    @api.exception_handler(RoadmapError)
+    async def refused(request: Request, error: RoadmapError) -> Response:
+        status = 404 if isinstance(error, NotFound) else 400
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(error)}, status_code=status)
+        return HTMLResponse(f"<!doctype html><title>Not available</title><p>{_escape(str(error))}</p>", status)
+
+    @api.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def overview() -> str:
+        page = overview_page(application.uow(), application.roadmap, application.cadence, as_of=today())
+        return render_overview(page, application.roadmap)
+
+    @api.get("/agencies/{slug}", response_class=HTMLResponse, include_in_schema=False)
+    def agency(slug: str) -> str:
+        page = agency_page(application.uow(), application.roadmap, application.cadence, slug, as_of=today())
+        return render_agency(page, application.roadmap, settings.benchmarks, scoped=False)
+
+    @api.get("/agencies/{slug}/report", response_class=HTMLResponse, include_in_schema=False)
+    def report(slug: str) -> str:
+        built = build_report(
+            application.uow(), application.scale, application.cadence, slug, review_date=None, as_of=today()
+        )
+        return render_fidelity_report(built)
+
+    @api.get("/static/app.css", include_in_schema=False)
+    def css() -> Response:
+        return Response(stylesheet(), media_type="text/css")
+
+    @api.get("/api/agencies", summary="Every agency, as `ips-roadmap agency list --json` prints it")
+    def agencies_api() -> list[dict[str, Any]]:
+        summaries = list_agencies(application.uow(), application.roadmap, application.cadence, as_of=today())
+        return [agency_view(summary) for summary in summaries]
+
+    @api.get("/api/agencies/{slug}", summary="One agency, as `ips-roadmap agency show --json` prints it")
+    def agency_api(slug: str) -> dict[str, Any]:
+        summary = show_agency(application.uow(), application.roadmap, application.cadence, slug, as_of=today())
+        return agency_view(summary)
+
+    return api
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,217 @@
+"""The web app in a real browser: the overview, an agency page with its charts, the API, sign-in off loopback."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page
+from playwright.sync_api import Error as PlaywrightError
+from pydantic import SecretStr
+
+from notifications.smtp_sink import free_port
+from roadmap.bootstrap import build
+from roadmap.cli.app import main
+from roadmap.settings import Settings, WebSettings
+from roadmap.web.app import create_app
+
+TODAY = date(2026, 11, 23)
+AGENCY = "riverbend-community-mental-health"
+# Screenshots of the main pages, kept as test artifacts (and copied into the README's docs/screenshots).
+ARTIFACTS = Path(__file__).parents[2] / ".artifacts" / "screenshots"
+
+
+class Server:
+    """The app served by uvicorn in a thread, on a free port."""
+
+    def __init__(self, settings: Settings, host: str = "127.0.0.1") -> None:
+        self.application = build(settings)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            create_app(self.application, as_of=TODAY), host=host, port=self.port, log_level="warning"
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    def __enter__(self) -> Server:
+        self._thread.start()
+        deadline = time.monotonic() + 15
+        while not self._server.started:
+            assert time.monotonic() < deadline, "the web app did not start"
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(10)
+        self.application.close()
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo state, with a visit plan and two quarters of outcomes for the agency page."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'demo.db'}"
+    for args in (
+        ["demo", "--as-of", TODAY.isoformat(), "--json"],
+        ["visits", "plan", "--weeks", "4", "--as-of", TODAY.isoformat(), "--json"],
+        [
+            "outcomes",
+            "record",
+            AGENCY,
+            "--quarter",
+            "2026Q2",
+            "--served",
+            "40",
+            "--working",
+            "15",
+            "--as-of",
+            "2026-07-20",
+        ],
+        [
+            "outcomes",
+            "record",
+            AGENCY,
+            "--quarter",
+            "2026Q3",
+            "--served",
+            "44",
+            "--working",
+            "21",
+            "--as-of",
+            "2026-10-20",
+        ],
+    ):
+        assert main(["--database-url", url, *args]) == 0, args
+    return url
+
+
+@pytest.fixture(scope="module")
+def server(database: str) -> Iterator[Server]:
+    with Server(Settings(database_url=SecretStr(database))) as running:
+        yield running
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    opened = browser.new_page(viewport={"width": 1280, "height": 900})
+    yield opened
+    opened.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_the_overview_shows_every_agency_against_the_stages_with_stalls_and_reviews_due(
+    server: Server, page: Page
+) -> None:
+    page.goto(server.base + "/")
+    assert page.title() == "State overview — IPS roadmap"
+    rows = page.locator("#matrix tbody tr")
+    assert rows.count() == 12
+    pinecrest = page.locator('#matrix tr[data-agency="pinecrest-behavioral-health"]')
+    stalled = pinecrest.locator("td.stalled")
+    assert stalled.count() == 1 and stalled.inner_text() == "95d ⚠"
+    assert pinecrest.locator("td.completed").count() == 1
+    # The review that is overdue is marked, in the matrix and in the reviews table.
+    prairie = page.locator('#matrix tr[data-agency="prairie-hills-counseling-center"] td.overdue')
+    assert prairie.inner_text() == "2026-11-07"
+    assert page.locator("#reviews tr.overdue").first.inner_text().startswith("Prairie Hills Counseling Center")
+    assert "every reminder was delivered" in page.locator("#failed").inner_text()
+    # Colours come from the app's own stylesheet (no CDN): an active stage is blue, a stalled one red.
+    colour = stalled.evaluate("cell => getComputedStyle(cell).backgroundColor")
+    assert colour == "rgb(254, 215, 215)"
+    screenshot(page, "overview")
+    page.click("text=Riverbend Community Mental Health")
+    assert page.locator("#agency-name").inner_text() == "Riverbend Community Mental Health"
+
+
+def test_an_agency_page_has_its_stages_fidelity_chart_action_plan_outcomes_and_visits(
+    server: Server, page: Page
+) -> None:
+    page.goto(f"{server.base}/agencies/{AGENCY}")
+    assert page.locator("#timeline section").count() == 10
+    assert page.locator('#timeline section[data-stage="readiness"]').get_attribute("class") == "completed"
+    # Three reviews (79, 92, 104), each a point on the chart, with the 100 and 115 lines drawn.
+    points = page.locator("#fidelity-chart circle.review-point")
+    assert points.count() == 3
+    heights = [float(points.nth(i).get_attribute("cy") or 0) for i in range(3)]
+    assert heights[0] > heights[1] > heights[2]  # rising totals sit higher on the page
+    assert "100 good" in (page.locator("#fidelity-chart").text_content() or "")
+    assert page.locator("#reviews tbody tr").count() == 3
+    assert "item" in page.locator("#reviews tbody tr").nth(2).inner_text()  # items that moved since the last
+    # The open steps of the action plan (most are done by now), with how many are done.
+    open_steps = page.locator("#actions tbody tr").count()
+    assert open_steps > 0 and f"{open_steps} open steps" in page.locator("#actions-done").inner_text()
+    # Outcomes: 37.5% then 47.7%, against the 31 / 41 / 50% lines.
+    bars = page.locator("#outcomes-chart rect.rate-bar")
+    assert bars.count() == 2
+    assert float(bars.nth(1).get_attribute("height") or 0) > float(bars.nth(0).get_attribute("height") or 0)
+    assert "41% average" in (page.locator("#outcomes-chart").text_content() or "")
+    assert [cell.inner_text() for cell in page.locator("#outcomes tbody tr td:nth-child(4)").all()] == [
+        "37.5%",
+        "47.7%",
+    ]
+    screenshot(page, "agency")
+    # The fidelity report page prints cleanly: same content as the HTML report.
+    page.goto(f"{server.base}/agencies/{AGENCY}/report")
+    assert page.locator("#total").inner_text() == "104 / 125"
+
+
+def test_the_api_returns_what_the_cli_prints_and_describes_itself(
+    server: Server, database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with urllib.request.urlopen(server.base + "/api/agencies") as response:
+        served = json.load(response)
+    capsys.readouterr()
+    assert main(["--database-url", database, "agency", "list", "--json", "--as-of", TODAY.isoformat()]) == 0
+    assert served == json.loads(capsys.readouterr().out)
+    with urllib.request.urlopen(f"{server.base}/api/agencies/{AGENCY}") as response:
+        assert json.load(response) == served[[a["slug"] for a in served].index(AGENCY)]
+    with urllib.request.urlopen(server.base + "/openapi.json") as response:
+        schema = json.load(response)
+    assert {"/api/agencies", "/api/agencies/{slug}"} <= set(schema["paths"])
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(server.base + "/api/agencies/no-such-agency")
+    assert missing.value.code == 404 and "unknown agency" in json.load(missing.value)["detail"]
+
+
+def test_off_loopback_the_app_needs_the_state_teams_sign_in(
+    database: str, page: Page, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Without credentials it will not even start.
+    capsys.readouterr()
+    assert main(["--database-url", database, "web", "--host", "0.0.0.0"]) == 2
+    assert "--host 0.0.0.0 lets other machines in" in capsys.readouterr().err
+    settings = Settings(
+        database_url=SecretStr(database), web=WebSettings(username="state", password=SecretStr("s3cret-Pass"))
+    )
+    with Server(settings, host="0.0.0.0") as server:
+        for path in ("/", f"/agencies/{AGENCY}", "/api/agencies"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(server.base + path)
+            assert refused.value.code == 401 and refused.value.headers["WWW-Authenticate"] == "Basic"
+        # A browser without the sign-in is turned away, not shown a page.
+        with pytest.raises(PlaywrightError, match="ERR_INVALID_AUTH_CREDENTIALS"):
+            page.goto(server.base + "/")
+        token = base64.b64encode(b"state:s3cret-Pass").decode()
+        request = urllib.request.Request(server.base + "/api/agencies", headers={"Authorization": f"Basic {token}"})
+        with urllib.request.urlopen(request) as response:
+            assert response.status == 200 and len(json.load(response)) == 12
+        signed_in = page.context.browser.new_context(http_credentials={"username": "state", "password": "s3cret-Pass"})  # type: ignore[union-attr]
+        inside = signed_in.new_page()
+        inside.goto(server.base + "/")
+        assert inside.locator("#matrix tbody tr").count() == 12
+        assert "s3cret" not in inside.content()
+        signed_in.close()
