@@ -12,7 +12,7 @@ from roadmap.domain.outcome import EmploymentBenchmarks
 from roadmap.domain.visit import purpose_title
 from roadmap.render import _render, environment
 from roadmap.render.charts import fidelity_chart, outcomes_chart
-from roadmap.services.pages import AgencyPage, OverviewPage
+from roadmap.services.pages import AgencyPage, OverviewPage, TrainerPage
 from roadmap.services.views import agency_view, outcome_view, overview_view
 
 
@@ -61,7 +61,28 @@ def render_overview(page: OverviewPage, roadmap: Roadmap) -> str:
         stalled=sum(1 for s in page.summaries if s.stall is not None),
         reviews=reviews,
         failed=failed,
+        trainers=page.trainers,
     )
+
+
+def render_trainer(page: TrainerPage, roadmap: Roadmap) -> str:
+    """A trainer's visit plan and a year of their workload."""
+    visits = [
+        {"date": v.on, "days": v.days, "agency": v.agency, "region": v.region, "due_on": v.due_on,
+         "title": purpose_title(roadmap.routines, v.purpose),
+         "others": [name for name in v.trainers if name != page.trainer.name]}
+        for v in page.visits
+    ]  # fmt: skip
+    top = max([1.0, *(max(m.needed, m.capacity) for m in page.workload)])
+    workload = [
+        {"month": m.month, "needed": m.needed, "capacity": m.capacity, "over": m.needed > m.capacity,
+         "width": round(100 * m.needed / top, 1)}
+        for m in page.workload
+    ]  # fmt: skip
+    return _render(
+        environment(), "web_trainer.html.j2", as_of=page.as_of, scoped=False, trainer=page.trainer,
+        visits=visits, workload=workload,
+    )  # fmt: skip
 
 
 def render_agency(page: AgencyPage, roadmap: Roadmap, benchmarks: EmploymentBenchmarks, *, scoped: bool) -> str:

@@ -10,20 +10,25 @@ from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.outbox import OutboxEntry, OutboxStatus
 from roadmap.domain.outcome import QuarterOutcome
+from roadmap.domain.trainer import Trainer
 from roadmap.domain.visit import Visit, VisitStatus
+from roadmap.domain.workload import MonthLoad
 from roadmap.services.agencies import AgencySummary, list_agencies, show_agency
+from roadmap.services.forecast import workload
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.reviews import DueReview, ReviewEntry, list_reviews, reviews_due
+from roadmap.services.visits import VisitRules
 
 
 @dataclass(frozen=True)
 class OverviewPage:
-    """Every agency against the stages, the reviews due, and reminders that could not be delivered."""
+    """Every agency against the stages, the reviews due, reminders that could not be delivered, the trainers."""
 
     as_of: date
     summaries: list[AgencySummary]
     reviews: list[DueReview]
     failed: list[OutboxEntry]
+    trainers: list[Trainer]
 
 
 @dataclass(frozen=True)
@@ -37,13 +42,33 @@ class AgencyPage:
     visits: list[Visit]
 
 
+@dataclass(frozen=True)
+class TrainerPage:
+    """One trainer: who they are, their booked visits from today, and a year of their workload forecast."""
+
+    as_of: date
+    trainer: Trainer
+    visits: list[Visit]
+    workload: list[MonthLoad]
+
+
+def trainer_page(uow: UnitOfWork, rules: VisitRules, name: str, *, as_of: date, months: int = 12) -> TrainerPage:
+    """A trainer's page (NotFound for an unknown name)."""
+    with uow:
+        trainer = uow.trainers.get(name)
+        visits = uow.visits.listed(start=as_of, status=VisitStatus.PLANNED, trainer=name)
+    projected = workload(uow, rules, as_of=as_of, months=months)
+    return TrainerPage(as_of, trainer, visits, projected.rows.get(name, []))
+
+
 def overview_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> OverviewPage:
     """The state team's first page."""
     summaries = list_agencies(uow, roadmap, rules, as_of=as_of)
     due = reviews_due(uow, rules, as_of=as_of)
     with uow:
         failed = uow.outbox.listed(status=OutboxStatus.FAILED.value)
-    return OverviewPage(as_of, summaries, due, failed)
+        trainers = uow.trainers.all()
+    return OverviewPage(as_of, summaries, due, failed, trainers)
 
 
 def agency_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, slug: str, *, as_of: date) -> AgencyPage:

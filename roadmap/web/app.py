@@ -13,10 +13,10 @@ from roadmap import __version__
 from roadmap.bootstrap import Application
 from roadmap.domain.errors import NotFound, RoadmapError
 from roadmap.render import render_fidelity_report
-from roadmap.render.web import render_agency, render_overview, stylesheet
+from roadmap.render.web import render_agency, render_overview, render_trainer, stylesheet
 from roadmap.services.agencies import list_agencies, show_agency
 from roadmap.services.fidelity_report import build_report
-from roadmap.services.pages import agency_page, overview_page
+from roadmap.services.pages import agency_page, overview_page, trainer_page
 from roadmap.services.views import agency_view
 from roadmap.web.access import credentials_match
 
@@ -63,6 +63,11 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
     def agency(slug: str) -> str:
         page = agency_page(application.uow(), application.roadmap, application.cadence, slug, as_of=today())
         return render_agency(page, application.roadmap, settings.benchmarks, scoped=False)
+
+    @api.get("/trainers/{name}", response_class=HTMLResponse, include_in_schema=False)
+    def trainer(name: str) -> str:
+        page = trainer_page(application.uow(), application.visit_rules, name, as_of=today())
+        return render_trainer(page, application.roadmap)
 
     @api.get("/agencies/{slug}/report", response_class=HTMLResponse, include_in_schema=False)
     def report(slug: str) -> str:

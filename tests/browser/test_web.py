@@ -169,6 +169,23 @@ def test_an_agency_page_has_its_stages_fidelity_chart_action_plan_outcomes_and_v
     assert page.locator("#total").inner_text() == "104 / 125"
 
 
+def test_a_trainers_page_has_their_visit_plan_and_workload(server: Server, page: Page) -> None:
+    page.goto(server.base + "/")
+    assert page.locator("#trainers tbody tr").count() == 3
+    page.click("text=Tia Moss")
+    assert page.locator("#trainer-name").inner_text() == "Tia Moss"
+    rows = page.locator("#visits tbody tr")
+    assert rows.count() >= 5
+    # Her two-day review at Prairie Hills is shared with Omar Haddad.
+    review = page.locator("#visits tbody tr", has_text="Fidelity review")
+    assert review.count() == 1 and "Omar Haddad" in review.inner_text() and "2026-11-23" in review.inner_text()
+    # Twelve months of workload; November holds the lapsed agency's overdue visits in one working week.
+    months = page.locator("#workload tbody tr")
+    assert months.count() == 12 and months.first.get_attribute("class") == "overdue"
+    assert months.first.inner_text().split()[:3] == ["2026-11", "5.0", "3.0"]
+    screenshot(page, "trainer")
+
+
 def test_the_api_returns_what_the_cli_prints_and_describes_itself(
     server: Server, database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

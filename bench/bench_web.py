@@ -1,0 +1,90 @@
+"""Server time of every web page with N agencies (the issue's bar: under 200 ms at 1,000).
+
+The state is the sweep benchmark's (agencies that joined in 2023, a third launched in 2025 with two reviews and
+action plans each). Each page is requested through the ASGI app in-process (no network), 7 times; the median is
+printed with the bare SQL the page cannot avoid (reading the rows it shows) and the ratio.
+Run: `make bench` (BENCH_WEB_AGENCIES="1000" to change N; BENCH_POSTGRES_URL to add PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from bench_agencies import fresh_database
+from bench_sweep import build_state
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, select
+
+from roadmap.bootstrap import build
+from roadmap.settings import Settings
+from roadmap.store.tables import ActionRow, AgencyRow, ChecklistMarkRow, OutboxRow, ReviewRow, ScoreRow, StageRow
+from roadmap.web.app import create_app
+
+TODAY = date(2026, 11, 23)
+RUNS = 7
+AGENCY = "agency-00003"  # launched, with two reviews and an action plan
+
+
+def median_ms(work: Callable[[], object]) -> float:
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def bare(url: str, tables: tuple[type, ...]) -> Callable[[], object]:
+    engine = create_engine(url)
+
+    def read() -> None:
+        with engine.connect() as connection:
+            for table in tables:
+                connection.execute(select(table.__table__)).all()  # type: ignore[attr-defined]
+
+    return read
+
+
+def run(label: str, url: str, count: int) -> None:
+    build_state(url, count)
+    app = build(Settings(database_url=url))  # type: ignore[arg-type]
+    client = TestClient(create_app(app, as_of=TODAY))
+    everything = (AgencyRow, StageRow, ChecklistMarkRow, ReviewRow)
+    pages = {
+        "/ (state overview)": ("/", (*everything, OutboxRow)),
+        f"/agencies/{AGENCY}": (f"/agencies/{AGENCY}", (*everything, ActionRow)),
+        f"/agencies/{AGENCY}/report": (f"/agencies/{AGENCY}/report", (AgencyRow, ReviewRow, ScoreRow)),
+        "/api/agencies": ("/api/agencies", everything),
+        f"/api/agencies/{AGENCY}": (f"/api/agencies/{AGENCY}", everything),
+    }
+    for name, (path, tables) in pages.items():
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        served = median_ms(lambda path=path: client.get(path))  # type: ignore[misc]
+        minimum = median_ms(bare(url, tables))
+        print(f"{label:10} {count:6,} agencies  {name:40} {served:7.1f} ms  (bare SQL {minimum:5.1f} ms, "
+              f"ratio {served / minimum:5.1f}, {len(response.content) / 1024:6.0f} KB)")  # fmt: skip
+    app.close()
+
+
+def main() -> None:
+    counts = [int(n) for n in os.environ.get("BENCH_WEB_AGENCIES", "1000").split()]
+    postgres = os.environ.get("BENCH_POSTGRES_URL")
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in ["sqlite", "postgresql"] if postgres else ["sqlite"]:
+            for count in counts:
+                url, drop = fresh_database(kind, postgres, Path(folder))
+                try:
+                    run("SQLite" if kind == "sqlite" else "PostgreSQL", url, count)
+                finally:
+                    drop()
+
+
+if __name__ == "__main__":
+    main()
