@@ -55,6 +55,7 @@ bench: install-test
 	$(BIN)/python bench/bench_agencies.py
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_visits.py
+	$(BIN)/python bench/bench_web.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
