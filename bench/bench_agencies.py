@@ -63,6 +63,20 @@ def fresh_database(kind: str, postgres: str | None, folder: Path) -> tuple[str, 
     return admin_url.set(database=name).render_as_string(hide_password=False), drop
 
 
+def on_each_database(counts_variable: str, default: str, run: Callable[[str, str, int], None]) -> None:
+    """run(label, url, count) on a fresh SQLite database, and PostgreSQL too when BENCH_POSTGRES_URL is set."""
+    counts = [int(n) for n in os.environ.get(counts_variable, default).split()]
+    postgres = os.environ.get("BENCH_POSTGRES_URL")
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in ["sqlite", "postgresql"] if postgres else ["sqlite"]:
+            for count in counts:
+                url, drop = fresh_database(kind, postgres, Path(folder))
+                try:
+                    run("SQLite" if kind == "sqlite" else "PostgreSQL", url, count)
+                finally:
+                    drop()
+
+
 def bare_insert(url: str, count: int) -> None:
     """The minimum: the same agency and stage rows, one executemany each, one transaction."""
     engine = create_engine(url)

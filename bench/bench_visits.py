@@ -10,13 +10,10 @@ Run: `make bench` (BENCH_VISIT_AGENCIES="1000" to change N; BENCH_POSTGRES_URL t
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from datetime import date
-from pathlib import Path
 
-from bench_agencies import fresh_database
+from bench_agencies import on_each_database
 from sqlalchemy import create_engine, insert, select
 
 from roadmap.bootstrap import build
@@ -115,17 +112,7 @@ def run(label: str, url: str, count: int) -> None:
 
 
 def main() -> None:
-    counts = [int(n) for n in os.environ.get("BENCH_VISIT_AGENCIES", "1000").split()]
-    postgres = os.environ.get("BENCH_POSTGRES_URL")
-    kinds = ["sqlite", "postgresql"] if postgres else ["sqlite"]
-    with tempfile.TemporaryDirectory() as folder:
-        for kind in kinds:
-            for count in counts:
-                url, drop = fresh_database(kind, postgres, Path(folder))
-                try:
-                    run("SQLite" if kind == "sqlite" else "PostgreSQL", url, count)
-                finally:
-                    drop()
+    on_each_database("BENCH_VISIT_AGENCIES", "1000", run)
 
 
 if __name__ == "__main__":

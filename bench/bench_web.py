@@ -8,15 +8,12 @@ Run: `make bench` (BENCH_WEB_AGENCIES="1000" to change N; BENCH_POSTGRES_URL to 
 
 from __future__ import annotations
 
-import os
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
-from bench_agencies import fresh_database
+from bench_agencies import on_each_database
 from bench_sweep import build_state
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select
@@ -74,16 +71,7 @@ def run(label: str, url: str, count: int) -> None:
 
 
 def main() -> None:
-    counts = [int(n) for n in os.environ.get("BENCH_WEB_AGENCIES", "1000").split()]
-    postgres = os.environ.get("BENCH_POSTGRES_URL")
-    with tempfile.TemporaryDirectory() as folder:
-        for kind in ["sqlite", "postgresql"] if postgres else ["sqlite"]:
-            for count in counts:
-                url, drop = fresh_database(kind, postgres, Path(folder))
-                try:
-                    run("SQLite" if kind == "sqlite" else "PostgreSQL", url, count)
-                finally:
-                    drop()
+    on_each_database("BENCH_WEB_AGENCIES", "1000", run)
 
 
 if __name__ == "__main__":
