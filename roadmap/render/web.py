@@ -85,7 +85,9 @@ def render_trainer(page: TrainerPage, roadmap: Roadmap) -> str:
     )  # fmt: skip
 
 
-def render_agency(page: AgencyPage, roadmap: Roadmap, benchmarks: EmploymentBenchmarks, *, scoped: bool) -> str:
+def render_agency(
+    page: AgencyPage, roadmap: Roadmap, benchmarks: EmploymentBenchmarks, *, scoped: bool, message: str | None = None
+) -> str:
     """One agency's page; `scoped` hides the way back to the state overview (an agency's own link)."""
     agency = agency_view(page.summary)
     as_of = page.summary.standing.as_of
@@ -120,6 +122,15 @@ def render_agency(page: AgencyPage, roadmap: Roadmap, benchmarks: EmploymentBenc
         "outcomes": outcomes,
         "rates": outcomes_chart(rates, lines),
         "visits": visits,
+        "message": message,
+        # The items the checklist form offers: those still open in the stages under way.
+        "open_items": [
+            item["key"]
+            for stage in agency["stages"]
+            if stage["status"] == "active"
+            for item in stage["checklist"]
+            if item["done_on"] is None
+        ],
     }
     return _render(environment(), "web_agency.html.j2", **context)
 

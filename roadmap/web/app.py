@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
 from roadmap import __version__
@@ -14,10 +16,12 @@ from roadmap.bootstrap import Application
 from roadmap.domain.errors import NotFound, RoadmapError
 from roadmap.render import render_fidelity_report
 from roadmap.render.web import render_agency, render_overview, render_trainer, stylesheet
-from roadmap.services.agencies import list_agencies, show_agency
+from roadmap.services.agencies import list_agencies, mark_item_done, show_agency
 from roadmap.services.fidelity_report import build_report
+from roadmap.services.outcomes import Counts, record_outcomes
 from roadmap.services.pages import agency_page, overview_page, trainer_page
 from roadmap.services.views import agency_view
+from roadmap.web import forms
 from roadmap.web.access import credentials_match
 
 _basic = HTTPBasic(auto_error=False)
@@ -59,10 +63,54 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
         page = overview_page(application.uow(), application.roadmap, application.cadence, as_of=today())
         return render_overview(page, application.roadmap)
 
-    @api.get("/agencies/{slug}", response_class=HTMLResponse, include_in_schema=False)
-    def agency(slug: str) -> str:
+    def agency_html(slug: str, message: str | None = None) -> str:
         page = agency_page(application.uow(), application.roadmap, application.cadence, slug, as_of=today())
-        return render_agency(page, application.roadmap, settings.benchmarks, scoped=False)
+        return render_agency(page, application.roadmap, settings.benchmarks, scoped=False, message=message)
+
+    @api.get("/agencies/{slug}", response_class=HTMLResponse, include_in_schema=False)
+    def agency(slug: str, done: str | None = None) -> str:
+        return agency_html(slug, done)
+
+    async def posted(request: Request) -> dict[str, str]:
+        if not forms.same_origin(request.headers.get("origin"), request.headers.get("host")):
+            raise HTTPException(403, "a form from another site cannot change this state")
+        return forms.fields(await request.body())
+
+    def write(slug: str, anchor: str, work: Callable[[], str]) -> Response:
+        """Do a write; on success back to the page (a reload does not post twice), else the page with the refusal."""
+        try:
+            said = work()
+        except RoadmapError as error:
+            # Nothing was written: the use case's transaction rolled back.
+            return HTMLResponse(agency_html(slug, f"Not recorded: {error}"), status_code=400)
+        return RedirectResponse(f"/agencies/{slug}?done={quote(said)}#{anchor}", status_code=303)
+
+    @api.post("/agencies/{slug}/checklist", include_in_schema=False)
+    async def tick(slug: str, request: Request) -> Response:
+        form = await posted(request)
+
+        def work() -> str:
+            item, on = form.get("item", ""), forms.day(form, "on", "--on", today())
+            mark_item_done(application.uow(), application.roadmap, slug, item, on=on, as_of=today())
+            return f"Checklist item {item} done on {on}."
+
+        return write(slug, "stages", work)
+
+    @api.post("/agencies/{slug}/outcomes", include_in_schema=False)
+    async def outcomes(slug: str, request: Request) -> Response:
+        form = await posted(request)
+
+        def work() -> str:
+            served = forms.whole_number(form, "served", "--served")
+            working = forms.whole_number(form, "working", "--working")
+            counts = Counts(served, working, forms.optional_number(form, "job_starts", "--job-starts"))
+            recorded = record_outcomes(
+                application.uow(), application.roadmap, application.cadence, slug, counts,
+                quarter=form.get("quarter") or None, on=today(), as_of=today(),
+            )  # fmt: skip
+            return f"Outcomes for {recorded.outcome.quarter} recorded."
+
+        return write(slug, "outcomes", work)
 
     @api.get("/trainers/{name}", response_class=HTMLResponse, include_in_schema=False)
     def trainer(name: str) -> str:

@@ -186,6 +186,46 @@ def test_a_trainers_page_has_their_visit_plan_and_workload(server: Server, page:
     screenshot(page, "trainer")
 
 
+def test_the_forms_record_a_checklist_item_and_outcomes_with_the_clis_checks(server: Server, page: Page) -> None:
+    cedar = f"{server.base}/agencies/cedar-valley-recovery-services"
+    page.goto(cedar)
+    option = page.locator("#checklist-form select option").first
+    key, text = option.get_attribute("value"), option.inner_text()
+    page.select_option("#checklist-form select", key)
+    page.click("#checklist-form button")
+    assert page.url.startswith(cedar + "?done=")
+    assert page.locator("#message").inner_text() == f"Checklist item {key} done on {TODAY}."
+    assert f"✓ {text} ({TODAY})" in page.locator("#timeline").inner_text()
+
+    lakeshore = f"{server.base}/agencies/lakeshore-behavioral-health"
+    page.goto(lakeshore)
+    page.fill("#outcomes-form input[name=quarter]", "2026Q3")
+    page.fill("#outcomes-form input[name=served]", "30")
+    page.fill("#outcomes-form input[name=working]", "40")
+    page.click("#outcomes-form button")
+    # Refused with the CLI's own words, and nothing stored.
+    assert page.locator("#message").inner_text() == "Not recorded: --working 40 is more than --served 30"
+    assert page.locator("#outcomes").count() == 0
+    page.fill("#outcomes-form input[name=quarter]", "2026Q3")
+    page.fill("#outcomes-form input[name=served]", "30")
+    page.fill("#outcomes-form input[name=working]", "20")
+    page.click("#outcomes-form button")
+    assert page.locator("#message").inner_text() == "Outcomes for 2026Q3 recorded."
+    row = page.locator("#outcomes tbody tr").first.inner_text()
+    assert "2026Q3" in row and "66.7%" in row and "excellent" in row
+
+    # A form posted from another site changes nothing.
+    request = urllib.request.Request(
+        f"{lakeshore}/outcomes", data=b"quarter=2026Q2&served=9&working=1", method="POST",
+        headers={"Origin": "http://elsewhere.example", "Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request)
+    assert refused.value.code == 403
+    page.goto(lakeshore)
+    assert page.locator("#outcomes tbody tr").count() == 1
+
+
 def test_the_api_returns_what_the_cli_prints_and_describes_itself(
     server: Server, database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

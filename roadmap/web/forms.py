@@ -1,0 +1,55 @@
+"""Form posts from the pages: urlencoded fields read and checked the way the CLI checks its options."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import parse_qs, urlsplit
+
+from roadmap.domain.dates import parse_iso_date
+from roadmap.domain.errors import InvalidInput
+
+# A form holds a few short fields; anything larger is not one of ours.
+MAX_FORM_BYTES = 16_384
+
+
+def fields(body: bytes) -> dict[str, str]:
+    """The posted fields (the last value of a repeated one), refused when too large or not text."""
+    if len(body) > MAX_FORM_BYTES:
+        raise InvalidInput("the form is too large")
+    try:
+        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+    except UnicodeDecodeError:
+        raise InvalidInput("the form is not UTF-8 text") from None
+    return {name: values[-1].strip() for name, values in parsed.items()}
+
+
+def same_origin(origin: str | None, host: str | None) -> bool:
+    """A post made by our own page: a browser sends Origin, and it must name this host (no cross-site writes)."""
+    if origin is None:
+        return True  # not a browser's cross-site post (browsers always send Origin with one)
+    return host is not None and urlsplit(origin).netloc == host
+
+
+def whole_number(form: dict[str, str], name: str, option: str) -> int:
+    """A count that must be given, with the CLI option's name in the message."""
+    found = optional_number(form, name, option)
+    if found is None:
+        raise InvalidInput(f"{option} is required")
+    return found
+
+
+def optional_number(form: dict[str, str], name: str, option: str) -> int | None:
+    """A count that may be left empty."""
+    text = form.get(name, "")
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise InvalidInput(f"{option} {text!r} is not a whole number") from None
+
+
+def day(form: dict[str, str], name: str, option: str, default: date) -> date:
+    """A date field (YYYY-MM-DD), or the default when left empty."""
+    text = form.get(name, "")
+    return parse_iso_date(text, option) if text else default
