@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from roadmap.domain.cadence import CadenceRules
@@ -25,6 +25,8 @@ class WebSettings(BaseModel):
 
     username: str | None = None
     password: SecretStr | None = None
+    # Where people reach the app: agency links are printed (and sent) with it.
+    base_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://[^\s/]+(?::\d+)?/?$")
 
     def credentials(self) -> tuple[str, str] | None:
         """(username, password) when both are set."""

@@ -16,6 +16,7 @@ from roadmap.cli import (
     demo,
     due,
     flows,
+    links,
     notify,
     outcomes,
     progress,
@@ -50,6 +51,7 @@ app.add_typer(routines.app, name="routine")
 app.add_typer(trainers.app, name="trainer")
 app.add_typer(visits.app, name="visits")
 app.add_typer(outcomes.app, name="outcomes")
+app.add_typer(links.app, name="link")
 app.add_typer(notify.app, name="notify")
 app.add_typer(notify.outbox_app, name="outbox")
 app.command("init")(catalog.init)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from roadmap.domain.access_link import AccessLink
 from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.agency import Agency
 from roadmap.domain.contact import Contact
@@ -240,6 +241,26 @@ class OutcomeRepository(Protocol):
         ...
 
 
+class AccessLinkRepository(Protocol):
+    """Personal links to one agency's pages."""
+
+    def add(self, link: AccessLink, secret_hash: str) -> AccessLink:
+        """Store a new link by the hash of its secret; returns it with its id."""
+        ...
+
+    def by_hash(self, secret_hash: str) -> AccessLink | None:
+        """The link whose secret has this hash, or None."""
+        ...
+
+    def listed(self, agency: str | None = None) -> list[AccessLink]:
+        """Every link (of one agency, if given), oldest first."""
+        ...
+
+    def revoke(self, link_id: int, at: datetime) -> AccessLink:
+        """Revoke a link (NotFound for an unknown id); revoking twice keeps the first time."""
+        ...
+
+
 class MetaStore(Protocol):
     """Small facts about the database itself."""
 
@@ -298,6 +319,11 @@ class UnitOfWork(Protocol):
     @property
     def outcomes(self) -> OutcomeRepository:
         """Quarterly outcomes in this transaction."""
+        ...
+
+    @property
+    def links(self) -> AccessLinkRepository:
+        """Agency links in this transaction."""
         ...
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from roadmap.domain.access_link import AccessLink
 from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.completion import StageStanding
 from roadmap.domain.definition import Roadmap, StageDefinition
@@ -374,4 +375,15 @@ def outcome_view(outcome: QuarterOutcome, benchmarks: EmploymentBenchmarks) -> d
         "jobs_ended_before_90_days": outcome.jobs_ended_before_90_days,
         "avg_hours": outcome.avg_hours,
         "reported_on": outcome.reported_on.isoformat(),
+    }
+
+
+def access_link_view(link: AccessLink) -> dict[str, Any]:
+    """A link as `link list --json` prints it: never the link itself."""
+    return {
+        "id": link.id,
+        "agency": link.agency,
+        "label": link.label,
+        "expires_on": link.expires_on.isoformat(),
+        "revoked": link.revoked_at is not None,
     }

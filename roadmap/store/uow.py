@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from roadmap.domain.agency import Agency
 from roadmap.domain.errors import NotFound
 from roadmap.domain.names import did_you_mean
+from roadmap.store.access_links import SqlAccessLinkRepository
 from roadmap.store.contacts import SqlContactRepository
 from roadmap.store.database import Database
 from roadmap.store.mapping import read_agencies, write
@@ -114,6 +115,7 @@ class SqlUnitOfWork:
         self.trainers = SqlTrainerRepository(self._session)
         self.visits = SqlVisitRepository(self._session)
         self.outcomes = SqlOutcomeRepository(self._session)
+        self.links = SqlAccessLinkRepository(self._session)
         self.meta = SqlMetaStore(self._session)
         return self
 

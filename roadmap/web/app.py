@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -18,6 +19,7 @@ from roadmap.render import render_fidelity_report
 from roadmap.render.web import render_agency, render_overview, render_trainer, stylesheet
 from roadmap.services.agencies import list_agencies, mark_item_done, show_agency
 from roadmap.services.fidelity_report import build_report
+from roadmap.services.links import open_link
 from roadmap.services.outcomes import Counts, record_outcomes
 from roadmap.services.pages import agency_page, overview_page, trainer_page
 from roadmap.services.views import agency_view
@@ -25,6 +27,16 @@ from roadmap.web import forms
 from roadmap.web.access import credentials_match
 
 _basic = HTTPBasic(auto_error=False)
+# The cookie an agency link sets: its secret, sent back by the browser, never readable by scripts.
+LINK_COOKIE = "ips_roadmap_link"
+LINK_COOKIE_SECONDS = 30 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who is asking: the state team (agency None) or the holder of one agency's link."""
+
+    agency: str | None
 
 
 def create_app(application: Application, *, as_of: date | None = None) -> FastAPI:
@@ -35,21 +47,53 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
     def today() -> date:
         return as_of or settings.schedule.run_for(None, datetime.now(UTC))[0]
 
-    def state_team(given: Annotated[HTTPBasicCredentials | None, Depends(_basic)]) -> None:
-        # Without configured credentials the app only ever listens on loopback (checked before it starts).
+    def visitor(request: Request, given: Annotated[HTTPBasicCredentials | None, Depends(_basic)]) -> Visitor:
+        """The state team (signed in, or anyone on an open loopback app), or an agency's link holder."""
+        if expected is not None and given is not None and credentials_match((given.username, given.password), expected):
+            return Visitor(agency=None)
+        secret = request.cookies.get(LINK_COOKIE)
+        link = open_link(application.uow(), secret, on=today()) if secret else None
+        if link is not None:
+            return Visitor(agency=link.agency)
         if expected is None:
-            return
-        if given is None or not credentials_match((given.username, given.password), expected):
-            raise HTTPException(401, "sign in with the state team's credentials", {"WWW-Authenticate": "Basic"})
+            # Without configured credentials the app only ever listens on loopback (checked before it starts).
+            return Visitor(agency=None)
+        raise HTTPException(401, "sign in with the state team's credentials", {"WWW-Authenticate": "Basic"})
+
+    # Dependencies take defaults, not local Annotated aliases: annotations here are strings FastAPI resolves in
+    # the module, where a name local to this function does not exist.
+    def state_team(who: Visitor = Depends(visitor)) -> None:
+        if who.agency is not None:
+            raise HTTPException(403, "this link opens one agency's pages only")
+
+    def agency_or_team(slug: str, who: Visitor = Depends(visitor)) -> Visitor:
+        if who.agency is not None and who.agency != slug:
+            raise HTTPException(403, "this link opens one agency's pages only")
+        return who
+
+    Team = Depends(state_team)
 
     api = FastAPI(
         title="ips-roadmap",
         version=__version__,
         description="Every agency's progress along the IPS implementation roadmap.",
-        dependencies=[Depends(state_team)],
         docs_url=None,
         redoc_url=None,
     )
+
+    @api.get("/a/{secret}", include_in_schema=False)
+    def follow(secret: str) -> Response:
+        """An agency's personal link: remembered in a cookie, then that agency's page."""
+        link = open_link(application.uow(), secret, on=today())
+        if link is None:
+            return HTMLResponse(
+                "<!doctype html><title>Link not valid</title><p>This link has expired or was revoked: ask the state "
+                "team for a new one.</p>",
+                status_code=403,
+            )
+        response = RedirectResponse(f"/agencies/{link.agency}", status_code=303)
+        response.set_cookie(LINK_COOKIE, secret, httponly=True, samesite="lax", max_age=LINK_COOKIE_SECONDS)
+        return response
 
     @api.exception_handler(RoadmapError)
     async def refused(request: Request, error: RoadmapError) -> Response:
@@ -58,18 +102,18 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
             return JSONResponse({"detail": str(error)}, status_code=status)
         return HTMLResponse(f"<!doctype html><title>Not available</title><p>{_escape(str(error))}</p>", status)
 
-    @api.get("/", response_class=HTMLResponse, include_in_schema=False)
+    @api.get("/", response_class=HTMLResponse, include_in_schema=False, dependencies=[Team])
     def overview() -> str:
         page = overview_page(application.uow(), application.roadmap, application.cadence, as_of=today())
         return render_overview(page, application.roadmap)
 
-    def agency_html(slug: str, message: str | None = None) -> str:
+    def agency_html(slug: str, message: str | None = None, *, scoped: bool = False) -> str:
         page = agency_page(application.uow(), application.roadmap, application.cadence, slug, as_of=today())
-        return render_agency(page, application.roadmap, settings.benchmarks, scoped=False, message=message)
+        return render_agency(page, application.roadmap, settings.benchmarks, scoped=scoped, message=message)
 
     @api.get("/agencies/{slug}", response_class=HTMLResponse, include_in_schema=False)
-    def agency(slug: str, done: str | None = None) -> str:
-        return agency_html(slug, done)
+    def agency(slug: str, done: str | None = None, who: Visitor = Depends(agency_or_team)) -> str:
+        return agency_html(slug, done, scoped=who.agency is not None)
 
     async def posted(request: Request) -> dict[str, str]:
         if not forms.same_origin(request.headers.get("origin"), request.headers.get("host")):
@@ -85,7 +129,7 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
             return HTMLResponse(agency_html(slug, f"Not recorded: {error}"), status_code=400)
         return RedirectResponse(f"/agencies/{slug}?done={quote(said)}#{anchor}", status_code=303)
 
-    @api.post("/agencies/{slug}/checklist", include_in_schema=False)
+    @api.post("/agencies/{slug}/checklist", include_in_schema=False, dependencies=[Team])
     async def tick(slug: str, request: Request) -> Response:
         form = await posted(request)
 
@@ -96,7 +140,7 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
 
         return write(slug, "stages", work)
 
-    @api.post("/agencies/{slug}/outcomes", include_in_schema=False)
+    @api.post("/agencies/{slug}/outcomes", include_in_schema=False, dependencies=[Team])
     async def outcomes(slug: str, request: Request) -> Response:
         form = await posted(request)
 
@@ -112,13 +156,13 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
 
         return write(slug, "outcomes", work)
 
-    @api.get("/trainers/{name}", response_class=HTMLResponse, include_in_schema=False)
+    @api.get("/trainers/{name}", response_class=HTMLResponse, include_in_schema=False, dependencies=[Team])
     def trainer(name: str) -> str:
         page = trainer_page(application.uow(), application.visit_rules, name, as_of=today())
         return render_trainer(page, application.roadmap)
 
     @api.get("/agencies/{slug}/report", response_class=HTMLResponse, include_in_schema=False)
-    def report(slug: str) -> str:
+    def report(slug: str, who: Visitor = Depends(agency_or_team)) -> str:
         built = build_report(
             application.uow(), application.scale, application.cadence, slug, review_date=None, as_of=today()
         )
@@ -128,13 +172,15 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
     def css() -> Response:
         return Response(stylesheet(), media_type="text/css")
 
-    @api.get("/api/agencies", summary="Every agency, as `ips-roadmap agency list --json` prints it")
+    @api.get(
+        "/api/agencies", summary="Every agency, as `ips-roadmap agency list --json` prints it", dependencies=[Team]
+    )
     def agencies_api() -> list[dict[str, Any]]:
         summaries = list_agencies(application.uow(), application.roadmap, application.cadence, as_of=today())
         return [agency_view(summary) for summary in summaries]
 
     @api.get("/api/agencies/{slug}", summary="One agency, as `ips-roadmap agency show --json` prints it")
-    def agency_api(slug: str) -> dict[str, Any]:
+    def agency_api(slug: str, who: Visitor = Depends(agency_or_team)) -> dict[str, Any]:
         summary = show_agency(application.uow(), application.roadmap, application.cadence, slug, as_of=today())
         return agency_view(summary)
 

@@ -272,3 +272,35 @@ def test_off_loopback_the_app_needs_the_state_teams_sign_in(
         assert inside.locator("#matrix tbody tr").count() == 12
         assert "s3cret" not in inside.content()
         signed_in.close()
+
+
+def test_an_agency_link_opens_that_agencys_pages_only_until_revoked(
+    database: str, browser: Browser, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["--database-url", database, "link", "create", AGENCY, "--days", "30", "--label", "director",
+                 "--as-of", TODAY.isoformat(), "--json"]) == 0  # fmt: skip
+    made = json.loads(capsys.readouterr().out)
+    secret = made["url"].rsplit("/a/", 1)[1]
+    assert made["expires_on"] == "2026-12-23" and len(secret) > 40
+    settings = Settings(database_url=SecretStr(database), web=WebSettings(username="state", password=SecretStr("pw-9")))
+    with Server(settings, host="0.0.0.0") as server:
+        context = browser.new_context()  # no sign-in: only the link
+        page = context.new_page()
+        page.goto(f"{server.base}/a/{secret}")
+        assert page.url == f"{server.base}/agencies/{AGENCY}"
+        assert page.locator("#agency-name").inner_text() == "Riverbend Community Mental Health"
+        assert page.locator("text=State overview").count() == 0 and page.locator("form").count() == 0
+        assert page.request.get(f"{server.base}/agencies/{AGENCY}/report").status == 200
+        for other in ("/agencies/lakeshore-behavioral-health", "/", "/api/agencies", "/trainers/Tia%20Moss"):
+            assert page.request.get(server.base + other).status == 403, other
+        assert page.request.get(f"{server.base}/api/agencies/{AGENCY}").status == 200
+        # Revoked: the same browser is turned away at once; the link itself no longer works either.
+        capsys.readouterr()
+        assert main(["--database-url", database, "link", "revoke", str(made["id"])]) == 0
+        assert page.request.get(f"{server.base}/agencies/{AGENCY}").status == 401
+        assert page.request.get(f"{server.base}/a/{secret}", max_redirects=0).status == 403
+        listed = capsys.readouterr()
+        assert main(["--database-url", database, "link", "list", "--json"]) == 0
+        assert secret not in capsys.readouterr().out and secret not in listed.out
+        context.close()

@@ -16,11 +16,11 @@ from tests.conftest import Cli, snapshot
 
 def test_init_creates_the_schema_and_is_safe_to_run_twice(bare_cli: Cli) -> None:
     first = bare_cli.ok("init", "--json").json()
-    assert (first["revision_before"], first["revision"]) == (None, "0007")
+    assert (first["revision_before"], first["revision"]) == (None, "0008")
     bare_cli.ok("agency", "add", "Riverbend", "--region", "North", "--timezone", "America/Chicago")
     before = snapshot(bare_cli.url)
     second = bare_cli.ok("init", "--json").json()
-    assert (second["revision_before"], second["revision"]) == ("0007", "0007")
+    assert (second["revision_before"], second["revision"]) == ("0008", "0008")
     assert snapshot(bare_cli.url) == before
 
 
@@ -56,7 +56,7 @@ def test_upgrading_a_state_that_has_agencies_counts_routines_from_the_upgrade(ba
             ))  # fmt: skip
     finally:
         database.dispose()
-    assert bare_cli.ok("init", "--json").json()["revision"] == "0007"
+    assert bare_cli.ok("init", "--json").json()["revision"] == "0008"
     today = date.today()
     items = bare_cli.ok("due", "--as-of", today.isoformat(), "--within", "400", "--json").json()
     meetings = [i for i in items if i["subject"].startswith("supervisor-meeting:")]
