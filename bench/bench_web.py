@@ -58,6 +58,7 @@ def run(label: str, url: str, count: int) -> None:
         f"/agencies/{AGENCY}": (f"/agencies/{AGENCY}", (*everything, ActionRow)),
         f"/agencies/{AGENCY}/report": (f"/agencies/{AGENCY}/report", (AgencyRow, ReviewRow, ScoreRow)),
         "/api/agencies": ("/api/agencies", everything),
+        "/api/agencies?limit=100": ("/api/agencies?limit=100", everything),
         f"/api/agencies/{AGENCY}": (f"/api/agencies/{AGENCY}", everything),
     }
     for name, (path, tables) in pages.items():

@@ -96,14 +96,20 @@ class Standing:
         return next(stage for stage in self.stages if stage.key == key)
 
 
-def standing(agency: Agency, roadmap: Roadmap, as_of: date) -> Standing:
-    """Measure every stage as of a date: what had happened by then, and nothing recorded for later."""
+def standing(agency: Agency, roadmap: Roadmap, as_of: date, *, items: bool = True) -> Standing:
+    """Measure every stage as of a date: what had happened by then, and nothing recorded for later.
+
+    `items=False` leaves the checklists out (stage statuses and durations only): a matrix of a thousand agencies,
+    or the median time other agencies took, needs no checklist.
+    """
     stages = []
+    marks = agency.checklist
     for definition in roadmap.stages:
         progress = agency.progress(definition.key)
-        items = tuple(
-            ItemStanding(item.key, item.text, _by(agency.checklist.get(item.key), as_of))
-            for item in definition.checklist
+        checklist = (
+            tuple(ItemStanding(item.key, item.text, _by(marks.get(item.key), as_of)) for item in definition.checklist)
+            if items
+            else ()
         )
         started = _by(progress.started_on, as_of) if progress else None
         completed = _by(progress.completed_on, as_of) if progress and started else None
@@ -122,7 +128,7 @@ def standing(agency: Agency, roadmap: Roadmap, as_of: date) -> Standing:
                 started_on=started,
                 completed_on=completed,
                 duration_days=duration,
-                checklist=items,
+                checklist=checklist,
                 forced=bool(progress and completed and progress.forced),
                 note=progress.note if progress and completed else None,
             )

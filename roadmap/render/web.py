@@ -21,10 +21,18 @@ def stylesheet() -> str:
     return resources.files("roadmap.render").joinpath("static/app.css").read_text(encoding="utf-8")
 
 
-def render_overview(page: OverviewPage, roadmap: Roadmap) -> str:
-    """Every agency against the ten stages, reviews due, failed reminders."""
+# Rows of the stage matrix per page: a state of a thousand agencies is read a region or a page at a time.
+MATRIX_ROWS = 100
+
+
+def render_overview(page: OverviewPage, roadmap: Roadmap, *, region: str | None = None, number: int = 1) -> str:
+    """Every agency against the ten stages (a page of the matrix, optionally one region), reviews due, failures."""
+    chosen = [s for s in page.summaries if region is None or s.standing.agency.region == region]
+    pages = max(1, -(-len(chosen) // MATRIX_ROWS))
+    number = min(max(1, number), pages)
+    shown = chosen[(number - 1) * MATRIX_ROWS : number * MATRIX_ROWS]
     rows = []
-    for row, summary in zip(overview_view(page.summaries), page.summaries, strict=True):
+    for row, summary in zip(overview_view(shown), shown, strict=True):
         stall = row["stalled"]
         cells = []
         for stage in summary.standing.stages:
@@ -57,6 +65,11 @@ def render_overview(page: OverviewPage, roadmap: Roadmap) -> str:
         scoped=False,
         stages=roadmap.stages,
         rows=rows,
+        total=len(page.summaries),
+        regions=sorted({s.standing.agency.region for s in page.summaries}),
+        region=region,
+        number=number,
+        pages=pages,
         launched=sum(1 for s in page.summaries if s.standing.launched_on is not None),
         stalled=sum(1 for s in page.summaries if s.stall is not None),
         reviews=reviews,

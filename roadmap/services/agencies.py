@@ -128,19 +128,37 @@ def show_agency(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, slug: st
         agency = uow.agencies.get(slug)
         fidelity = [(review.visited_on, review.total) for review in uow.reviews.for_agency(slug)]
         everyone = uow.agencies.all()
-    peers = peer_durations(standing(other, roadmap, as_of) for other in everyone)
+    # The other agencies only lend their stage durations (for the medians): no checklists needed.
+    peers = peer_durations(standing(other, roadmap, as_of, items=False) for other in everyone)
     return summarise(agency, roadmap, rules, fidelity, as_of, peers)
 
 
-def list_agencies(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> list[AgencySummary]:
-    """Every agency, by name."""
+def list_agencies(
+    uow: UnitOfWork,
+    roadmap: Roadmap,
+    rules: CadenceRules,
+    *,
+    as_of: date,
+    items: bool = True,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[AgencySummary]:
+    """Every agency by name (or `limit` of them from `offset`); `items=False` leaves out the checklists.
+
+    Stalls compare each agency with all the others, so every agency is measured; only the ones returned are
+    measured with their checklists.
+    """
     with uow:
         agencies = uow.agencies.all()
         history = uow.reviews.history()
-    standings = [standing(agency, roadmap, as_of) for agency in agencies]
+    whole = items and offset == 0 and limit is None
+    standings = [standing(agency, roadmap, as_of, items=whole) for agency in agencies]
     peers = peer_durations(standings)
-    summaries = (_summary(s, roadmap, rules, history.get(s.agency.slug, []), peers) for s in standings)
-    return sorted(summaries, key=lambda s: s.standing.agency.name.lower())
+    standings.sort(key=lambda measured: measured.agency.name.lower())
+    chosen = standings[offset : None if limit is None else offset + limit]
+    if items and not whole:
+        chosen = [standing(measured.agency, roadmap, as_of) for measured in chosen]
+    return [_summary(s, roadmap, rules, history.get(s.agency.slug, []), peers) for s in chosen]
 
 
 def _change(uow: UnitOfWork, slug: str, decide: Callable[[Agency], Change]) -> Change:

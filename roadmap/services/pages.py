@@ -63,7 +63,7 @@ def trainer_page(uow: UnitOfWork, rules: VisitRules, name: str, *, as_of: date, 
 
 def overview_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> OverviewPage:
     """The state team's first page."""
-    summaries = list_agencies(uow, roadmap, rules, as_of=as_of)
+    summaries = list_agencies(uow, roadmap, rules, as_of=as_of, items=False)
     due = reviews_due(uow, rules, as_of=as_of)
     with uow:
         failed = uow.outbox.listed(status=OutboxStatus.FAILED.value)

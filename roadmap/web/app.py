@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
@@ -103,9 +103,9 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
         return HTMLResponse(f"<!doctype html><title>Not available</title><p>{_escape(str(error))}</p>", status)
 
     @api.get("/", response_class=HTMLResponse, include_in_schema=False, dependencies=[Team])
-    def overview() -> str:
-        page = overview_page(application.uow(), application.roadmap, application.cadence, as_of=today())
-        return render_overview(page, application.roadmap)
+    def overview(page: int = 1, region: str | None = None) -> str:
+        shown = overview_page(application.uow(), application.roadmap, application.cadence, as_of=today())
+        return render_overview(shown, application.roadmap, region=region, number=page)
 
     def agency_html(slug: str, message: str | None = None, *, scoped: bool = False) -> str:
         page = agency_page(application.uow(), application.roadmap, application.cadence, slug, as_of=today())
@@ -175,14 +175,18 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
     @api.get(
         "/api/agencies", summary="Every agency, as `ips-roadmap agency list --json` prints it", dependencies=[Team]
     )
-    def agencies_api() -> list[dict[str, Any]]:
-        summaries = list_agencies(application.uow(), application.roadmap, application.cadence, as_of=today())
-        return [agency_view(summary) for summary in summaries]
+    def agencies_api(offset: int = Query(0, ge=0), limit: int | None = Query(None, ge=1, le=10_000)) -> JSONResponse:
+        """All agencies by name; `offset` and `limit` page through a large state."""
+        summaries = list_agencies(
+            application.uow(), application.roadmap, application.cadence, as_of=today(), offset=offset, limit=limit
+        )
+        # Plain dicts of str, int and None: returned as they are (FastAPI's generic encoder took most of the time).
+        return JSONResponse([agency_view(summary) for summary in summaries])
 
     @api.get("/api/agencies/{slug}", summary="One agency, as `ips-roadmap agency show --json` prints it")
-    def agency_api(slug: str, who: Visitor = Depends(agency_or_team)) -> dict[str, Any]:
+    def agency_api(slug: str, who: Visitor = Depends(agency_or_team)) -> JSONResponse:
         summary = show_agency(application.uow(), application.roadmap, application.cadence, slug, as_of=today())
-        return agency_view(summary)
+        return JSONResponse(agency_view(summary))
 
     return api
 

@@ -133,6 +133,13 @@ def test_the_overview_shows_every_agency_against_the_stages_with_stalls_and_revi
     colour = stalled.evaluate("cell => getComputedStyle(cell).backgroundColor")
     assert colour == "rgb(254, 215, 215)"
     screenshot(page, "overview")
+    # One region at a time (a large state's matrix is read a region or a page at a time).
+    page.click("#regions >> text=West")
+    assert [row.get_attribute("data-agency") for row in page.locator("#matrix tbody tr").all()] == [
+        "high-plains-mental-health", "mesa-verde-wellness", "sandhill-community-services",
+    ]  # fmt: skip
+    assert "12 agencies" in page.locator(".meta").first.inner_text()
+    page.click("#regions >> text=all")
     page.click("text=Riverbend Community Mental Health")
     assert page.locator("#agency-name").inner_text() == "Riverbend Community Mental Health"
 
@@ -234,6 +241,9 @@ def test_the_api_returns_what_the_cli_prints_and_describes_itself(
     capsys.readouterr()
     assert main(["--database-url", database, "agency", "list", "--json", "--as-of", TODAY.isoformat()]) == 0
     assert served == json.loads(capsys.readouterr().out)
+    # Paging through a large state gives the same agencies in the same shape.
+    with urllib.request.urlopen(server.base + "/api/agencies?offset=3&limit=4") as response:
+        assert json.load(response) == served[3:7]
     with urllib.request.urlopen(f"{server.base}/api/agencies/{AGENCY}") as response:
         assert json.load(response) == served[[a["slug"] for a in served].index(AGENCY)]
     with urllib.request.urlopen(server.base + "/openapi.json") as response:
