@@ -15,6 +15,8 @@ from roadmap.services.views import agency_view, event_view
 app = typer.Typer(help="Add agencies, list them, show one, record a launch.", no_args_is_help=True)
 
 AgencySlug = Annotated[str, typer.Argument(metavar="AGENCY", help="The agency's slug (see `agency list`).")]
+# For list commands: every agency's, or only the one given.
+OnlyAgency = Annotated[str | None, typer.Argument(metavar="[AGENCY]", help="Only this agency.")]
 
 
 @app.command("add")

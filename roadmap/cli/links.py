@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from roadmap.cli.agency import AgencySlug
+from roadmap.cli.agency import AgencySlug, OnlyAgency
 from roadmap.cli.output import print_json, show
 from roadmap.cli.state import AsOf, JsonFlag, as_of_date, cli_state
 from roadmap.services import links
@@ -41,7 +41,7 @@ def create(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    agency: Annotated[str | None, typer.Argument(metavar="[AGENCY]", help="Only this agency.")] = None,
+    agency: OnlyAgency = None,
     json: JsonFlag = False,
 ) -> None:
     """Every link: agency, label, until when, revoked (never the link itself)."""

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from roadmap.cli.agency import AgencySlug
+from roadmap.cli.agency import AgencySlug, OnlyAgency
 from roadmap.cli.output import print_json, show
 from roadmap.cli.state import AsOf, JsonFlag, QuarterOption, as_of_date, cli_state, option_date
 from roadmap.services import outcomes
@@ -64,7 +64,7 @@ def record(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    agency: Annotated[str | None, typer.Argument(metavar="[AGENCY]", help="Only this agency.")] = None,
+    agency: OnlyAgency = None,
     json: JsonFlag = False,
 ) -> None:
     """Every reported quarter with its employment rate and band (31% minimal, 41% average, 50% excellent)."""

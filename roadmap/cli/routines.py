@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from roadmap.cli.agency import AgencySlug
+from roadmap.cli.agency import AgencySlug, OnlyAgency
 from roadmap.cli.output import print_json, show
 from roadmap.cli.state import AsOf, JsonFlag, OnDate, QuarterOption, as_of_date, cli_state, option_date
 from roadmap.cli.tables import routine_history_table, routines_table
@@ -53,7 +53,7 @@ def done(
 @app.command("history")
 def history(
     ctx: typer.Context,
-    agency: Annotated[str | None, typer.Argument(metavar="[AGENCY]", help="Only this agency.")] = None,
+    agency: OnlyAgency = None,
     json: JsonFlag = False,
 ) -> None:
     """Recorded occurrences, newest first."""
