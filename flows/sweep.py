@@ -45,8 +45,9 @@ def deliver_task(as_of: date, now: datetime) -> tuple[int, int, int]:
     """Send what the outbox holds ready: (sent, retried, failed)."""
     with application() as app:
         sender = AppriseSender(app.settings.mail_url)
-        return deliver(app.uow(), app.roadmap, sender, app.settings.retry, as_of=as_of, now=now,
-                       templates=app.settings.templates_dir)  # fmt: skip
+        policies = app.policies
+        return deliver(app.uow(), app.roadmap, sender, policies.retry, as_of=as_of, now=now,
+                       templates=policies.templates, links=policies.links)  # fmt: skip
 
 
 @flow(name="daily-sweep", log_prints=False)

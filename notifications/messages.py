@@ -55,6 +55,8 @@ class Digest:
     lines: tuple[DigestLine, ...]
     state_contact: str | None
     sent_on: date
+    # The reader's way into the web pages: an agency contact's personal link, the state team's overview.
+    page_url: str | None = None
 
     @property
     def overdue(self) -> int:
@@ -69,6 +71,7 @@ def build_digest(
     state_contact: Contact | None,
     as_of: date,
     zones: Mapping[str, str] | None = None,
+    page_url: str | None = None,
 ) -> Digest:
     """The digest's values: due dates written out, what to prepare from the stage's tools, whom to ask.
 
@@ -101,6 +104,7 @@ def build_digest(
         if state_contact and state_contact.email
         else None,
         sent_on=as_of,
+        page_url=page_url,
     )
 
 

@@ -10,6 +10,7 @@ from roadmap.domain.definition import Roadmap
 from roadmap.domain.fidelity import FidelityScale
 from roadmap.domain.reminder_rules import ReminderRules
 from roadmap.domain.visit import VisitPolicy
+from roadmap.services.outbox import PageLinks
 from roadmap.services.sweep import Policies
 from roadmap.services.visits import VisitRules
 from roadmap.settings import Settings
@@ -42,6 +43,7 @@ class Application:
             reminders=self.reminder_rules,
             retry=self.settings.retry,
             templates=self.settings.templates_dir,
+            links=PageLinks(self.settings.web.base_url, self.settings.web.link_days),
         )
 
     @property

@@ -27,6 +27,8 @@ class WebSettings(BaseModel):
     password: SecretStr | None = None
     # Where people reach the app: agency links are printed (and sent) with it.
     base_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://[^\s/]+(?::\d+)?/?$")
+    # How long the personal link in an agency contact's reminders works (renewed a month before it ends).
+    link_days: int = Field(default=90, ge=45, le=366)
 
     def credentials(self) -> tuple[str, str] | None:
         """(username, password) when both are set."""

@@ -26,10 +26,10 @@ def create(
     as_of: AsOf = None,
     json: JsonFlag = False,
 ) -> None:
-    """Make a link that opens this agency's pages only; it is shown this once (only a hash of it is kept)."""
+    """Make a link that opens this agency's pages only (a signed token: `link list` never shows it)."""
     app = cli_state(ctx).app
     made = links.create_link(app.uow(), agency, days=days, label=label, as_of=as_of_date(as_of))
-    url = f"{app.settings.web.base_url.rstrip('/')}/a/{made.secret}"
+    url = f"{app.settings.web.base_url.rstrip('/')}/a/{made.token}"
     if json:
         print_json(access_link_view(made.link) | {"url": url})
         return

@@ -102,5 +102,5 @@ def outbox_retry(
 ) -> None:
     """Send this reminder at the next `notify flush`, ignoring its backoff (also revives a failed one)."""
     app_ = cli_state(ctx).app
-    retried = retry_now(app_.uow(), entry, now=datetime.now(UTC))
+    retried = retry_now(app_.uow(), entry)
     print(f"Outbox entry {retried.id} will be sent at the next `ips-roadmap notify flush`.")

@@ -59,10 +59,7 @@ def record(
     if json:
         print_json(document)
         return
-    print(
-        f"{agency}: review of {review.visited_on} recorded: total {review.total} ({review.band.value}); "
-        f"next review due {document['next_review_due']}"
-    )
+    print(f"{agency}: {reviews.review_recorded(recorded)}")
     print(f"Written report due {document['report_due']}; action plan due {document['action_plan_due']}.")
     if recorded.actions:
         print(f"{len(recorded.actions)} draft action-plan steps: ips-roadmap actions list {agency}")

@@ -1,19 +1,26 @@
-"""Personal links to one agency's pages: a random secret in the URL, only its hash stored; expiring, revocable."""
+"""Personal links to one agency's pages: a signed token naming a stored link, expiring and revocable.
+
+A token is `<link id>.<signature>`, the signature an HMAC-SHA256 of the link's id, agency and expiry under the
+state's link key. Nothing secret is stored per link, so the token can be put into every reminder a contact is
+sent; revoking the stored link (or letting it expire) stops every copy of it at once.
+"""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# 32 random bytes: guessing a live link is out of reach.
-_SECRET_BYTES = 32
+# 32 random bytes of key: forging a signature is out of reach.
+_KEY_BYTES = 32
 
 
 class AccessLink(BaseModel):
-    """A link that opens one agency's pages until it expires or is revoked (the secret itself is never stored)."""
+    """A link that opens one agency's pages until it expires or is revoked; `contact_id` when reminders carry it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -22,17 +29,45 @@ class AccessLink(BaseModel):
     label: str = Field(default="", max_length=120)
     expires_on: date
     revoked_at: datetime | None = None
+    contact_id: int | None = None
 
     def opens(self, on: date) -> bool:
         """The link still works on this day."""
         return self.revoked_at is None and on <= self.expires_on
 
+    def lasts(self, on: date, days: int) -> bool:
+        """The link will still work `days` days after `on` (long enough to be sent again)."""
+        return self.opens(on) and on + timedelta(days=days) <= self.expires_on
 
-def new_secret() -> str:
-    """A fresh URL-safe secret for a link."""
-    return secrets.token_urlsafe(_SECRET_BYTES)
+
+def new_key() -> str:
+    """A fresh URL-safe signing key for a state's links."""
+    return secrets.token_urlsafe(_KEY_BYTES)
 
 
-def secret_hash(secret: str) -> str:
-    """What is stored and looked up: the SHA-256 of the secret."""
-    return hashlib.sha256(secret.encode()).hexdigest()
+def sign(link: AccessLink, key: str) -> str:
+    """The token that opens this stored link."""
+    if link.id is None:
+        raise ValueError("only a stored link can be signed")
+    return f"{link.id}.{_signature(link, key)}"
+
+
+def token_id(token: str) -> int | None:
+    """The link id a token names, or None for anything that is not a token's shape."""
+    number, dot, signature = token.partition(".")
+    if not dot or not signature or not number.isascii() or not number.isdigit() or len(number) > 10:
+        return None
+    return int(number)
+
+
+def signed_by(link: AccessLink, token: str, key: str) -> bool:
+    """The token was made for exactly this link (id, agency and expiry) with this key; compared in constant time."""
+    if link.id is None or token_id(token) != link.id:
+        return False
+    return hmac.compare_digest(token.partition(".")[2].encode(), _signature(link, key).encode())
+
+
+def _signature(link: AccessLink, key: str) -> str:
+    message = f"agency-link|{link.id}|{link.agency}|{link.expires_on.isoformat()}".encode()
+    digest = hmac.new(key.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()

@@ -7,7 +7,7 @@ from typing import Any
 
 from roadmap.domain.completion import StageStatus
 from roadmap.domain.definition import Roadmap
-from roadmap.domain.fidelity import band_for
+from roadmap.domain.fidelity import FidelityScale, band_for
 from roadmap.domain.outcome import EmploymentBenchmarks
 from roadmap.domain.visit import purpose_title
 from roadmap.render import _render, environment
@@ -99,9 +99,19 @@ def render_trainer(page: TrainerPage, roadmap: Roadmap) -> str:
 
 
 def render_agency(
-    page: AgencyPage, roadmap: Roadmap, benchmarks: EmploymentBenchmarks, *, scoped: bool, message: str | None = None
+    page: AgencyPage,
+    roadmap: Roadmap,
+    scale: FidelityScale,
+    benchmarks: EmploymentBenchmarks,
+    *,
+    scoped: bool,
+    message: str | None = None,
+    form: str | None = None,
 ) -> str:
-    """One agency's page; `scoped` hides the way back to the state overview (an agency's own link)."""
+    """One agency's page; `scoped` hides the forms and the way back to the overview (an agency's own link).
+
+    `form` names the form a refusal in `message` came from (the review form opens again to show it).
+    """
     agency = agency_view(page.summary)
     as_of = page.summary.standing.as_of
     reviews = [
@@ -136,6 +146,8 @@ def render_agency(
         "rates": outcomes_chart(rates, lines),
         "visits": visits,
         "message": message,
+        "form": form,
+        "scale_items": scale.items,
         # The items the checklist form offers: those still open in the stages under way.
         "open_items": [
             item["key"]

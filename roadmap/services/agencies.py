@@ -161,6 +161,12 @@ def list_agencies(
     return [_summary(s, roadmap, rules, history.get(s.agency.slug, []), peers) for s in chosen]
 
 
+def count_agencies(uow: UnitOfWork) -> int:
+    """How many agencies the state has."""
+    with uow:
+        return uow.agencies.count()
+
+
 def _change(uow: UnitOfWork, slug: str, decide: Callable[[Agency], Change]) -> Change:
     """Load one agency, let the core decide, save the result — all in one transaction."""
     with uow:

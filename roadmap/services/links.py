@@ -1,25 +1,31 @@
-"""Agency link use cases: create a personal link to one agency's pages, list links, revoke one, open one."""
+"""Agency link use cases: create a personal link to one agency's pages, list, revoke and open links, and the
+standing link each agency contact's reminders carry."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from pydantic import ValidationError
 
-from roadmap.domain.access_link import AccessLink, new_secret, secret_hash
-from roadmap.domain.errors import InvalidInput, first_problem
+from roadmap.domain.access_link import AccessLink, sign, signed_by, token_id
+from roadmap.domain.contact import Contact
+from roadmap.domain.errors import InvalidInput, StorageError, first_problem
 from roadmap.services.ports import UnitOfWork
 
 MAX_DAYS = 366
+# A reminder's link is renewed once it has fewer days left than this, so a link just sent still works a while.
+REMINDER_LINK_MARGIN = 30
+LINK_KEY = "link_key"
 
 
 @dataclass(frozen=True)
 class NewLink:
-    """A link just made: the secret is shown this once and never stored."""
+    """A link just made, with the token that opens it (worked out again from the key, never stored)."""
 
     link: AccessLink
-    secret: str
+    token: str
 
 
 def create_link(uow: UnitOfWork, agency: str, *, days: int, label: str, as_of: date) -> NewLink:
@@ -30,15 +36,15 @@ def create_link(uow: UnitOfWork, agency: str, *, days: int, label: str, as_of: d
         link = AccessLink(agency=agency, label=label, expires_on=as_of + timedelta(days=days))
     except ValidationError as error:
         raise InvalidInput(first_problem(error, "link")) from None
-    secret = new_secret()
     with uow:
-        stored = uow.links.add(link, secret_hash(secret))
+        stored = uow.links.add(link)
+        token = sign(stored, _key(uow))
         uow.commit()
-    return NewLink(stored, secret)
+    return NewLink(stored, token)
 
 
 def list_links(uow: UnitOfWork, agency: str | None = None) -> list[AccessLink]:
-    """Every link (of one agency), without secrets."""
+    """Every link (of one agency), without tokens."""
     with uow:
         if agency is not None:
             uow.agencies.get(agency)
@@ -53,8 +59,47 @@ def revoke_link(uow: UnitOfWork, link_id: int, *, at: datetime) -> AccessLink:
     return revoked
 
 
-def open_link(uow: UnitOfWork, secret: str, *, on: date) -> AccessLink | None:
-    """The link this secret belongs to, if it still works on this day."""
+def open_link(uow: UnitOfWork, token: str, *, on: date) -> AccessLink | None:
+    """The link this token opens, if it was signed for it and still works on this day."""
+    link_id = token_id(token)
+    if link_id is None or link_id > 2**31 - 1:
+        return None
     with uow:
-        link = uow.links.by_hash(secret_hash(secret))
-    return link if link is not None and link.opens(on) else None
+        link = uow.links.get(link_id)
+        key = _key(uow)
+    return link if link is not None and signed_by(link, token, key) and link.opens(on) else None
+
+
+def reminder_tokens(uow: UnitOfWork, contacts: Iterable[Contact], *, on: date, days: int) -> dict[int, str]:
+    """In an open unit of work: the token each agency contact's reminders carry, by contact id.
+
+    A contact keeps one link while it has a month left; then (or once it is revoked) a new one is made for
+    `days` days. State contacts get none: they sign in and see everything.
+    """
+    wanted = {contact.id: contact for contact in contacts if contact.agency is not None and contact.id is not None}
+    if not wanted:
+        return {}
+    current: dict[int, AccessLink] = {}
+    for link in uow.links.of_contacts(list(wanted)):
+        # Newest first: the first lasting link of a contact is the one to send.
+        if link.contact_id is not None and link.contact_id not in current and link.lasts(on, REMINDER_LINK_MARGIN):
+            current[link.contact_id] = link
+    for contact_id, contact in wanted.items():
+        if contact_id not in current and contact.agency is not None:
+            made = AccessLink(
+                agency=contact.agency,
+                label=f"reminders to {contact.name}"[:120],
+                expires_on=on + timedelta(days=days),
+                contact_id=contact_id,
+            )
+            current[contact_id] = uow.links.add(made)
+    key = _key(uow)
+    return {contact_id: sign(link, key) for contact_id, link in current.items()}
+
+
+def _key(uow: UnitOfWork) -> str:
+    key = uow.meta.get(LINK_KEY)
+    if key is None:
+        # Made by migration 0009; a database without it was altered by hand.
+        raise StorageError("the database has no link key: run `ips-roadmap init` to upgrade it")
+    return key

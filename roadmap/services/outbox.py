@@ -8,7 +8,8 @@ out twice is a crash between a successful send and that record.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Protocol
 
@@ -20,6 +21,7 @@ from roadmap.domain.errors import RuleViolation
 from roadmap.domain.outbox import OutboxEntry, OutboxStatus, RetryPolicy
 from roadmap.domain.reminder_rules import Reminder, ReminderRules, reminders_owed
 from roadmap.render import render_reminder
+from roadmap.services.links import reminder_tokens
 from roadmap.services.ports import UnitOfWork
 
 
@@ -44,6 +46,20 @@ def queue_owed(
     return len(owed)
 
 
+@dataclass(frozen=True)
+class PageLinks:
+    """Where reminders point their readers: the app's address, and how long an agency contact's link works."""
+
+    base_url: str
+    days: int
+
+    def url(self, contact: Contact, tokens: dict[int, str]) -> str:
+        """An agency contact's personal link, or the overview for the state team (who sign in)."""
+        base = self.base_url.rstrip("/")
+        token = tokens.get(contact.id) if contact.id is not None else None
+        return f"{base}/a/{token}" if token else f"{base}/"
+
+
 # People per page of delivery: bounds memory (every ready entry of a page is loaded at once).
 PAGE_PEOPLE = 500
 
@@ -57,12 +73,15 @@ def deliver(
     as_of: date,
     now: datetime,
     templates: Path | None = None,
+    links: PageLinks | None = None,
     page: int = PAGE_PEOPLE,
 ) -> tuple[int, int, int]:
     """Send pending reminders whose time has come, one digest per person; returns (sent, retried, failed).
 
     People are taken in pages, each in its own unit of work, so memory holds one page of entries however
     large the backlog; a run sends only what was ready when it began (notices it writes wait for the next).
+    With `links`, each digest carries its reader's way into the web pages; the links are committed before any
+    message that carries them is sent.
     """
     sent = retried = failed = 0
     with uow:
@@ -76,10 +95,14 @@ def deliver(
             by_person: dict[int, list[OutboxEntry]] = {}
             for entry in uow.outbox.ready(now, waiting[start : start + page], up_to):
                 by_person.setdefault(entry.contact_id, []).append(entry)
+            people = [contacts[contact_id] for contact_id in by_person]
+            tokens = reminder_tokens(uow, people, on=as_of, days=links.days) if links else {}
+            uow.commit()
             for contact_id, entries in by_person.items():
                 contact = contacts[contact_id]
                 reminders = [Reminder(entry.item, contact, entry.offset_days, entry.escalation) for entry in entries]
-                digest = build_digest(contact, reminders, roadmap, state_lead, as_of, zones)
+                page_url = links.url(contact, tokens) if links else None
+                digest = build_digest(contact, reminders, roadmap, state_lead, as_of, zones, page_url)
                 error = sender.send(contact, render_reminder(digest, templates))
                 for entry in entries:
                     updated = _outcome(entry, error, policy, now)
@@ -141,13 +164,19 @@ def _entry(reminder: Reminder, as_of: date, now: datetime) -> OutboxEntry:
     )
 
 
-def retry_now(uow: UnitOfWork, entry_id: int, *, now: datetime) -> OutboxEntry:
-    """Make a pending or failed entry ready to send at the next delivery, ignoring its backoff."""
+def retry_now(uow: UnitOfWork, entry_id: int) -> OutboxEntry:
+    """Make a pending or failed entry ready at the next delivery, ignoring its backoff.
+
+    It becomes due from the day it was queued rather than from the wall clock, so the next delivery sends it
+    whatever date that delivery runs for (a catch-up or simulated run included).
+    """
     with uow:
         entry = uow.outbox.get(entry_id)
         if entry.status is OutboxStatus.SENT:
             raise RuleViolation(f"outbox entry {entry_id} was already sent at {entry.sent_at}")
-        ready = entry.model_copy(update={"status": OutboxStatus.PENDING, "next_attempt_at": now})
+        ready = entry.model_copy(
+            update={"status": OutboxStatus.PENDING, "next_attempt_at": datetime.combine(entry.queued_on, time(0), UTC)}
+        )
         uow.outbox.save(ready)
         uow.commit()
     return ready

@@ -42,6 +42,10 @@ class AgencyRepository(Protocol):
         """Every agency's timezone, by slug."""
         ...
 
+    def count(self) -> int:
+        """How many agencies there are."""
+        ...
+
     def slugs(self) -> set[str]:
         """Every slug in use."""
         ...
@@ -244,12 +248,16 @@ class OutcomeRepository(Protocol):
 class AccessLinkRepository(Protocol):
     """Personal links to one agency's pages."""
 
-    def add(self, link: AccessLink, secret_hash: str) -> AccessLink:
-        """Store a new link by the hash of its secret; returns it with its id."""
+    def add(self, link: AccessLink) -> AccessLink:
+        """Store a new link; returns it with its id."""
         ...
 
-    def by_hash(self, secret_hash: str) -> AccessLink | None:
-        """The link whose secret has this hash, or None."""
+    def get(self, link_id: int) -> AccessLink | None:
+        """The link with this id, or None."""
+        ...
+
+    def of_contacts(self, contact_ids: Collection[int]) -> list[AccessLink]:
+        """The links these contacts' reminders carried, newest first."""
         ...
 
     def listed(self, agency: str | None = None) -> list[AccessLink]:

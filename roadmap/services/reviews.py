@@ -82,6 +82,15 @@ def record_review(
     return recorded
 
 
+def review_recorded(recorded: RecordedReview) -> str:
+    """The line both the CLI and the web page say once a review is stored."""
+    review, due = recorded.review, recorded.next_review_due
+    return (
+        f"review of {review.visited_on} recorded: total {review.total} ({review.band.value}); "
+        f"next review due {due.isoformat() if due else None}"
+    )
+
+
 def store_review(
     uow: UnitOfWork,
     scale: FidelityScale,

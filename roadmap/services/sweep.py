@@ -18,7 +18,7 @@ from roadmap.domain.definition import Roadmap
 from roadmap.domain.fidelity import FidelityScale
 from roadmap.domain.outbox import RetryPolicy
 from roadmap.domain.reminder_rules import ReminderRules
-from roadmap.services.outbox import Sender, deliver, queue_owed
+from roadmap.services.outbox import PageLinks, Sender, deliver, queue_owed
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.records import Records
 from stages.due import due_items
@@ -141,6 +141,7 @@ class Policies:
     reminders: ReminderRules
     retry: RetryPolicy
     templates: Path | None = None
+    links: PageLinks | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ def sweep_in_process(
     for batch in plan.batches:
         outcome += advance_batch(uow_factory(), roadmap, cadence, rules, batch, as_of=as_of, now=now, peers=plan.peers)
     sent, retried, failed = deliver(
-        uow_factory(), roadmap, sender, policies.retry, as_of=as_of, now=now, templates=policies.templates
-    )
+        uow_factory(), roadmap, sender, policies.retry,
+        as_of=as_of, now=now, templates=policies.templates, links=policies.links,
+    )  # fmt: skip
     return SweepOutcome(batches=outcome, sent=sent, retried=retried, failed=failed)

@@ -386,4 +386,5 @@ def access_link_view(link: AccessLink) -> dict[str, Any]:
         "label": link.label,
         "expires_on": link.expires_on.isoformat(),
         "revoked": link.revoked_at is not None,
+        "contact_id": link.contact_id,
     }

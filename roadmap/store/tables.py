@@ -275,14 +275,15 @@ class OutcomeRow(Base):
 
 
 class AccessLinkRow(Base):
-    """A personal link to one agency's pages; only the hash of its secret is kept."""
+    """A personal link to one agency's pages, opened by a token signed with the state's link key."""
 
     __tablename__ = "access_links"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
-    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(120), default="")
     expires_on: Mapped[date] = mapped_column(Date)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Set for the link a contact's reminders carry; removing the contact removes the link.
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)

@@ -58,6 +58,9 @@ class SqlAgencyRepository:
         """Every agency's timezone by slug — one narrow query."""
         return dict(self._session.execute(select(AgencyRow.slug, AgencyRow.timezone)).tuples().all())
 
+    def count(self) -> int:
+        return self._session.scalar(select(func.count()).select_from(AgencyRow)) or 0
+
     def slugs(self) -> set[str]:
         return set(self._session.scalars(select(AgencyRow.slug)))
 
@@ -78,7 +81,7 @@ class SqlAgencyRepository:
         write(row, agency)
 
     def delete_all(self) -> int:
-        count = self._session.scalar(select(func.count()).select_from(AgencyRow)) or 0
+        count = self.count()
         self._session.execute(delete(AgencyRow))
         return count
 

@@ -15,21 +15,25 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from roadmap import __version__
 from roadmap.bootstrap import Application
 from roadmap.domain.errors import NotFound, RoadmapError
+from roadmap.domain.fidelity import validate_scores
 from roadmap.render import render_fidelity_report
 from roadmap.render.web import render_agency, render_overview, render_trainer, stylesheet
-from roadmap.services.agencies import list_agencies, mark_item_done, show_agency
+from roadmap.services.agencies import count_agencies, list_agencies, mark_item_done, show_agency
 from roadmap.services.fidelity_report import build_report
 from roadmap.services.links import open_link
 from roadmap.services.outcomes import Counts, record_outcomes
 from roadmap.services.pages import agency_page, overview_page, trainer_page
+from roadmap.services.reviews import record_review, review_recorded
 from roadmap.services.views import agency_view
 from roadmap.web import forms
 from roadmap.web.access import credentials_match
 
 _basic = HTTPBasic(auto_error=False)
-# The cookie an agency link sets: its secret, sent back by the browser, never readable by scripts.
+# The cookie an agency link sets: its token, sent back by the browser, never readable by scripts.
 LINK_COOKIE = "ips_roadmap_link"
 LINK_COOKIE_SECONDS = 30 * 24 * 3600
+# Agencies per page of /api/agencies: a page is read well within the 200 ms a page may take at 1,000 agencies.
+API_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -51,8 +55,8 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
         """The state team (signed in, or anyone on an open loopback app), or an agency's link holder."""
         if expected is not None and given is not None and credentials_match((given.username, given.password), expected):
             return Visitor(agency=None)
-        secret = request.cookies.get(LINK_COOKIE)
-        link = open_link(application.uow(), secret, on=today()) if secret else None
+        token = request.cookies.get(LINK_COOKIE)
+        link = open_link(application.uow(), token, on=today()) if token else None
         if link is not None:
             return Visitor(agency=link.agency)
         if expected is None:
@@ -81,10 +85,10 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
         redoc_url=None,
     )
 
-    @api.get("/a/{secret}", include_in_schema=False)
-    def follow(secret: str) -> Response:
+    @api.get("/a/{token}", include_in_schema=False)
+    def follow(token: str) -> Response:
         """An agency's personal link: remembered in a cookie, then that agency's page."""
-        link = open_link(application.uow(), secret, on=today())
+        link = open_link(application.uow(), token, on=today())
         if link is None:
             return HTMLResponse(
                 "<!doctype html><title>Link not valid</title><p>This link has expired or was revoked: ask the state "
@@ -92,7 +96,7 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
                 status_code=403,
             )
         response = RedirectResponse(f"/agencies/{link.agency}", status_code=303)
-        response.set_cookie(LINK_COOKIE, secret, httponly=True, samesite="lax", max_age=LINK_COOKIE_SECONDS)
+        response.set_cookie(LINK_COOKIE, token, httponly=True, samesite="lax", max_age=LINK_COOKIE_SECONDS)
         return response
 
     @api.exception_handler(RoadmapError)
@@ -107,9 +111,12 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
         shown = overview_page(application.uow(), application.roadmap, application.cadence, as_of=today())
         return render_overview(shown, application.roadmap, region=region, number=page)
 
-    def agency_html(slug: str, message: str | None = None, *, scoped: bool = False) -> str:
+    def agency_html(slug: str, message: str | None = None, *, scoped: bool = False, form: str | None = None) -> str:
         page = agency_page(application.uow(), application.roadmap, application.cadence, slug, as_of=today())
-        return render_agency(page, application.roadmap, settings.benchmarks, scoped=scoped, message=message)
+        return render_agency(
+            page, application.roadmap, application.scale, settings.benchmarks,
+            scoped=scoped, message=message, form=form,
+        )  # fmt: skip
 
     @api.get("/agencies/{slug}", response_class=HTMLResponse, include_in_schema=False)
     def agency(slug: str, done: str | None = None, who: Visitor = Depends(agency_or_team)) -> str:
@@ -126,7 +133,7 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
             said = work()
         except RoadmapError as error:
             # Nothing was written: the use case's transaction rolled back.
-            return HTMLResponse(agency_html(slug, f"Not recorded: {error}"), status_code=400)
+            return HTMLResponse(agency_html(slug, f"Not recorded: {error}", form=anchor), status_code=400)
         return RedirectResponse(f"/agencies/{slug}?done={quote(said)}#{anchor}", status_code=303)
 
     @api.post("/agencies/{slug}/checklist", include_in_schema=False, dependencies=[Team])
@@ -147,7 +154,17 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
         def work() -> str:
             served = forms.whole_number(form, "served", "--served")
             working = forms.whole_number(form, "working", "--working")
-            counts = Counts(served, working, forms.optional_number(form, "job_starts", "--job-starts"))
+            counts = Counts(
+                served,
+                working,
+                job_starts=forms.optional_number(form, "job_starts", "--job-starts"),
+                in_school=forms.optional_number(form, "in_school", "--in-school"),
+                working_90_days=forms.optional_number(form, "working_90_days", "--working-90-days"),
+                jobs_ended_before_90_days=forms.optional_number(
+                    form, "jobs_ended_before_90_days", "--jobs-ended-before-90-days"
+                ),
+                avg_hours=forms.optional_hours(form, "avg_hours", "--avg-hours"),
+            )
             recorded = record_outcomes(
                 application.uow(), application.roadmap, application.cadence, slug, counts,
                 quarter=form.get("quarter") or None, on=today(), as_of=today(),
@@ -155,6 +172,23 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
             return f"Outcomes for {recorded.outcome.quarter} recorded."
 
         return write(slug, "outcomes", work)
+
+    @api.post("/agencies/{slug}/reviews", include_in_schema=False, dependencies=[Team])
+    async def review(slug: str, request: Request) -> Response:
+        form = await posted(request)
+
+        def work() -> str:
+            visited_on = forms.day(form, "date", "--date")
+            recorded = record_review(
+                application.uow(), application.scale, application.cadence, slug,
+                visited_on=visited_on, scores=validate_scores(forms.scores(form)), reviewers=forms.reviewers(form),
+                as_of=today(),
+            )  # fmt: skip
+            drafted = f" {len(recorded.actions)} draft action-plan steps." if recorded.actions else ""
+            said = review_recorded(recorded)
+            return f"{said[0].upper()}{said[1:]}.{drafted}"
+
+        return write(slug, "fidelity", work)
 
     @api.get("/trainers/{name}", response_class=HTMLResponse, include_in_schema=False, dependencies=[Team])
     def trainer(name: str) -> str:
@@ -175,13 +209,22 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
     @api.get(
         "/api/agencies", summary="Every agency, as `ips-roadmap agency list --json` prints it", dependencies=[Team]
     )
-    def agencies_api(offset: int = Query(0, ge=0), limit: int | None = Query(None, ge=1, le=10_000)) -> JSONResponse:
-        """All agencies by name; `offset` and `limit` page through a large state."""
+    def agencies_api(
+        request: Request,
+        offset: int = Query(0, ge=0, le=2**31 - 1),
+        limit: int = Query(API_PAGE, ge=1, le=10_000),
+    ) -> JSONResponse:
+        """Agencies by name, `limit` (default 100) from `offset`; X-Total-Count and a Link to the next page."""
         summaries = list_agencies(
             application.uow(), application.roadmap, application.cadence, as_of=today(), offset=offset, limit=limit
         )
+        total = count_agencies(application.uow())
+        headers = {"X-Total-Count": str(total)}
+        if offset + limit < total:
+            following = request.url.include_query_params(offset=offset + limit, limit=limit)
+            headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
         # Plain dicts of str, int and None: returned as they are (FastAPI's generic encoder took most of the time).
-        return JSONResponse([agency_view(summary) for summary in summaries])
+        return JSONResponse([agency_view(summary) for summary in summaries], headers=headers)
 
     @api.get("/api/agencies/{slug}", summary="One agency, as `ips-roadmap agency show --json` prints it")
     def agency_api(slug: str, who: Visitor = Depends(agency_or_team)) -> JSONResponse:

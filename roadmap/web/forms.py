@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
@@ -49,7 +50,35 @@ def optional_number(form: dict[str, str], name: str, option: str) -> int | None:
         raise InvalidInput(f"{option} {text!r} is not a whole number") from None
 
 
-def day(form: dict[str, str], name: str, option: str, default: date) -> date:
-    """A date field (YYYY-MM-DD), or the default when left empty."""
+def optional_hours(form: dict[str, str], name: str, option: str) -> float | None:
+    """A number of hours that may be left empty (the use case checks its range)."""
     text = form.get(name, "")
-    return parse_iso_date(text, option) if text else default
+    if not text:
+        return None
+    try:
+        hours = float(text)
+    except ValueError:
+        raise InvalidInput(f"{option} {text[:20]!r} is not a number") from None
+    if not math.isfinite(hours):
+        raise InvalidInput(f"{option} {text[:20]!r} is not a number")
+    return hours
+
+
+def day(form: dict[str, str], name: str, option: str, default: date | None = None) -> date:
+    """A date field (YYYY-MM-DD); the default when left empty, or refused when there is none."""
+    text = form.get(name, "")
+    if text:
+        return parse_iso_date(text, option)
+    if default is None:
+        raise InvalidInput(f"{option} is required")
+    return default
+
+
+def scores(form: dict[str, str]) -> list[tuple[object, object]]:
+    """The (item, score) pairs a review form gives: fields item-1 .. item-25, unanswered ones left out."""
+    return [(name.removeprefix("item-"), value) for name, value in form.items() if name.startswith("item-") and value]
+
+
+def reviewers(form: dict[str, str]) -> list[str]:
+    """The reviewer names typed in (reviewer_1, reviewer_2), blanks left out."""
+    return [form[name] for name in ("reviewer_1", "reviewer_2") if form.get(name)]

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 from pydantic import SecretStr
 
-from notifications.smtp_sink import free_port
+from notifications.smtp_sink import SmtpSink, free_port
 from roadmap.bootstrap import build
 from roadmap.cli.app import main
 from roadmap.settings import Settings, WebSettings
@@ -233,6 +233,39 @@ def test_the_forms_record_a_checklist_item_and_outcomes_with_the_clis_checks(ser
     assert page.locator("#outcomes tbody tr").count() == 1
 
 
+def test_the_review_form_records_25_scores_or_refuses_them_with_the_clis_message(server: Server, page: Page) -> None:
+    lakeshore = f"{server.base}/agencies/lakeshore-behavioral-health"
+    page.goto(lakeshore)
+    assert page.locator("#fidelity-chart circle.review-point").count() == 1
+    open_before = page.locator("#actions tbody tr").all_inner_texts()
+    page.click("#review-form-box summary")
+    assert page.locator("#review-form select").count() == 25
+    page.fill("#review-form input[name=reviewer_1]", "Tia Moss")
+    page.fill("#review-form input[name=reviewer_2]", "Omar Haddad")
+    for number in range(1, 25):
+        page.select_option(f"#item-{number}", "4")
+    page.click("#review-form button")
+    # One item left unscored: refused whole, in the words `review record` uses, and the form stays open.
+    assert page.locator("#message").inner_text() == "Not recorded: scores are missing for item(s) 25; all 25 are needed"
+    assert page.locator("#review-form-box").get_attribute("open") is not None
+    assert page.locator("#reviews tbody tr").count() == 1
+    for number in range(1, 25):
+        page.select_option(f"#item-{number}", "4")
+    page.select_option("#item-25", "3")
+    page.fill("#review-form input[name=reviewer_1]", "Tia Moss")
+    page.click("#review-form button")
+    assert page.locator("#message").inner_text() == (
+        f"Review of {TODAY} recorded: total 99 (fair); next review due 2027-05-23. 1 draft action-plan steps."
+    )
+    assert page.locator("#fidelity-chart circle.review-point").count() == 2
+    assert page.locator("#reviews tbody tr").nth(1).inner_text().split("\t")[:3] == [TODAY.isoformat(), "99", "fair"]
+    assert page.locator("#next-review").inner_text() == "2027-05-23"
+    # The low item is a new draft step of the action plan, with the scale's first step for it.
+    steps = page.locator("#actions tbody tr").all_inner_texts()
+    assert len(steps) == len(open_before) + 1
+    assert next(step for step in steps if step not in open_before).startswith("25. ")
+
+
 def test_the_api_returns_what_the_cli_prints_and_describes_itself(
     server: Server, database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -241,9 +274,18 @@ def test_the_api_returns_what_the_cli_prints_and_describes_itself(
     capsys.readouterr()
     assert main(["--database-url", database, "agency", "list", "--json", "--as-of", TODAY.isoformat()]) == 0
     assert served == json.loads(capsys.readouterr().out)
-    # Paging through a large state gives the same agencies in the same shape.
+    # Paging through a large state (100 a page unless asked) gives the same agencies in the same shape:
+    # following each page's Link to the next ends with all of them.
     with urllib.request.urlopen(server.base + "/api/agencies?offset=3&limit=4") as response:
         assert json.load(response) == served[3:7]
+        assert response.headers["X-Total-Count"] == "12"
+    collected, following = [], "/api/agencies?limit=5"
+    while following:
+        with urllib.request.urlopen(server.base + following) as response:
+            collected += json.load(response)
+            link = response.headers.get("Link")
+        following = link.split(">", 1)[0].lstrip("<") if link else ""
+    assert collected == served
     with urllib.request.urlopen(f"{server.base}/api/agencies/{AGENCY}") as response:
         assert json.load(response) == served[[a["slug"] for a in served].index(AGENCY)]
     with urllib.request.urlopen(server.base + "/openapi.json") as response:
@@ -293,10 +335,13 @@ def test_an_agency_link_opens_that_agencys_pages_only_until_revoked(
     made = json.loads(capsys.readouterr().out)
     secret = made["url"].rsplit("/a/", 1)[1]
     assert made["expires_on"] == "2026-12-23" and len(secret) > 40
+    # A token signed for this link: altered by one character, it opens nothing.
+    forged = secret[:-1] + ("A" if secret[-1] != "A" else "B")
     settings = Settings(database_url=SecretStr(database), web=WebSettings(username="state", password=SecretStr("pw-9")))
     with Server(settings, host="0.0.0.0") as server:
         context = browser.new_context()  # no sign-in: only the link
         page = context.new_page()
+        assert page.request.get(f"{server.base}/a/{forged}", max_redirects=0).status == 403
         page.goto(f"{server.base}/a/{secret}")
         assert page.url == f"{server.base}/agencies/{AGENCY}"
         assert page.locator("#agency-name").inner_text() == "Riverbend Community Mental Health"
@@ -313,4 +358,30 @@ def test_an_agency_link_opens_that_agencys_pages_only_until_revoked(
         listed = capsys.readouterr()
         assert main(["--database-url", database, "link", "list", "--json"]) == 0
         assert secret not in capsys.readouterr().out and secret not in listed.out
+        context.close()
+
+
+def test_the_link_in_an_agency_directors_reminder_opens_their_agencys_page(
+    database: str, browser: Browser, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = Settings(database_url=SecretStr(database), web=WebSettings(username="state", password=SecretStr("pw-9")))
+    with Server(settings, host="0.0.0.0") as server, SmtpSink() as smtp:
+        monkeypatch.setenv("IPS_ROADMAP_MAIL_URL", smtp.url)
+        monkeypatch.setenv("IPS_ROADMAP_WEB__BASE_URL", server.base)
+        assert main(["--database-url", database, "contact", "add", "prairie-hills-counseling-center", "--role",
+                     "director", "--name", "Ruth Okafor", "--email", "ruth@prairie.example"]) == 0  # fmt: skip
+        assert main(["--database-url", database, "notify", "flush", "--as-of", TODAY.isoformat()]) == 0
+        capsys.readouterr()
+        mail = smtp.to("ruth@prairie.example")
+        assert len(mail) == 1 and "Fidelity review" in mail[0]["Subject"]
+        html = next(part for part in mail[0].walk() if part.get_content_type() == "text/html")
+        context = browser.new_context()  # the director's own browser: no sign-in, only the email
+        page = context.new_page()
+        page.set_content(html.get_payload(decode=True).decode())  # type: ignore[union-attr]
+        page.click("text=Your page on the roadmap >> a")
+        page.wait_for_url(f"{server.base}/agencies/prairie-hills-counseling-center")
+        assert page.locator("#agency-name").inner_text() == "Prairie Hills Counseling Center"
+        assert page.locator("form").count() == 0  # read-only
+        assert page.request.get(f"{server.base}/agencies/{AGENCY}").status == 403
+        screenshot(page, "agency-link")
         context.close()

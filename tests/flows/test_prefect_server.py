@@ -92,8 +92,14 @@ def run(env: dict[str, str], *args: str, timeout: float = 120) -> str:
 
 
 def test_a_worker_on_a_work_pool_runs_the_deployed_sweep(
-    prefect_server: dict[str, str], bare_cli: Cli, smtp: SmtpSink, tmp_path: Path
+    prefect_server: dict[str, str],
+    postgres_database: str,
+    capsys: pytest.CaptureFixture[str],
+    smtp: SmtpSink,
+    tmp_path: Path,
 ) -> None:
+    # The team's set-up, end to end: the state on PostgreSQL (the sweep itself runs on SQLite in test_sweep_flow).
+    bare_cli = Cli(postgres_database, capsys)
     bare_cli.ok("demo", "--as-of", "2026-11-23")
     preview = bare_cli.ok("notify", "preview", "--as-of", "2026-12-01", "--json").json()
     before = {(e["kind"], e["agency"], e["recipient"], e["due_on"], e["offset_days"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from email.message import Message as MailMessage
 
@@ -10,6 +11,8 @@ import pytest
 from notifications.delivery import AppriseSender
 from notifications.smtp_sink import SmtpSink
 from roadmap.bootstrap import build
+from roadmap.domain.access_link import token_id
+from roadmap.services.links import open_link, reminder_tokens, revoke_link
 from roadmap.services.outbox import deliver
 from roadmap.services.sweep import advance_batch, plan_sweep
 from roadmap.settings import load_settings
@@ -72,6 +75,74 @@ def test_each_person_gets_one_digest_with_the_agency_item_and_date(state: Cli, s
     assert "escalated to the state team" in body(sam[0])
     dev = smtp.to("dev@pinecrest.example")
     assert len(dev) == 1 and dev[0]["Subject"].startswith("IPS roadmap: 6 reminders, 6 overdue")
+
+
+def text_part(message: MailMessage) -> str:
+    parts = [part for part in message.walk() if part.get_content_type() == "text/plain"]
+    payload = parts[0].get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()
+
+
+def test_an_agency_contacts_reminder_carries_a_link_to_that_agencys_pages_only(
+    state: Cli, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IPS_ROADMAP_WEB__BASE_URL", "https://roadmap.state.example")
+    state.ok("notify", "flush", "--as-of", TODAY)
+    found = re.search(r"https://roadmap\.state\.example/a/(\S+)", text_part(smtp.to("ruth@prairie.example")[0]))
+    assert found is not None
+    token = found.group(1)
+    assert f'href="https://roadmap.state.example/a/{token}"' in body(smtp.to("ruth@prairie.example")[0])
+    app = build(load_settings(state.url))
+    try:
+        opened = open_link(app.uow(), token, on=date(2026, 11, 23))
+        assert opened is not None and opened.agency == "prairie-hills-counseling-center"
+        # It works for 90 days (the default), and not a day longer.
+        assert open_link(app.uow(), token, on=date(2027, 2, 21)) is not None
+        assert open_link(app.uow(), token, on=date(2027, 2, 22)) is None
+    finally:
+        app.close()
+    # Dev Patel's link is his own agency's, not Ruth's; the state lead's points at the overview (she signs in).
+    dev = text_part(smtp.to("dev@pinecrest.example")[0])
+    assert "https://roadmap.state.example/a/" in dev and token not in dev
+    assert "Your page on the roadmap: https://roadmap.state.example/\r\n" in text_part(smtp.to("sam@state.example")[0])
+    listed = state.ok("link", "list", "--json").json()
+    assert {(link["agency"], link["label"]) for link in listed} == {
+        ("prairie-hills-counseling-center", "reminders to Ruth Okafor"),
+        ("pinecrest-behavioral-health", "reminders to Dev Patel"),
+    }
+    assert token not in state.ok("link", "list").out
+
+
+def test_a_contact_keeps_one_link_until_it_nears_its_end_or_is_revoked(state: Cli) -> None:
+    app = build(load_settings(state.url))
+    try:
+        with app.uow() as uow:
+            ruth = next(c for c in uow.contacts.listed() if c.name == "Ruth Okafor")
+            first = reminder_tokens(uow, [ruth], on=date(2026, 11, 23), days=90)[ruth.id]  # type: ignore[index]
+            uow.commit()
+        with app.uow() as uow:
+            # Sent again a month later: the same link.
+            assert reminder_tokens(uow, [ruth], on=date(2026, 12, 23), days=90)[ruth.id] == first  # type: ignore[index]
+            # With less than a month left, a new one (the old one still works to its end).
+            renewed = reminder_tokens(uow, [ruth], on=date(2027, 1, 23), days=90)[ruth.id]  # type: ignore[index]
+            uow.commit()
+        assert renewed != first
+        assert open_link(app.uow(), first, on=date(2027, 1, 23)) is not None
+        revoke_link(app.uow(), token_id(renewed) or 0, at=datetime(2027, 1, 24, tzinfo=UTC))
+        assert open_link(app.uow(), renewed, on=date(2027, 1, 24)) is None
+        with app.uow() as uow:
+            after = reminder_tokens(uow, [ruth], on=date(2027, 1, 24), days=90)[ruth.id]  # type: ignore[index]
+            uow.commit()
+        assert after not in (first, renewed)
+        opened = open_link(app.uow(), after, on=date(2027, 1, 24))
+        assert opened is not None and opened.expires_on == date(2027, 4, 24)
+    finally:
+        app.close()
+    # Removing the contact removes the links their reminders carried.
+    contact_id = next(c["id"] for c in state.ok("contact", "list", "--json").json() if c["name"] == "Ruth Okafor")
+    state.ok("contact", "remove", str(contact_id))
+    assert [link for link in state.ok("link", "list", "--json").json() if link["contact_id"] == contact_id] == []
 
 
 def test_repeated_runs_send_nothing_twice(state: Cli, smtp: SmtpSink) -> None:

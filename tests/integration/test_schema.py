@@ -16,11 +16,11 @@ from tests.conftest import Cli, snapshot
 
 def test_init_creates_the_schema_and_is_safe_to_run_twice(bare_cli: Cli) -> None:
     first = bare_cli.ok("init", "--json").json()
-    assert (first["revision_before"], first["revision"]) == (None, "0008")
+    assert (first["revision_before"], first["revision"]) == (None, "0009")
     bare_cli.ok("agency", "add", "Riverbend", "--region", "North", "--timezone", "America/Chicago")
     before = snapshot(bare_cli.url)
     second = bare_cli.ok("init", "--json").json()
-    assert (second["revision_before"], second["revision"]) == ("0008", "0008")
+    assert (second["revision_before"], second["revision"]) == ("0009", "0009")
     assert snapshot(bare_cli.url) == before
 
 
@@ -56,9 +56,33 @@ def test_upgrading_a_state_that_has_agencies_counts_routines_from_the_upgrade(ba
             ))  # fmt: skip
     finally:
         database.dispose()
-    assert bare_cli.ok("init", "--json").json()["revision"] == "0008"
+    assert bare_cli.ok("init", "--json").json()["revision"] == "0009"
     today = date.today()
     items = bare_cli.ok("due", "--as-of", today.isoformat(), "--within", "400", "--json").json()
     meetings = [i for i in items if i["subject"].startswith("supervisor-meeting:")]
     # Counted from the upgrade, not from the 2024 launch: nothing has been overdue for two years.
     assert [i["due_on"] for i in meetings] == [(today + relativedelta(months=3)).isoformat()]
+
+
+def test_upgrading_keeps_links_made_before_signed_tokens_listed_but_revoked(bare_cli: Cli) -> None:
+    database = Database(bare_cli.url)
+    try:
+        assert database.upgrade("0008") == (None, "0008")
+        with database.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO agencies (slug, name, region, timezone, joined_on) VALUES "
+                "('riverbend', 'Riverbend', 'North', 'America/Chicago', '2024-01-08')"
+            ))  # fmt: skip
+            connection.execute(text(
+                "INSERT INTO access_links (agency_id, secret_hash, label, expires_on) "
+                "SELECT id, :hash, 'director', '2027-06-30' FROM agencies"
+            ), {"hash": "ab" * 32})  # fmt: skip
+    finally:
+        database.dispose()
+    assert bare_cli.ok("init", "--json").json()["revision"] == "0009"
+    # Its secret cannot be signed: it is listed as revoked, and a new link works.
+    assert [(link["label"], link["revoked"]) for link in bare_cli.ok("link", "list", "--json").json()] == [
+        ("director", True)
+    ]
+    made = bare_cli.ok("link", "create", "riverbend", "--json").json()
+    assert made["revoked"] is False and "/a/" in made["url"]
