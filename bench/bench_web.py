@@ -18,14 +18,28 @@ from bench_sweep import build_state
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select
 
-from roadmap.bootstrap import build
+from roadmap.bootstrap import Application, build
+from roadmap.domain.trainer import Trainer
+from roadmap.services import visits
 from roadmap.settings import Settings
-from roadmap.store.tables import ActionRow, AgencyRow, ChecklistMarkRow, OutboxRow, ReviewRow, ScoreRow, StageRow
+from roadmap.store.tables import (
+    ActionRow,
+    AgencyRow,
+    ChecklistMarkRow,
+    OutboxRow,
+    ReviewRow,
+    RoutineDoneRow,
+    ScoreRow,
+    StageRow,
+    VisitRow,
+)
 from roadmap.web.app import create_app
 
 TODAY = date(2026, 11, 23)
 RUNS = 7
 AGENCY = "agency-00003"  # launched, with two reviews and an action plan
+TRAINER = "Trainer 03-0"  # a third of region 3's agencies, with visits booked
+REGIONS = 12  # as bench_sweep spreads them
 
 
 def median_ms(work: Callable[[], object]) -> float:
@@ -48,17 +62,34 @@ def bare(url: str, tables: tuple[type, ...]) -> Callable[[], object]:
     return read
 
 
+def add_trainers(app: Application, count: int) -> None:
+    """Three trainers per region, each agency assigned to its region's three, and four weeks of visits booked."""
+    with app.uow() as uow:
+        for region in range(REGIONS):
+            for seat in range(3):
+                uow.trainers.add(Trainer(name=f"Trainer {region:02d}-{seat}", region=f"Region {region}", capacity=4))
+        for number in range(count // 12):
+            uow.trainers.add(Trainer(name=f"Reviewer {number}", region="Statewide", capacity=4, reviewer=True))
+        for number in range(count):
+            for seat in range(3):
+                uow.trainers.assign(f"Trainer {number % REGIONS:02d}-{seat}", f"agency-{number:05d}")
+        uow.commit()
+    visits.plan(app.uow(), app.visit_rules, start=TODAY, weeks=4, as_of=TODAY)
+
+
 def run(label: str, url: str, count: int) -> None:
     build_state(url, count)
     app = build(Settings(database_url=url))  # type: ignore[arg-type]
+    add_trainers(app, count)
     client = TestClient(create_app(app, as_of=TODAY))
     everything = (AgencyRow, StageRow, ChecklistMarkRow, ReviewRow)
     pages = {
         "/ (state overview)": ("/", (*everything, OutboxRow)),
         f"/agencies/{AGENCY}": (f"/agencies/{AGENCY}", (*everything, ActionRow)),
         f"/agencies/{AGENCY}/report": (f"/agencies/{AGENCY}/report", (AgencyRow, ReviewRow, ScoreRow)),
-        "/api/agencies": ("/api/agencies", everything),
-        "/api/agencies?limit=100": ("/api/agencies?limit=100", everything),
+        f"/trainers/{TRAINER}": (f"/trainers/{TRAINER}", (*everything, VisitRow, RoutineDoneRow)),
+        "/api/agencies (a page of 100)": ("/api/agencies", everything),
+        f"/api/agencies?limit={count} (all)": (f"/api/agencies?limit={count}", everything),
         f"/api/agencies/{AGENCY}": (f"/api/agencies/{AGENCY}", everything),
     }
     for name, (path, tables) in pages.items():

@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 
 from roadmap.domain.cadence import review_months
+from roadmap.domain.due import DueItem
 from roadmap.domain.planner import Stream
 from roadmap.domain.visit import FIDELITY_REVIEW, STATEWIDE, VisitPolicy
 from stages.context import AgencyContext
 from stages.due import purpose_of, stage_items
-from stages.routines import good_fidelity
+from stages.routines import good_fidelity, routine_items
 
 # A stage already past its norm is expected to finish at the earliest this long after the forecast starts.
 _LATE_STAGE_DAYS = 30
 
 
-def visit_streams(contexts: Iterable[AgencyContext], policy: VisitPolicy, start: date) -> list[Stream]:
-    """Every need's next occurrence as of `start`, with its interval; statewide needs once, at the earliest due."""
+def visit_streams(
+    contexts: Iterable[AgencyContext], policy: VisitPolicy, start: date, agencies: Collection[str] | None = None
+) -> list[Stream]:
+    """Every need's next occurrence as of `start`, with its interval; statewide needs once, at the earliest due.
+
+    With `agencies`, only those agencies' own needs; the statewide ones still come from every agency (one
+    meeting for the whole state falls due when it first does for any agency).
+    """
     streams: list[Stream] = []
     statewide: dict[str, Stream] = {}
     for context in contexts:
-        for item in stage_items(context, start):
+        chosen = agencies is None or context.agency.slug in agencies
+        for item in stage_items(context, start) if chosen else _statewide_items(context, policy, start):
             purpose = purpose_of(item)
             need = policy.need(purpose) if purpose else None
             if need is None or purpose is None:
@@ -35,6 +43,15 @@ def visit_streams(contexts: Iterable[AgencyContext], policy: VisitPolicy, start:
             ends = _projected_end(context, purpose, start)
             streams.append(Stream(need, context.agency.slug, context.agency.region, item.due_on, days, months, ends))
     return streams + sorted(statewide.values(), key=lambda stream: stream.need.purpose)
+
+
+def _statewide_items(context: AgencyContext, policy: VisitPolicy, start: date) -> list[DueItem]:
+    """The items of the routines that take a statewide visit (all the agency's items if the review is one)."""
+    wide = {need.purpose for need in policy.needs if need.scope == STATEWIDE}
+    if FIDELITY_REVIEW in wide:
+        return stage_items(context, start)
+    stages = {routine.stage for routine in context.roadmap.routines.routines if routine.key in wide}
+    return [item for stage in stages for item in routine_items(context, stage, start) if purpose_of(item) in wide]
 
 
 def _interval(context: AgencyContext, purpose: str, as_of: date) -> tuple[int | None, int | None]:

@@ -162,9 +162,10 @@ def plan_visits(request: PlanRequest, *, grouping: bool = True) -> Plan:
         taken.setdefault((visit.agency, visit.purpose), []).append(visit)
     visits: list[Visit] = []
     unmet: list[Unmet] = []
-    streams = [stream for stream in request.streams if _serves(request, stream)]
+    candidates = Candidates(request.trainers)
+    streams = [stream for stream in request.streams if _serves(request, candidates(stream))]
     # Who may take each stream, worked out once (it is asked for every day of every window).
-    able = [candidates(stream, request.trainers) for stream in streams]
+    able = [candidates(stream) for stream in streams]
     names = [{trainer.name for trainer in each} for each in able]
     # Each stream's occurrence waiting to be planned; the heap may hold stale entries for pulled ones.
     pending: dict[int, date] = {}
@@ -274,19 +275,31 @@ def _covering(booked: list[Visit], due: date, start: date, last: date) -> Visit 
     return None
 
 
-def _serves(request: PlanRequest, stream: Stream) -> bool:
-    if request.only is None:
-        return True
-    return any(trainer.name == request.only for trainer in candidates(stream, request.trainers))
+def _serves(request: PlanRequest, able: list[Trainer]) -> bool:
+    return request.only is None or any(trainer.name == request.only for trainer in able)
 
 
-def candidates(stream: Stream, trainers: Sequence[Trainer]) -> list[Trainer]:
-    """Who may take a need: reviewers for reviews, any trainer statewide, else the agency's assigned trainers."""
-    if stream.need.role == "reviewer":
-        return [t for t in trainers if t.reviewer]
-    if stream.agency is None:
-        return list(trainers)
-    return [t for t in trainers if stream.agency in t.agencies]
+class Candidates:
+    """Who may take a need: reviewers for reviews, any trainer statewide, else the agency's assigned trainers.
+
+    Built once over the trainers: asked for every stream of a large state, scanning each trainer's agencies
+    for each stream cost more than the rest of a forecast.
+    """
+
+    def __init__(self, trainers: Sequence[Trainer]) -> None:
+        self._everyone = list(trainers)
+        self._reviewers = [t for t in trainers if t.reviewer]
+        self._assigned: dict[str, list[Trainer]] = {}
+        for trainer in trainers:
+            for agency in trainer.agencies:
+                self._assigned.setdefault(agency, []).append(trainer)
+
+    def __call__(self, stream: Stream) -> list[Trainer]:
+        if stream.need.role == "reviewer":
+            return list(self._reviewers)
+        if stream.agency is None:
+            return list(self._everyone)
+        return list(self._assigned.get(stream.agency, []))
 
 
 def _window(request: PlanRequest, stream: Stream, due: date) -> tuple[date, date]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from roadmap.domain.cadence import add_months
-from roadmap.domain.planner import Stream, candidates
+from roadmap.domain.planner import Candidates, Stream
 from roadmap.domain.trainer import Trainer
 
 UNASSIGNED = "(unassigned)"
@@ -62,27 +62,29 @@ def forecast(
     start: date,
     months: int,
     is_workday: Callable[[date], bool],
+    only: str | None = None,
 ) -> Forecast:
-    """Visit days needed per trainer per month for `months` months from the month of `start`."""
+    """Visit days needed per trainer per month for `months` months from the month of `start` (or one trainer's)."""
     first = start.replace(day=1)
-    labels = [add_months(first, n).strftime("%Y-%m") for n in range(months)]
+    labels = [_month(add_months(first, n)) for n in range(months)]
     end = add_months(first, months)
     needed: dict[str, dict[str, float]] = {t.name: dict.fromkeys(labels, 0.0) for t in trainers}
+    candidates = Candidates(trainers)
     for stream in streams:
-        people = [t.name for t in candidates(stream, trainers)] or [UNASSIGNED]
+        people = [t.name for t in candidates(stream)] or [UNASSIGNED]
         # An overdue occurrence is counted once, as if done on the first day; the next ones follow from there.
         due = max(stream.first_due, start)
         while due < end and (stream.ends_on is None or due <= stream.ends_on):
             days = stream.need.days * stream.need.people / len(people)
             for name in people:
-                needed.setdefault(name, dict.fromkeys(labels, 0.0))[due.strftime("%Y-%m")] += days
+                needed.setdefault(name, dict.fromkeys(labels, 0.0))[_month(due)] += days
             due = stream.next_due(due)
     # The first month counts from `start`: days already gone are no capacity.
     workdays = {label: 0 for label in labels}
     day = start
     while day < end:
         if is_workday(day):
-            workdays[day.strftime("%Y-%m")] += 1
+            workdays[_month(day)] += 1
         day += timedelta(days=1)
     capacity = {t.name: t.capacity for t in trainers}
     rows = {
@@ -92,5 +94,11 @@ def forecast(
             for label in labels
         ]
         for name, by_month in needed.items()
+        if only is None or name == only
     }
     return Forecast(labels, rows)
+
+
+def _month(day: date) -> str:
+    """'2027-01': strftime is slow enough to show in a forecast over a thousand agencies."""
+    return f"{day.year:04d}-{day.month:02d}"

@@ -12,10 +12,18 @@ from roadmap.services.visits import VisitRules, read_planning_state, workday_rul
 MAX_MONTHS = 60
 
 
-def workload(uow: UnitOfWork, rules: VisitRules, *, as_of: date, months: int) -> Forecast:
-    """Per trainer and month: visit days needed (at each need's cadence) against the days their capacity gives."""
+def workload(uow: UnitOfWork, rules: VisitRules, *, as_of: date, months: int, trainer: str | None = None) -> Forecast:
+    """Per trainer and month: visit days needed (at each need's cadence) against the days their capacity gives.
+
+    With `trainer`, that trainer's row only, read from their assigned agencies (a reviewer's from every agency,
+    since any reviewer may take any review): a trainer page at a thousand agencies reads a dozenth of them. The
+    statewide meeting then falls due when it does for those agencies.
+    """
     if not 1 <= months <= MAX_MONTHS:
         raise InvalidInput(f"--months must be between 1 and {MAX_MONTHS}, got {months}")
     with uow:
-        state, _ = read_planning_state(uow, rules, as_of)
-    return forecast(state.streams, state.trainers, start=as_of, months=months, is_workday=workday_rule(rules.policy))
+        only = None if trainer is None else uow.trainers.get(trainer)
+        agencies = None if only is None or only.reviewer else set(only.agencies)
+        state, _ = read_planning_state(uow, rules, as_of, agencies=agencies)
+    is_workday = workday_rule(rules.policy)
+    return forecast(state.streams, state.trainers, start=as_of, months=months, is_workday=is_workday, only=trainer)

@@ -57,7 +57,7 @@ def trainer_page(uow: UnitOfWork, rules: VisitRules, name: str, *, as_of: date, 
     with uow:
         trainer = uow.trainers.get(name)
         visits = uow.visits.listed(start=as_of, status=VisitStatus.PLANNED, trainer=name)
-    projected = workload(uow, rules, as_of=as_of, months=months)
+    projected = workload(uow, rules, as_of=as_of, months=months, trainer=name)
     return TrainerPage(as_of, trainer, visits, projected.rows.get(name, []))
 
 

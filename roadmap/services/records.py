@@ -34,20 +34,25 @@ class Records:
     trainers: dict[str, tuple[int, ...]] = field(default_factory=dict)  # agencies with a trainer assigned
 
     @classmethod
-    def read(cls, uow: UnitOfWork, slugs: Collection[str] | None = None) -> Records:
-        """Inside an open unit of work: the records of these agencies (all when None)."""
+    def read(cls, uow: UnitOfWork, slugs: Collection[str] | None = None, *, planning: bool = False) -> Records:
+        """Inside an open unit of work: the records of these agencies (all when None).
+
+        `planning` reads only what visit needs come from (reviews and routines kept), for visit planning and
+        forecasts: action plans, booked visits and who is reminded are most of the reading and never make a
+        visit due.
+        """
         tracked = uow.meta.get(ROUTINES_TRACKED_FROM)
         visits: dict[str, list[Visit]] = {}
-        for visit in uow.visits.listed(status=VisitStatus.PLANNED, agencies=slugs):
+        for visit in [] if planning else uow.visits.listed(status=VisitStatus.PLANNED, agencies=slugs):
             if visit.agency is not None:
                 visits.setdefault(visit.agency, []).append(visit)
         return cls(
             uow.reviews.history(slugs),
-            uow.actions.by_agency(slugs),
+            {} if planning else uow.actions.by_agency(slugs),
             uow.routines.done(slugs),
             date.fromisoformat(tracked) if tracked else None,
             visits,
-            uow.trainers.contacts_by_agency(slugs),
+            {} if planning else uow.trainers.contacts_by_agency(slugs),
         )
 
     def context(self, agency: Agency, roadmap: Roadmap, rules: CadenceRules) -> AgencyContext:

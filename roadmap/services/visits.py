@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -100,28 +100,34 @@ def _workdays(code: str) -> Callable[[date], bool]:
 
 
 def read_planning_state(
-    uow: UnitOfWork, rules: VisitRules, start: date, end: date | None = None, *, instance: bool = False
+    uow: UnitOfWork,
+    rules: VisitRules,
+    start: date,
+    end: date | None = None,
+    *,
+    instance: bool = False,
+    agencies: Collection[str] | None = None,
 ) -> tuple[PlanningState, str | None]:
-    """Streams of every agency as of `start`, the trainers, and the visits booked around [start, end].
+    """Streams of every agency (or of these) as of `start`, the trainers, and the visits booked around [start, end].
 
     Booked visits reach back to the Monday of the first week and on to the Sunday of the last (they take
     trainers' days in those weeks), and back a few months for done visits awaiting their record (a review visit
     until its scores are entered). With `instance`, also this database's calendar id (the caller commits).
     """
-    agencies = uow.agencies.all()
-    records = Records.read(uow)
-    contexts = [records.context(agency, rules.roadmap, rules.cadence) for agency in agencies]
+    everyone = uow.agencies.all()
+    records = Records.read(uow, planning=True)
+    contexts = [records.context(agency, rules.roadmap, rules.cadence) for agency in everyone]
     booked: list[Visit] = []
     if end is not None:
         last = end + timedelta(days=6 - end.weekday())
         booked = uow.visits.listed(start=start - timedelta(days=start.weekday()), end=last, status=VisitStatus.PLANNED)
         booked += uow.visits.listed(start=start - timedelta(days=DONE_LOOKBACK_DAYS), end=last, status=VisitStatus.DONE)
     state = PlanningState(
-        streams=visit_streams(contexts, rules.policy, start),
+        streams=visit_streams(contexts, rules.policy, start, agencies),
         trainers=uow.trainers.all(),
         booked=booked,
-        names={agency.slug: agency.name for agency in agencies},
-        timezones={agency.slug: agency.timezone for agency in agencies},
+        names={agency.slug: agency.name for agency in everyone},
+        timezones={agency.slug: agency.timezone for agency in everyone},
     )
     return state, (calendar_id(uow) if instance else None)
 

@@ -108,9 +108,9 @@ def page(browser: Browser) -> Iterator[Page]:
     opened.close()
 
 
-def screenshot(page: Page, name: str) -> None:
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def test_the_overview_shows_every_agency_against_the_stages_with_stalls_and_reviews_due(
@@ -248,6 +248,8 @@ def test_the_review_form_records_25_scores_or_refuses_them_with_the_clis_message
     # One item left unscored: refused whole, in the words `review record` uses, and the form stays open.
     assert page.locator("#message").inner_text() == "Not recorded: scores are missing for item(s) 25; all 25 are needed"
     assert page.locator("#review-form-box").get_attribute("open") is not None
+    page.locator("#fidelity").scroll_into_view_if_needed()
+    screenshot(page, "review-form", full_page=False)
     assert page.locator("#reviews tbody tr").count() == 1
     for number in range(1, 25):
         page.select_option(f"#item-{number}", "4")

@@ -13,8 +13,11 @@ import icalendar
 import pytest
 
 from notifications.smtp_sink import SmtpSink
+from roadmap.bootstrap import build
 from roadmap.data import load_routines, load_visit_policy
 from roadmap.domain.cadence import add_months
+from roadmap.services.forecast import workload
+from roadmap.settings import load_settings
 from tests.conftest import Cli
 from tests.integration.demo_state import demo_without_contacts
 from tests.integration.visit_state import TRAINERS, UNASSIGNED, realistic_state
@@ -287,6 +290,15 @@ def test_the_forecast_shows_when_a_trainer_runs_out_of_days(state: tuple[Cli, di
     assert forecast["unassigned_days"] > 0
     text = cli.ok("forecast", "--months", "6", "--as-of", TODAY.isoformat()).out
     assert "First month over capacity: 2026-12 (Ana Ruiz)." in text and "have no trainer" in text
+    # A trainer's page reads only that trainer's agencies (a reviewer's, all), and shows the same months.
+    app = build(load_settings(cli.url))
+    try:
+        whole = workload(app.uow(), app.visit_rules, as_of=TODAY, months=24)
+        for name, *_ in TRAINERS:
+            own = workload(app.uow(), app.visit_rules, as_of=TODAY, months=24, trainer=name)
+            assert own.rows == {name: whole.rows[name]}, name
+    finally:
+        app.close()
 
 
 def test_bad_planning_input_is_refused_in_one_line_and_changes_nothing(cli: Cli, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -79,3 +80,8 @@ def test_the_due_date_follows_the_latest_review_by_six_or_twelve_months(
     last_day, last_total = max(history, key=lambda review: review[0])
     assert due == add_months(last_day, 12 if last_total >= 100 else 6)
     assert 181 <= (due - last_day).days <= 366
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2900, 12, 31)), st.integers(min_value=-600, max_value=600))
+def test_adding_months_agrees_with_dateutil(day: date, months: int) -> None:
+    assert add_months(day, months) == day + relativedelta(months=months)
