@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -32,6 +32,8 @@ _basic = HTTPBasic(auto_error=False)
 # The cookie an agency link sets: its token, sent back by the browser, never readable by scripts.
 LINK_COOKIE = "ips_roadmap_link"
 LINK_COOKIE_SECONDS = 30 * 24 * 3600
+# What a form just recorded, shown once on the page it returns to.
+SAID_COOKIE = "ips_roadmap_said"
 # Agencies per page of /api/agencies: a page is read well within the 200 ms a page may take at 1,000 agencies.
 API_PAGE = 100
 
@@ -119,8 +121,12 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
         )  # fmt: skip
 
     @api.get("/agencies/{slug}", response_class=HTMLResponse, include_in_schema=False)
-    def agency(slug: str, done: str | None = None, who: Visitor = Depends(agency_or_team)) -> str:
-        return agency_html(slug, done, scoped=who.agency is not None)
+    def agency(slug: str, request: Request, who: Visitor = Depends(agency_or_team)) -> Response:
+        said = request.cookies.get(SAID_COOKIE)
+        page = HTMLResponse(agency_html(slug, unquote(said) if said else None, scoped=who.agency is not None))
+        if said:
+            page.delete_cookie(SAID_COOKIE, path=f"/agencies/{slug}")  # said once: a reload does not repeat it
+        return page
 
     async def posted(request: Request) -> dict[str, str]:
         if not forms.same_origin(request.headers.get("origin"), request.headers.get("host")):
@@ -134,7 +140,13 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
         except RoadmapError as error:
             # Nothing was written: the use case's transaction rolled back.
             return HTMLResponse(agency_html(slug, f"Not recorded: {error}", form=anchor), status_code=400)
-        return RedirectResponse(f"/agencies/{slug}?done={quote(said)}#{anchor}", status_code=303)
+        # What was recorded travels in a cookie only this app sets, never in the URL: a link made elsewhere
+        # cannot put words on an agency's page.
+        back = RedirectResponse(f"/agencies/{slug}#{anchor}", status_code=303)
+        back.set_cookie(
+            SAID_COOKIE, quote(said), max_age=60, path=f"/agencies/{slug}", httponly=True, samesite="strict"
+        )
+        return back
 
     @api.post("/agencies/{slug}/checklist", include_in_schema=False, dependencies=[Team])
     async def tick(slug: str, request: Request) -> Response:

@@ -200,9 +200,14 @@ def test_the_forms_record_a_checklist_item_and_outcomes_with_the_clis_checks(ser
     key, text = option.get_attribute("value"), option.inner_text()
     page.select_option("#checklist-form select", key)
     page.click("#checklist-form button")
-    assert page.url.startswith(cedar + "?done=")
+    assert page.url == cedar + "#stages"
     assert page.locator("#message").inner_text() == f"Checklist item {key} done on {TODAY}."
     assert f"✓ {text} ({TODAY})" in page.locator("#timeline").inner_text()
+    # Said once: a reload shows the page without it, and no URL can put words there.
+    page.reload()
+    assert page.locator("#message").count() == 0
+    page.goto(cedar + "?done=Your+link+expired:+call+555-0100")
+    assert page.locator("#message").count() == 0 and "555-0100" not in page.content()
 
     lakeshore = f"{server.base}/agencies/lakeshore-behavioral-health"
     page.goto(lakeshore)
