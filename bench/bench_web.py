@@ -33,7 +33,7 @@ from roadmap.store.tables import (
     StageRow,
     VisitRow,
 )
-from roadmap.web.app import create_app
+from roadmap.web.app import create_app, settle_heap
 
 TODAY = date(2026, 11, 23)
 RUNS = 7
@@ -82,6 +82,7 @@ def run(label: str, url: str, count: int) -> None:
     app = build(Settings(database_url=url))  # type: ignore[arg-type]
     add_trainers(app, count)
     client = TestClient(create_app(app, as_of=TODAY))
+    settle_heap()  # as `ips-roadmap web` does before it serves
     everything = (AgencyRow, StageRow, ChecklistMarkRow, ReviewRow)
     pages = {
         "/ (state overview)": ("/", (*everything, OutboxRow)),

@@ -24,9 +24,11 @@ def web(
     # Imported here: the server and FastAPI load only for this command.
     import uvicorn
 
-    from roadmap.web.app import create_app
+    from roadmap.web.app import create_app, settle_heap
 
     with app.uow():
         pass  # refuses a database without the current schema before the server starts
+    served = create_app(app, as_of=as_of_or_none(as_of))
+    settle_heap()
     print(f"Serving http://{host}:{port}/ (Ctrl+C stops)")
-    uvicorn.run(create_app(app, as_of=as_of_or_none(as_of)), host=host, port=port, log_level="warning")
+    uvicorn.run(served, host=host, port=port, log_level="warning")

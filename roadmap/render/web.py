@@ -107,10 +107,12 @@ def render_agency(
     scoped: bool,
     message: str | None = None,
     form: str | None = None,
+    typed: dict[str, str] | None = None,
 ) -> str:
     """One agency's page; `scoped` hides the forms and the way back to the overview (an agency's own link).
 
-    `form` names the form a refusal in `message` came from (the review form opens again to show it).
+    `form` names the form a refusal in `message` came from (the review form opens again to show it), and
+    `typed` holds what was typed into it, shown again.
     """
     agency = agency_view(page.summary)
     as_of = page.summary.standing.as_of
@@ -147,6 +149,8 @@ def render_agency(
         "visits": visits,
         "message": message,
         "form": form,
+        # Values typed into the refused form (only that form's fields are filled in again).
+        "typed": typed or {},
         "scale_items": scale.items,
         # The items the checklist form offers: those still open in the stages under way.
         "open_items": [

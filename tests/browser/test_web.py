@@ -108,9 +108,9 @@ def page(browser: Browser) -> Iterator[Page]:
     opened.close()
 
 
-def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+def screenshot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_the_overview_shows_every_agency_against_the_stages_with_stalls_and_reviews_due(
@@ -218,8 +218,8 @@ def test_the_forms_record_a_checklist_item_and_outcomes_with_the_clis_checks(ser
     # Refused with the CLI's own words, and nothing stored.
     assert page.locator("#message").inner_text() == "Not recorded: --working 40 is more than --served 30"
     assert page.locator("#outcomes").count() == 0
-    page.fill("#outcomes-form input[name=quarter]", "2026Q3")
-    page.fill("#outcomes-form input[name=served]", "30")
+    assert page.input_value("#outcomes-form input[name=quarter]") == "2026Q3"
+    assert page.input_value("#outcomes-form input[name=served]") == "30"
     page.fill("#outcomes-form input[name=working]", "20")
     page.click("#outcomes-form button")
     assert page.locator("#message").inner_text() == "Outcomes for 2026Q3 recorded."
@@ -253,13 +253,12 @@ def test_the_review_form_records_25_scores_or_refuses_them_with_the_clis_message
     # One item left unscored: refused whole, in the words `review record` uses, and the form stays open.
     assert page.locator("#message").inner_text() == "Not recorded: scores are missing for item(s) 25; all 25 are needed"
     assert page.locator("#review-form-box").get_attribute("open") is not None
-    page.locator("#fidelity").scroll_into_view_if_needed()
-    screenshot(page, "review-form", full_page=False)
+    page.locator("#review-form-box").screenshot(path=str(ARTIFACTS / "review-form.png"))
     assert page.locator("#reviews tbody tr").count() == 1
-    for number in range(1, 25):
-        page.select_option(f"#item-{number}", "4")
+    # What was typed comes back: only the missing score needs entering.
+    assert [page.input_value(f"#item-{number}") for number in range(1, 26)] == ["4"] * 24 + [""]
+    assert page.input_value("#review-form input[name=reviewer_2]") == "Omar Haddad"
     page.select_option("#item-25", "3")
-    page.fill("#review-form input[name=reviewer_1]", "Tia Moss")
     page.click("#review-form button")
     assert page.locator("#message").inner_text() == (
         f"Review of {TODAY} recorded: total 99 (fair); next review due 2027-05-23. 1 draft action-plan steps."
