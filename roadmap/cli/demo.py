@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from pydantic import SecretStr
 from rich.progress import Progress
 
 from notifications.delivery import AppriseSender
-from notifications.smtp_sink import SmtpSink
+from notifications.smtp_sink import Received, SmtpSink
 from roadmap.bootstrap import build
 from roadmap.cli.output import console, print_json, show
 from roadmap.cli.report import write_fidelity_report
@@ -47,8 +48,23 @@ def demo(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None
         _, now = app.settings.schedule.run_for(today, datetime.now(UTC))
         sweep_in_process(app.uow, app.policies, AppriseSender(sink.url), as_of=today, now=now)
         show(sent_mail_table(sink.received, today))
+    link = _agency_link(sink.received, app.settings.web.base_url)
+    if link:
+        print(f"An agency leader's own page, as their reminder links it (serve it with `ips-roadmap web`): {link}")
     print(f"Demo state written to {app.database.masked_url}; a fidelity report written to {out}.")
     print("Try: ips-roadmap agency list · ips-roadmap review list riverbend-community-mental-health")
+
+
+def _agency_link(received: list[Received], base_url: str) -> str | None:
+    """The first personal agency link in the reminders the demo sent."""
+    pattern = re.compile(re.escape(base_url.rstrip("/")) + r"/a/[\w.-]+")
+    for mail in received:
+        for part in mail.message.walk():
+            payload = part.get_payload(decode=True) if part.get_content_type() == "text/plain" else None
+            found = pattern.search(payload.decode(errors="replace")) if isinstance(payload, bytes) else None
+            if found:
+                return found.group(0)
+    return None
 
 
 def simulate(

@@ -1,8 +1,9 @@
 """Personal links to one agency's pages: a signed token naming a stored link, expiring and revocable.
 
-A token is `<link id>.<signature>`, the signature an HMAC-SHA256 of the link's id, agency and expiry under the
-state's link key. Nothing secret is stored per link, so the token can be put into every reminder a contact is
-sent; revoking the stored link (or letting it expire) stops every copy of it at once.
+A token is `<link id>.<signature>`, the signature an HMAC-SHA256 of the link's id, salt, agency and expiry under
+the state's link key. Nothing secret is stored per link, so the token can be put into every reminder a contact
+is sent; revoking the stored link (or letting it expire) stops every copy of it at once. The salt, random per
+link, keeps a deleted link's token from opening a later link that happens to get the same id.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # 32 random bytes of key: forging a signature is out of reach.
 _KEY_BYTES = 32
+_SALT_BYTES = 12
 
 
 class AccessLink(BaseModel):
@@ -30,6 +32,7 @@ class AccessLink(BaseModel):
     expires_on: date
     revoked_at: datetime | None = None
     contact_id: int | None = None
+    salt: str = Field(default_factory=lambda: secrets.token_urlsafe(_SALT_BYTES), max_length=24)
 
     def opens(self, on: date) -> bool:
         """The link still works on this day."""
@@ -68,6 +71,6 @@ def signed_by(link: AccessLink, token: str, key: str) -> bool:
 
 
 def _signature(link: AccessLink, key: str) -> str:
-    message = f"agency-link|{link.id}|{link.agency}|{link.expires_on.isoformat()}".encode()
+    message = f"agency-link|{link.id}|{link.salt}|{link.agency}|{link.expires_on.isoformat()}".encode()
     digest = hmac.new(key.encode(), message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()

@@ -26,6 +26,7 @@ class SqlAccessLinkRepository:
             label=link.label,
             expires_on=link.expires_on,
             contact_id=link.contact_id,
+            salt=link.salt,
         )
         self._session.add(row)
         self._session.flush()
@@ -67,4 +68,5 @@ def _link(row: AccessLinkRow, slug: str) -> AccessLink:
         expires_on=row.expires_on,
         revoked_at=row.revoked_at,
         contact_id=row.contact_id,
+        salt=row.salt,
     )

@@ -287,3 +287,5 @@ class AccessLinkRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     # Set for the link a contact's reminders carry; removing the contact removes the link.
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    # Signed with the id: a token of a deleted link cannot open a new link that is given the same id.
+    salt: Mapped[str] = mapped_column(String(24), default="")

@@ -145,6 +145,34 @@ def test_a_contact_keeps_one_link_until_it_nears_its_end_or_is_revoked(state: Cl
     assert [link for link in state.ok("link", "list", "--json").json() if link["contact_id"] == contact_id] == []
 
 
+def test_a_removed_contacts_link_never_opens_the_link_that_takes_its_place(state: Cli) -> None:
+    day = date(2026, 11, 23)
+
+    def link_for(name: str) -> str:
+        with app.uow() as uow:
+            contact = next(c for c in uow.contacts.listed() if c.name == name)
+            token = reminder_tokens(uow, [contact], on=day, days=90)[contact.id]  # type: ignore[index]
+            uow.commit()
+        return token
+
+    app = build(load_settings(state.url))
+    try:
+        ruths = link_for("Ruth Okafor")
+        ruth_id = next(c["id"] for c in state.ok("contact", "list", "--json").json() if c["name"] == "Ruth Okafor")
+        state.ok("contact", "remove", str(ruth_id))
+        state.ok("contact", "add", "prairie-hills-counseling-center", "--role", "director", "--name", "Rosa Lind",
+                 "--email", "rosa@prairie.example")  # fmt: skip
+        rosas = link_for("Rosa Lind")
+        if state.url.startswith("sqlite"):
+            # SQLite gives the new link the deleted one's id, for the same agency and expiry: only the link's own
+            # salt tells them apart.
+            assert token_id(rosas) == token_id(ruths)
+        assert open_link(app.uow(), rosas, on=day) is not None
+        assert open_link(app.uow(), ruths, on=day) is None
+    finally:
+        app.close()
+
+
 def test_repeated_runs_send_nothing_twice(state: Cli, smtp: SmtpSink) -> None:
     state.ok("notify", "flush", "--as-of", TODAY)
     first = len(smtp.received)

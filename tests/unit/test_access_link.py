@@ -24,6 +24,8 @@ def test_a_token_opens_the_link_it_was_signed_for() -> None:
         LINK.model_copy(update={"agency": "lakeshore"}),  # the same id reused for another agency
         LINK.model_copy(update={"expires_on": date(2027, 12, 1)}),  # an expiry moved by hand
         LINK.model_copy(update={"id": 8}),
+        # A link deleted with its contact, and a new one given the same id, agency and expiry.
+        AccessLink(id=7, agency="riverbend", expires_on=date(2027, 3, 1)),
     ],
 )
 def test_a_token_does_not_open_any_other_link(other: AccessLink) -> None:

@@ -31,6 +31,7 @@ def upgrade() -> None:
             "fk_access_links_contact_id_contacts", "contacts", ["contact_id"], ["id"], ondelete="CASCADE"
         )
         table.create_index("ix_access_links_contact_id", ["contact_id"])
+        table.add_column(sa.Column("salt", sa.String(24), nullable=False, server_default=""))
     op.get_bind().execute(
         sa.text("INSERT INTO roadmap_meta (key, value) VALUES ('link_key', :key)"),
         {"key": secrets.token_urlsafe(32)},
@@ -41,6 +42,7 @@ def downgrade() -> None:
     op.execute("DELETE FROM roadmap_meta WHERE key = 'link_key'")
     op.execute("DELETE FROM access_links")
     with op.batch_alter_table("access_links") as table:
+        table.drop_column("salt")
         table.drop_index("ix_access_links_contact_id")
         table.drop_constraint("fk_access_links_contact_id_contacts", type_="foreignkey")
         table.drop_column("contact_id")
