@@ -48,16 +48,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'roadmap.db'}"
         return
-    yield from _new_postgres_database()
+    yield from new_postgres_database()
 
 
 @pytest.fixture(params=[p for p in BACKENDS if p.id == "postgresql"])
 def postgres_database() -> Iterator[str]:
     """A URL to a new, empty PostgreSQL database, dropped afterwards."""
-    yield from _new_postgres_database()
+    yield from new_postgres_database()
 
 
-def _new_postgres_database() -> Iterator[str]:
+def new_postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database's URL while the generator runs; dropped when it ends."""
     if not POSTGRES_URL:
         pytest.fail("IPS_ROADMAP_REQUIRE_POSTGRES=1 but IPS_ROADMAP_TEST_POSTGRES_URL is not set")
     admin_url = make_url(POSTGRES_URL)

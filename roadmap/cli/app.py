@@ -10,6 +10,7 @@ import typer
 from roadmap import __version__
 from roadmap.cli import (
     agency,
+    backup,
     bulk,
     catalog,
     contacts,
@@ -55,6 +56,8 @@ app.add_typer(links.app, name="link")
 app.add_typer(notify.app, name="notify")
 app.add_typer(notify.outbox_app, name="outbox")
 app.command("init")(catalog.init)
+app.command("export")(backup.export)
+app.command("import-all")(backup.import_all)
 app.command("stages")(catalog.stages)
 app.command("overview")(demo.overview)
 app.command("due")(due.due)

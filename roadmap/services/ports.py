@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from roadmap.domain.access_link import AccessLink
 from roadmap.domain.action_plan import ActionItem
@@ -269,6 +269,18 @@ class AccessLinkRepository(Protocol):
         ...
 
 
+class StateBackup(Protocol):
+    """Every table of the state as one JSON-ready document, and back."""
+
+    def dump(self) -> dict[str, Any]:
+        """The whole state, read in this transaction."""
+        ...
+
+    def restore(self, document: object) -> dict[str, int]:
+        """Write a dumped state into this empty database (InvalidInput naming the first problem); rows per table."""
+        ...
+
+
 class MetaStore(Protocol):
     """Small facts about the database itself."""
 
@@ -337,6 +349,11 @@ class UnitOfWork(Protocol):
     @property
     def meta(self) -> MetaStore:
         """Facts about the database in this transaction."""
+        ...
+
+    @property
+    def backup(self) -> StateBackup:
+        """The whole state as one document, in this transaction."""
         ...
 
     def __enter__(self) -> Self: ...

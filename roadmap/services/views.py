@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from roadmap.domain.access_link import AccessLink
@@ -226,7 +226,7 @@ def outbox_view(entry: OutboxEntry, recipient: str) -> dict[str, Any]:
         "status": entry.status.value,
         "attempts": entry.attempts,
         "last_error": entry.last_error,
-        "sent_at": entry.sent_at.isoformat() if entry.sent_at else None,
+        "sent_at": utc_instant(entry.sent_at) if entry.sent_at else None,
     }
 
 
@@ -388,3 +388,8 @@ def access_link_view(link: AccessLink) -> dict[str, Any]:
         "revoked": link.revoked_at is not None,
         "contact_id": link.contact_id,
     }
+
+
+def utc_instant(instant: datetime) -> str:
+    """An instant in ISO form with its UTC offset, whichever backend stored it (SQLite gives them back naive)."""
+    return (instant if instant.tzinfo else instant.replace(tzinfo=UTC)).astimezone(UTC).isoformat()

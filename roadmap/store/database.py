@@ -83,6 +83,12 @@ class Database:
         self._schema_checked = revision == "head"
         return before, after
 
+    def head_revision(self) -> str:
+        """The schema revision this version of the code works with."""
+        head = ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+        assert head is not None  # the package always ships its migrations
+        return head
+
     def require_current_schema(self) -> None:
         """Refuse to work on a database that `init` has not created or upgraded (checked once per process)."""
         if self._schema_checked:
@@ -90,7 +96,7 @@ class Database:
         path = self.sqlite_path
         if path is not None and not path.exists():
             raise StorageError(f"no database at {path}: run `ips-roadmap init` first")
-        head = ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+        head = self.head_revision()
         with self.translated_errors(), self.engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
         if current is None:

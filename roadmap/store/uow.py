@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from roadmap.domain.agency import Agency
 from roadmap.domain.errors import NotFound
 from roadmap.domain.names import did_you_mean
+from roadmap.store import backup
 from roadmap.store.access_links import SqlAccessLinkRepository
 from roadmap.store.contacts import SqlContactRepository
 from roadmap.store.database import Database
@@ -100,6 +101,20 @@ class SqlMetaStore:
         self._session.merge(MetaRow(key=key, value=value))
 
 
+class SqlStateBackup:
+    """The whole state as one document (see roadmap.store.backup), in this transaction."""
+
+    def __init__(self, session: Session, database: Database) -> None:
+        self._session = session
+        self._database = database
+
+    def dump(self) -> dict[str, Any]:
+        return backup.dump(self._session, self._database.head_revision())
+
+    def restore(self, document: object) -> dict[str, int]:
+        return backup.restore(self._session, document, self._database.head_revision())
+
+
 class SqlUnitOfWork:
     """`with uow: ...; uow.commit()` — leaving the block without commit rolls back."""
 
@@ -120,6 +135,7 @@ class SqlUnitOfWork:
         self.outcomes = SqlOutcomeRepository(self._session)
         self.links = SqlAccessLinkRepository(self._session)
         self.meta = SqlMetaStore(self._session)
+        self.backup = SqlStateBackup(self._session, self._database)
         return self
 
     def __exit__(

@@ -22,7 +22,7 @@ from roadmap.services.due import state_due
 from roadmap.services.routines import record_done
 from roadmap.services.sweep import sweep_in_process
 from roadmap.settings import load_settings
-from tests.conftest import BACKENDS, Cli, _new_postgres_database
+from tests.conftest import BACKENDS, Cli, new_postgres_database
 
 START = date(2026, 11, 23)
 DAYS = 365
@@ -47,7 +47,7 @@ def two_databases(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tu
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'daily.db'}", f"sqlite:///{tmp_path / 'weekly.db'}"
         return
-    first, second = _new_postgres_database(), _new_postgres_database()
+    first, second = new_postgres_database(), new_postgres_database()
     yield next(first), next(second)
     for rest in (first, second):
         next(rest, None)
