@@ -36,6 +36,7 @@ class Application:
     @property
     def policies(self) -> Policies:
         """The rules a sweep runs with: roadmap, scale, cadence, reminder rules, retries, templates."""
+        web = self.settings.web
         return Policies(
             roadmap=self.roadmap,
             scale=self.scale,
@@ -43,7 +44,7 @@ class Application:
             reminders=self.reminder_rules,
             retry=self.settings.retry,
             templates=self.settings.templates_dir,
-            links=PageLinks(self.settings.web.base_url, self.settings.web.link_days),
+            links=PageLinks(web.base_url, web.link_days) if web.base_url else None,
         )
 
     @property

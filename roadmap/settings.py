@@ -18,6 +18,9 @@ DEFAULT_DATABASE_URL = "sqlite:///ips-roadmap.db"
 _SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
 
 
+LOCAL_ADDRESS = "http://127.0.0.1:8000"
+
+
 class WebSettings(BaseModel):
     """The web app's sign-in for the state team; both or neither (needed to listen beyond this machine)."""
 
@@ -25,10 +28,16 @@ class WebSettings(BaseModel):
 
     username: str | None = None
     password: SecretStr | None = None
-    # Where people reach the app: agency links are printed (and sent) with it.
-    base_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://[^\s/]+(?::\d+)?/?$")
+    # Where agency leaders reach the app. Reminders carry personal links only once it is set (a link to this
+    # machine would be dead in a director's inbox); `link create` prints links with it, or with the local address.
+    base_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(?::\d+)?/?$")
     # How long the personal link in an agency contact's reminders works (renewed a month before it ends).
     link_days: int = Field(default=90, ge=45, le=366)
+
+    @property
+    def address(self) -> str:
+        """Where the app is reached: the configured base URL, or the local default `ips-roadmap web` serves."""
+        return (self.base_url or LOCAL_ADDRESS).rstrip("/")
 
     def credentials(self) -> tuple[str, str] | None:
         """(username, password) when both are set."""

@@ -11,7 +11,8 @@ from roadmap.domain.planner import Stream
 from roadmap.domain.visit import FIDELITY_REVIEW, STATEWIDE, VisitPolicy
 from stages.context import AgencyContext
 from stages.due import purpose_of, stage_items
-from stages.routines import good_fidelity, routine_items
+from stages.registry import REGISTRY
+from stages.routines import good_fidelity
 
 # A stage already past its norm is expected to finish at the earliest this long after the forecast starts.
 _LATE_STAGE_DAYS = 30
@@ -27,9 +28,10 @@ def visit_streams(
     """
     streams: list[Stream] = []
     statewide: dict[str, Stream] = {}
+    wide = {need.purpose for need in policy.needs if need.scope == STATEWIDE}
     for context in contexts:
         chosen = agencies is None or context.agency.slug in agencies
-        for item in stage_items(context, start) if chosen else _statewide_items(context, policy, start):
+        for item in stage_items(context, start) if chosen else _statewide_items(context, wide, start):
             purpose = purpose_of(item)
             need = policy.need(purpose) if purpose else None
             if need is None or purpose is None:
@@ -45,13 +47,15 @@ def visit_streams(
     return streams + sorted(statewide.values(), key=lambda stream: stream.need.purpose)
 
 
-def _statewide_items(context: AgencyContext, policy: VisitPolicy, start: date) -> list[DueItem]:
-    """The items of the routines that take a statewide visit (all the agency's items if the review is one)."""
-    wide = {need.purpose for need in policy.needs if need.scope == STATEWIDE}
-    if FIDELITY_REVIEW in wide:
-        return stage_items(context, start)
-    stages = {routine.stage for routine in context.roadmap.routines.routines if routine.key in wide}
-    return [item for stage in stages for item in routine_items(context, stage, start) if purpose_of(item) in wide]
+def _statewide_items(context: AgencyContext, wide: set[str], start: date) -> list[DueItem]:
+    """The items of the purposes that take a statewide visit, asked of the stages that own them (each stage's
+    own rules apply: the monitoring stage, say, makes nothing due before launch)."""
+    owners = (
+        set(REGISTRY)
+        if FIDELITY_REVIEW in wide
+        else {routine.stage for routine in context.roadmap.routines.routines if routine.key in wide}
+    )
+    return [item for stage in owners for item in REGISTRY[stage].due_items(context, start) if purpose_of(item) in wide]
 
 
 def _interval(context: AgencyContext, purpose: str, as_of: date) -> tuple[int | None, int | None]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -25,6 +25,7 @@ from roadmap.services import agencies, reviews
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.demo import REPORT_AGENCY, build_demo
 from roadmap.services.demo_year import month_totals, simulate_year
+from roadmap.services.outbox import PageLinks
 from roadmap.services.sweep import sweep_in_process
 from roadmap.services.views import overview_view
 
@@ -46,9 +47,12 @@ def demo(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None
     # The demo's reminders go to a mail server inside this process, whatever IPS_ROADMAP_MAIL_URL says.
     with SmtpSink() as sink:
         _, now = app.settings.schedule.run_for(today, datetime.now(UTC))
-        sweep_in_process(app.uow, app.policies, AppriseSender(sink.url), as_of=today, now=now)
+        # The demo's leaders read their mail on this machine: their links point at the app it serves.
+        web = app.settings.web
+        policies = replace(app.policies, links=PageLinks(web.address, web.link_days))
+        sweep_in_process(app.uow, policies, AppriseSender(sink.url), as_of=today, now=now)
         show(sent_mail_table(sink.received, today))
-    link = _agency_link(sink.received, app.settings.web.base_url)
+    link = _agency_link(sink.received, web.address)
     if link:
         print(f"An agency leader's own page, as their reminder links it (serve it with `ips-roadmap web`): {link}")
     print(f"Demo state written to {app.database.masked_url}; a fidelity report written to {out}.")

@@ -29,7 +29,7 @@ def create(
     """Make a link that opens this agency's pages only (a signed token: `link list` never shows it)."""
     app = cli_state(ctx).app
     made = links.create_link(app.uow(), agency, days=days, label=label, as_of=as_of_date(as_of))
-    url = f"{app.settings.web.base_url.rstrip('/')}/a/{made.token}"
+    url = f"{app.settings.web.address}/a/{made.token}"
     if json:
         print_json(access_link_view(made.link) | {"url": url})
         return
@@ -66,3 +66,6 @@ def revoke(
     """Stop a link at once."""
     revoked = links.revoke_link(cli_state(ctx).app.uow(), link_id, at=datetime.now(UTC))
     print(f"Link {link_id} to {revoked.agency} revoked.")
+    if revoked.contact_id is not None:
+        # A reminder link stands for its contact: the next reminder brings them a new one.
+        print(f"Their next reminder carries a new link; `ips-roadmap contact remove {revoked.contact_id}` stops them.")

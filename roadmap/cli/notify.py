@@ -42,9 +42,12 @@ def flush(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> Non
     way whichever runs.
     """
     app_ = cli_state(ctx).app
-    today, now = app_.settings.schedule.run_for(as_of_or_none(as_of), datetime.now(UTC))
+    schedule = app_.settings.schedule
+    today, now = schedule.run_for(as_of_or_none(as_of), datetime.now(UTC))
     sender = AppriseSender(app_.settings.mail_url)
-    result = sweep_in_process(app_.uow, app_.policies, sender, as_of=today, now=now)
+    # Messages go out now, whatever day the run is for: links last from today at the earliest.
+    links_from = max(today, schedule.run_for(None, datetime.now(UTC))[0])
+    result = sweep_in_process(app_.uow, app_.policies, sender, as_of=today, now=now, links_from=links_from)
     document = {"as_of": today.isoformat(), "queued": result.batches.reminders_queued, "sent": result.sent,
                 "retried": result.retried, "failed": result.failed}  # fmt: skip
     if json:

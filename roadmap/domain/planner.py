@@ -163,9 +163,14 @@ def plan_visits(request: PlanRequest, *, grouping: bool = True) -> Plan:
     visits: list[Visit] = []
     unmet: list[Unmet] = []
     candidates = Candidates(request.trainers)
-    streams = [stream for stream in request.streams if _serves(request, candidates(stream))]
     # Who may take each stream, worked out once (it is asked for every day of every window).
-    able = [candidates(stream) for stream in streams]
+    streams: list[Stream] = []
+    able: list[list[Trainer]] = []
+    for stream in request.streams:
+        who = candidates(stream)
+        if _serves(request, who):
+            streams.append(stream)
+            able.append(who)
     names = [{trainer.name for trainer in each} for each in able]
     # Each stream's occurrence waiting to be planned; the heap may hold stale entries for pulled ones.
     pending: dict[int, date] = {}

@@ -15,9 +15,9 @@ MAX_MONTHS = 60
 def workload(uow: UnitOfWork, rules: VisitRules, *, as_of: date, months: int, trainer: str | None = None) -> Forecast:
     """Per trainer and month: visit days needed (at each need's cadence) against the days their capacity gives.
 
-    With `trainer`, that trainer's row only, read from their assigned agencies (a reviewer's from every agency,
-    since any reviewer may take any review): a trainer page at a thousand agencies reads a dozenth of them. The
-    statewide meeting then falls due when it does for those agencies.
+    With `trainer`, that trainer's row only: the needs of their assigned agencies (of every agency for a
+    reviewer, since any reviewer may take any review) and the statewide ones, so a trainer page at a thousand
+    agencies works out a dozenth of the needs; every agency is still read.
     """
     if not 1 <= months <= MAX_MONTHS:
         raise InvalidInput(f"--months must be between 1 and {MAX_MONTHS}, got {months}")

@@ -80,7 +80,7 @@ def reminder_tokens(uow: UnitOfWork, contacts: Iterable[Contact], *, on: date, d
     if not wanted:
         return {}
     current: dict[int, AccessLink] = {}
-    for link in uow.links.of_contacts(list(wanted)):
+    for link in uow.links.of_contacts(list(wanted), on):
         # Newest first: the first lasting link of a contact is the one to send.
         if link.contact_id is not None and link.contact_id not in current and link.lasts(on, REMINDER_LINK_MARGIN):
             current[link.contact_id] = link

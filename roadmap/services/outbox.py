@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -60,6 +60,9 @@ class PageLinks:
         return f"{base}/a/{token}" if token else f"{base}/"
 
 
+# What `outbox retry` sets as an entry's next attempt: earlier than any run.
+RETRY_AT_ONCE = datetime(2000, 1, 1, tzinfo=UTC)
+
 # People per page of delivery: bounds memory (every ready entry of a page is loaded at once).
 PAGE_PEOPLE = 500
 
@@ -74,6 +77,7 @@ def deliver(
     now: datetime,
     templates: Path | None = None,
     links: PageLinks | None = None,
+    links_from: date | None = None,
     page: int = PAGE_PEOPLE,
 ) -> tuple[int, int, int]:
     """Send pending reminders whose time has come, one digest per person; returns (sent, retried, failed).
@@ -81,7 +85,8 @@ def deliver(
     People are taken in pages, each in its own unit of work, so memory holds one page of entries however
     large the backlog; a run sends only what was ready when it began (notices it writes wait for the next).
     With `links`, each digest carries its reader's way into the web pages; the links are committed before any
-    message that carries them is sent.
+    message that carries them is sent. Their lifetimes count from `links_from` (default as_of): the edges pass
+    today when a run is for an earlier day, so a catch-up never mails a link that has already ended.
     """
     sent = retried = failed = 0
     with uow:
@@ -96,7 +101,7 @@ def deliver(
             for entry in uow.outbox.ready(now, waiting[start : start + page], up_to):
                 by_person.setdefault(entry.contact_id, []).append(entry)
             people = [contacts[contact_id] for contact_id in by_person]
-            tokens = reminder_tokens(uow, people, on=as_of, days=links.days) if links else {}
+            tokens = reminder_tokens(uow, people, on=links_from or as_of, days=links.days) if links else {}
             uow.commit()
             for contact_id, entries in by_person.items():
                 contact = contacts[contact_id]
@@ -167,16 +172,15 @@ def _entry(reminder: Reminder, as_of: date, now: datetime) -> OutboxEntry:
 def retry_now(uow: UnitOfWork, entry_id: int) -> OutboxEntry:
     """Make a pending or failed entry ready at the next delivery, ignoring its backoff.
 
-    It becomes due from the day it was queued rather than from the wall clock, so the next delivery sends it
-    whatever date that delivery runs for (a catch-up or simulated run included).
+    It is made due at an instant before any run (not the wall clock, nor a day boundary in some timezone), so
+    the next delivery sends it whatever date and time that delivery runs for, catch-up and simulated runs
+    included.
     """
     with uow:
         entry = uow.outbox.get(entry_id)
         if entry.status is OutboxStatus.SENT:
             raise RuleViolation(f"outbox entry {entry_id} was already sent at {entry.sent_at}")
-        ready = entry.model_copy(
-            update={"status": OutboxStatus.PENDING, "next_attempt_at": datetime.combine(entry.queued_on, time(0), UTC)}
-        )
+        ready = entry.model_copy(update={"status": OutboxStatus.PENDING, "next_attempt_at": RETRY_AT_ONCE})
         uow.outbox.save(ready)
         uow.commit()
     return ready

@@ -256,8 +256,8 @@ class AccessLinkRepository(Protocol):
         """The link with this id, or None."""
         ...
 
-    def of_contacts(self, contact_ids: Collection[int]) -> list[AccessLink]:
-        """The links these contacts' reminders carried, newest first."""
+    def of_contacts(self, contact_ids: Collection[int], on: date) -> list[AccessLink]:
+        """The links these contacts' reminders carried that still open on this day, newest first."""
         ...
 
     def listed(self, agency: str | None = None) -> list[AccessLink]:

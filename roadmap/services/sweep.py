@@ -162,6 +162,7 @@ def sweep_in_process(
     as_of: date,
     now: datetime,
     max_batches: int = MAX_BATCHES,
+    links_from: date | None = None,
 ) -> SweepOutcome:
     """The daily sweep's steps, in the order the flow runs them, in this process (notify flush, the demo, tests).
 
@@ -174,6 +175,6 @@ def sweep_in_process(
         outcome += advance_batch(uow_factory(), roadmap, cadence, rules, batch, as_of=as_of, now=now, peers=plan.peers)
     sent, retried, failed = deliver(
         uow_factory(), roadmap, sender, policies.retry,
-        as_of=as_of, now=now, templates=policies.templates, links=policies.links,
+        as_of=as_of, now=now, templates=policies.templates, links=policies.links, links_from=links_from,
     )  # fmt: skip
     return SweepOutcome(batches=outcome, sent=sent, retried=retried, failed=failed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -36,8 +36,16 @@ class SqlAccessLinkRepository:
         found = self._session.execute(_links().where(AccessLinkRow.id == link_id)).one_or_none()
         return None if found is None else _link(*found)
 
-    def of_contacts(self, contact_ids: Collection[int]) -> list[AccessLink]:
-        query = _links().where(AccessLinkRow.contact_id.in_(contact_ids)).order_by(AccessLinkRow.id.desc())
+    def of_contacts(self, contact_ids: Collection[int], on: date) -> list[AccessLink]:
+        query = (
+            _links()
+            .where(
+                AccessLinkRow.contact_id.in_(contact_ids),
+                AccessLinkRow.revoked_at.is_(None),
+                AccessLinkRow.expires_on >= on,
+            )
+            .order_by(AccessLinkRow.id.desc())
+        )
         return [_link(row, slug) for row, slug in self._session.execute(query)]
 
     def listed(self, agency: str | None = None) -> list[AccessLink]:

@@ -150,8 +150,8 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
             # The form comes back as it was filled in, so one wrong field does not cost the other 24 scores.
             page = agency_html(slug, f"Not recorded: {error}", form=anchor, typed=typed)
             return HTMLResponse(page, status_code=400)
-        # What was recorded travels in a cookie only this app sets, never in the URL: a link made elsewhere
-        # cannot put words on an agency's page.
+        # What was recorded travels in a cookie set by this redirect, never in the URL: a link made elsewhere
+        # cannot put words on an agency's page (and what a cookie says is escaped like any text).
         back = RedirectResponse(f"/agencies/{slug}#{anchor}", status_code=303)
         back.set_cookie(
             SAID_COOKIE, quote(said), max_age=60, path=f"/agencies/{slug}", httponly=True, samesite="strict"
@@ -229,7 +229,9 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
         return Response(stylesheet(), media_type="text/css")
 
     @api.get(
-        "/api/agencies", summary="Every agency, as `ips-roadmap agency list --json` prints it", dependencies=[Team]
+        "/api/agencies",
+        summary="Agencies as `ips-roadmap agency list --json` prints them, 100 a page (X-Total-Count, Link: next)",
+        dependencies=[Team],
     )
     def agencies_api(
         request: Request,

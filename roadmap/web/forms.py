@@ -47,7 +47,7 @@ def optional_number(form: dict[str, str], name: str, option: str) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise InvalidInput(f"{option} {text!r} is not a whole number") from None
+        raise InvalidInput(f"{option} {text[:20]!r} is not a whole number") from None
 
 
 def optional_hours(form: dict[str, str], name: str, option: str) -> float | None:

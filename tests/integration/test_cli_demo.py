@@ -79,6 +79,9 @@ def test_demo_sends_its_reminders_to_a_local_mail_server_and_records_them(bare_c
     assert "director@prairie.example.org" in result.out
     # Routines remind too: the supervisor expects the trainer at next week's vocational unit meeting.
     assert "Trainer visit for bluestem-health-partners due in 7 days" in result.out
+    # The leaders' reminders link their agency's page on this machine (`ips-roadmap web` serves it).
+    assert "An agency leader's own page, as their reminder links it" in result.out
+    assert "http://127.0.0.1:8000/a/" in result.out
     outbox = bare_cli.ok("outbox", "list", "--json").json()
     assert outbox and {entry["status"] for entry in outbox} == {"sent"}
     again = bare_cli.ok("demo", "--as-of", TODAY)  # a rebuilt demo starts with an empty outbox and sends again

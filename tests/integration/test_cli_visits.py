@@ -5,18 +5,21 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 from email.message import Message
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import holidays
 import icalendar
 import pytest
+import yaml
 
 from notifications.smtp_sink import SmtpSink
 from roadmap.bootstrap import build
 from roadmap.data import load_routines, load_visit_policy
 from roadmap.domain.cadence import add_months
 from roadmap.services.forecast import workload
+from roadmap.services.visits import read_planning_state
 from roadmap.settings import load_settings
 from tests.conftest import Cli
 from tests.integration.demo_state import demo_without_contacts
@@ -270,7 +273,7 @@ def test_a_done_visit_counts_toward_its_cadence_and_visits_are_reminded_to_their
     assert next_unit[0]["due_on"] == (date.fromisoformat(unit["date"]) + timedelta(days=15)).isoformat()
 
 
-def test_the_forecast_shows_when_a_trainer_runs_out_of_days(state: tuple[Cli, dict[str, str]]) -> None:
+def test_the_forecast_shows_when_a_trainer_runs_out_of_days(state: tuple[Cli, dict[str, str]], tmp_path: Path) -> None:
     cli, _ = state
     forecast = cli.ok("forecast", "--months", "24", "--as-of", TODAY.isoformat(), "--json").json()
     assert len(forecast["months"]) == 24 and forecast["months"][0] == "2026-11"
@@ -290,15 +293,33 @@ def test_the_forecast_shows_when_a_trainer_runs_out_of_days(state: tuple[Cli, di
     assert forecast["unassigned_days"] > 0
     text = cli.ok("forecast", "--months", "6", "--as-of", TODAY.isoformat()).out
     assert "First month over capacity: 2026-12 (Ana Ruiz)." in text and "have no trainer" in text
-    # A trainer's page reads only that trainer's agencies (a reviewer's, all), and shows the same months.
-    app = build(load_settings(cli.url))
-    try:
-        whole = workload(app.uow(), app.visit_rules, as_of=TODAY, months=24)
-        for name, *_ in TRAINERS:
-            own = workload(app.uow(), app.visit_rules, as_of=TODAY, months=24, trainer=name)
-            assert own.rows == {name: whole.rows[name]}, name
-    finally:
-        app.close()
+    # A trainer's page works out only that trainer's agencies' needs (a reviewer's, all), and shows the same
+    # months, with the roadmap's routines and with a state's own: here the statewide meeting belongs to the
+    # monitoring stage (nothing due before launch) and starts with commitment.
+    for routines in (None, statewide_meeting_in_monitoring(tmp_path)):
+        settings = load_settings(cli.url).model_copy(update={"routines_file": routines})
+        app = build(settings)
+        try:
+            whole = workload(app.uow(), app.visit_rules, as_of=TODAY, months=24)
+            for name, *_ in TRAINERS:
+                own = workload(app.uow(), app.visit_rules, as_of=TODAY, months=24, trainer=name)
+                assert own.rows == {name: whole.rows[name]}, (name, routines)
+            # The statewide needs come out the same when no agency's own needs are asked for.
+            with app.uow() as uow:
+                everything, _ = read_planning_state(uow, app.visit_rules, TODAY)
+                none_own, _ = read_planning_state(uow, app.visit_rules, TODAY, agencies=set())
+            assert none_own.streams == [s for s in everything.streams if s.agency is None], routines
+        finally:
+            app.close()
+
+
+def statewide_meeting_in_monitoring(folder: Path) -> Path:
+    routines = yaml.safe_load(resources.files("roadmap.data").joinpath("routines.yaml").read_text())
+    meeting = next(r for r in routines["routines"] if r["key"] == "supervisor-meeting")
+    meeting.update({"stage": "monitoring", "starts_with": "commitment"})
+    path = folder / "routines.yaml"
+    path.write_text(yaml.safe_dump(routines))
+    return path
 
 
 def test_bad_planning_input_is_refused_in_one_line_and_changes_nothing(cli: Cli, tmp_path: Path) -> None:

@@ -69,6 +69,8 @@ def test_each_person_gets_one_digest_with_the_agency_item_and_date(state: Cli, s
     assert ruth[0]["Subject"] == "IPS roadmap: Fidelity review for prairie-hills-counseling-center 7 days overdue"
     assert "Saturday 7 November 2026" in body(ruth[0])
     assert "Questions: Sam Reed &lt;sam@state.example&gt;" in body(ruth[0])
+    # Until the state says where the app is reached, reminders carry no link (one to this machine would be dead).
+    assert "/a/" not in body(ruth[0]) and "Your page on the roadmap" not in body(ruth[0])
     assert {part.get_content_type() for part in ruth[0].walk()} >= {"text/plain", "text/html"}
     sam = smtp.to("sam@state.example")
     assert len(sam) == 1  # many escalations, one digest
@@ -97,9 +99,12 @@ def test_an_agency_contacts_reminder_carries_a_link_to_that_agencys_pages_only(
     try:
         opened = open_link(app.uow(), token, on=date(2026, 11, 23))
         assert opened is not None and opened.agency == "prairie-hills-counseling-center"
-        # It works for 90 days (the default), and not a day longer.
-        assert open_link(app.uow(), token, on=date(2027, 2, 21)) is not None
-        assert open_link(app.uow(), token, on=date(2027, 2, 22)) is None
+        # It works for 90 days (the default) from the day it was mailed (today, for this run of an earlier day),
+        # and not a day longer.
+        mailed = max(date(2026, 11, 23), app.settings.schedule.run_for(None, datetime.now(UTC))[0])
+        last = mailed + timedelta(days=90)
+        assert open_link(app.uow(), token, on=last) is not None
+        assert open_link(app.uow(), token, on=last + timedelta(days=1)) is None
     finally:
         app.close()
     # Dev Patel's link is his own agency's, not Ruth's; the state lead's points at the overview (she signs in).
@@ -112,6 +117,28 @@ def test_an_agency_contacts_reminder_carries_a_link_to_that_agencys_pages_only(
         ("pinecrest-behavioral-health", "reminders to Dev Patel"),
     }
     assert token not in state.ok("link", "list").out
+
+
+def test_a_retried_entry_goes_at_the_next_delivery_whatever_its_hour(state: Cli, smtp: SmtpSink) -> None:
+    smtp.stop()
+    state.ok("notify", "flush", "--as-of", TODAY)
+    smtp.start()
+    entry = state.ok("outbox", "list", "--status", "pending", "--json").json()[0]
+    state.ok("outbox", "retry", str(entry["id"]))
+    # Early on the queued day in a state east of Greenwich: 23:00 UTC the evening before.
+    app = build(load_settings(state.url))
+    try:
+        sent, _, _ = deliver(app.uow(), app.roadmap, AppriseSender(smtp.url), app.settings.retry,
+                             as_of=date(2026, 11, 23), now=datetime(2026, 11, 22, 23, tzinfo=UTC))  # fmt: skip
+    finally:
+        app.close()
+    assert sent >= 1
+    assert (
+        state.ok("outbox", "list", "--json").json()[
+            [e["id"] for e in state.ok("outbox", "list", "--json").json()].index(entry["id"])
+        ]["status"]
+        == "sent"
+    )
 
 
 def test_a_contact_keeps_one_link_until_it_nears_its_end_or_is_revoked(state: Cli) -> None:
