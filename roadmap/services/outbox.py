@@ -42,8 +42,7 @@ def queue_owed(
 ) -> int:
     """In an open unit of work: write the reminders owed for these items (of these agencies, if given)."""
     owed = reminders_owed(items, uow.contacts.listed(), rules, as_of, uow.outbox.keys(agencies))
-    uow.outbox.add_all([_entry(reminder, as_of, now) for reminder in owed])
-    return len(owed)
+    return uow.outbox.add_all([_entry(reminder, as_of, now) for reminder in owed])
 
 
 @dataclass(frozen=True)
@@ -84,9 +83,10 @@ def deliver(
 
     People are taken in pages, each in its own unit of work, so memory holds one page of entries however
     large the backlog; a run sends only what was ready when it began (notices it writes wait for the next).
-    With `links`, each digest carries its reader's way into the web pages; the links are committed before any
-    message that carries them is sent. Their lifetimes count from `links_from` (default as_of): the edges pass
-    today when a run is for an earlier day, so a catch-up never mails a link that has already ended.
+    Each page's entries are claimed for its transaction, so two deliveries side by side never send one entry
+    twice. With `links`, each digest carries its reader's way into the web pages; the links are committed
+    before any message that carries them is sent. Their lifetimes count from `links_from` (default as_of): the
+    edges pass today when a run is for an earlier day, so a catch-up never mails a link that has already ended.
     """
     sent = retried = failed = 0
     with uow:
@@ -96,15 +96,22 @@ def deliver(
     leads = [c for c in contacts.values() if c.role is Role.STATE_LEAD]
     state_lead = leads[0] if leads else None
     for start in range(0, len(waiting), page):
+        chunk = waiting[start : start + page]
+        tokens: dict[int, str] = {}
+        if links:
+            with uow:  # the links exist before any message carries them
+                people = [contacts[contact_id] for contact_id in chunk if contact_id in contacts]
+                tokens = reminder_tokens(uow, people, on=links_from or as_of, days=links.days)
+                uow.commit()
         with uow:
-            by_person: dict[int, list[OutboxEntry]] = {}
-            for entry in uow.outbox.ready(now, waiting[start : start + page], up_to):
-                by_person.setdefault(entry.contact_id, []).append(entry)
-            people = [contacts[contact_id] for contact_id in by_person]
-            tokens = reminder_tokens(uow, people, on=links_from or as_of, days=links.days) if links else {}
-            uow.commit()
-            for contact_id, entries in by_person.items():
-                contact = contacts[contact_id]
+            for contact_id in chunk:
+                # One person at a time, claimed until their outcome is committed: a delivery running beside
+                # this one (a second sweep) skips or waits for them, and finds them sent.
+                entries = uow.outbox.ready(now, [contact_id], up_to, claim=True)
+                contact = contacts.get(contact_id)
+                if not entries or contact is None:  # another delivery sent them, or the contact is new
+                    uow.commit()
+                    continue
                 reminders = [Reminder(entry.item, contact, entry.offset_days, entry.escalation) for entry in entries]
                 page_url = links.url(contact, tokens) if links else None
                 digest = build_digest(contact, reminders, roadmap, state_lead, as_of, zones, page_url)

@@ -134,8 +134,8 @@ class Outbox(Protocol):
         """Every key written (for the given agencies only, if given)."""
         ...
 
-    def add_all(self, entries: list[OutboxEntry]) -> None:
-        """Queue new entries."""
+    def add_all(self, entries: list[OutboxEntry]) -> int:
+        """Queue new entries, skipping any whose key another run queued first; returns how many were added."""
         ...
 
     def get(self, entry_id: int) -> OutboxEntry:
@@ -147,9 +147,18 @@ class Outbox(Protocol):
         ...
 
     def ready(
-        self, now: datetime, contacts: Collection[int] | None = None, up_to: int | None = None
+        self,
+        now: datetime,
+        contacts: Collection[int] | None = None,
+        up_to: int | None = None,
+        *,
+        claim: bool = False,
     ) -> list[OutboxEntry]:
-        """Pending entries whose next attempt has come (of these contacts, with ids up to `up_to`)."""
+        """Pending entries whose next attempt has come (of these contacts, with ids up to `up_to`).
+
+        With `claim`, they are this transaction's until it ends: a delivery running beside it does not get them
+        (it skips them on PostgreSQL; on SQLite it waits for the database until this one commits).
+        """
         ...
 
     def listed(self, agency: str | None = None, status: str | None = None) -> list[OutboxEntry]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from roadmap.domain.due import DueItem, DueKind
@@ -32,10 +33,18 @@ class SqlOutbox:
             query = query.where(OutboxRow.agency.in_(agencies))
         return set(self._session.scalars(query))
 
-    def add_all(self, entries: list[OutboxEntry]) -> None:
+    def add_all(self, entries: list[OutboxEntry]) -> int:
         # One executemany rather than an ORM object per reminder: a first sweep can queue tens of thousands.
-        if entries:
-            self._session.execute(insert(OutboxRow), [_values(entry) for entry in entries])
+        # A key another run queued meanwhile is skipped, not an error: two sweeps side by side both finish.
+        if not entries:
+            return 0
+        dialect = self._session.get_bind().dialect.name
+        statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboxRow)
+        added = self._session.execute(
+            statement.on_conflict_do_nothing(index_elements=[OutboxRow.key]).returning(OutboxRow.id),
+            [_values(entry) for entry in entries],
+        )
+        return len(added.all())
 
     def get(self, entry_id: int) -> OutboxEntry:
         row = self._session.get(OutboxRow, entry_id)
@@ -49,16 +58,26 @@ class SqlOutbox:
         return sorted(contacts), self._session.scalar(select(func.max(OutboxRow.id)).where(*due)) or 0
 
     def ready(
-        self, now: datetime, contacts: Collection[int] | None = None, up_to: int | None = None
+        self,
+        now: datetime,
+        contacts: Collection[int] | None = None,
+        up_to: int | None = None,
+        *,
+        claim: bool = False,
     ) -> list[OutboxEntry]:
-        query = select(OutboxRow).where(
-            OutboxRow.status == OutboxStatus.PENDING.value, OutboxRow.next_attempt_at <= now
-        )
+        chosen = [OutboxRow.status == OutboxStatus.PENDING.value, OutboxRow.next_attempt_at <= now]
         if contacts is not None:
-            query = query.where(OutboxRow.contact_id.in_(contacts))
+            chosen.append(OutboxRow.contact_id.in_(contacts))
         if up_to is not None:
-            query = query.where(OutboxRow.id <= up_to)
-        return [self._remember(row) for row in self._session.scalars(query.order_by(OutboxRow.id))]
+            chosen.append(OutboxRow.id <= up_to)
+        query = select(OutboxRow).where(*chosen).order_by(OutboxRow.id)
+        if claim and self._session.get_bind().dialect.name == "sqlite":
+            # SQLite has no row locks: writing the chosen rows (without changing them) takes the database's
+            # write lock for this transaction, so a second delivery waits here, then finds them sent.
+            self._session.execute(update(OutboxRow).where(*chosen).values(attempts=OutboxRow.attempts))
+        elif claim:
+            query = query.with_for_update(skip_locked=True)
+        return [self._remember(row) for row in self._session.scalars(query)]
 
     def listed(self, agency: str | None = None, status: str | None = None) -> list[OutboxEntry]:
         query = select(OutboxRow)
