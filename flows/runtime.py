@@ -31,7 +31,7 @@ def application() -> Iterator[Application]:
     if lent is not None:
         yield lent
         return
-    built = build(load_settings())
+    built = build(load_settings(), via="flow")
     try:
         yield built
     finally:

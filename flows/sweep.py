@@ -18,7 +18,7 @@ from prefect.runtime import flow_run
 from flows.runtime import application
 from notifications.delivery import AppriseSender
 from roadmap.services.outbox import deliver
-from roadmap.services.sweep import BatchOutcome, SweepPlan, advance_batch, advance_one, plan_sweep
+from roadmap.services.sweep import BatchOutcome, SweepPlan, advance_batch, advance_one, plan_sweep, record_rules
 from stages.stall import PeerDurations
 
 
@@ -28,6 +28,7 @@ from stages.stall import PeerDurations
 def plan_task(as_of: date) -> SweepPlan:
     """Which agencies, in which batches, and the peers' median stage durations."""
     with application() as app:
+        record_rules(app.uow(), app.policies)
         return plan_sweep(app.uow(), app.roadmap, as_of=as_of)
 
 

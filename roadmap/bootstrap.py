@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
 
 from roadmap.data import load_fidelity_scale, load_reminder_rules, load_roadmap, load_visit_policy
+from roadmap.domain.audit import Actor
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.fidelity import FidelityScale
@@ -27,6 +29,7 @@ class Application:
     reminder_rules: ReminderRules
     visit_policy: VisitPolicy
     database: Database
+    actor: Actor
 
     @property
     def cadence(self) -> CadenceRules:
@@ -52,17 +55,17 @@ class Application:
         """What visit planning follows: the routines, the review cadence and the visits file."""
         return VisitRules(roadmap=self.roadmap, cadence=self.cadence, policy=self.visit_policy)
 
-    def uow(self) -> SqlUnitOfWork:
-        """A new unit of work (one transaction)."""
-        return SqlUnitOfWork(self.database)
+    def uow(self, actor: Actor | None = None) -> SqlUnitOfWork:
+        """A new unit of work (one transaction); its changes are audited as this process's user, or `actor`."""
+        return SqlUnitOfWork(self.database, actor or self.actor)
 
     def close(self) -> None:
         """Release database connections."""
         self.database.dispose()
 
 
-def build(settings: Settings) -> Application:
-    """Load the roadmap and open the database named by the settings."""
+def build(settings: Settings, *, via: str = "cli") -> Application:
+    """Load the roadmap and open the database named by the settings; changes are made by this OS user `via`."""
     roadmap = load_roadmap(settings.roadmap_file, settings.routines_file)
     return Application(
         settings=settings,
@@ -70,5 +73,14 @@ def build(settings: Settings) -> Application:
         scale=load_fidelity_scale(settings.fidelity_scale_file),
         reminder_rules=load_reminder_rules(settings.reminder_rules_file),
         visit_policy=load_visit_policy(roadmap.routines, settings.visits_file),
-        database=Database(settings.database_url.get_secret_value()),
+        database=Database(settings.database_url.get_secret_value(), sqlite_wait=settings.sqlite_wait_seconds),
+        actor=Actor(name=os_user(), via=via),
     )
+
+
+def os_user() -> str:
+    """The name of the user running this process, as the audit trail records it."""
+    try:
+        return getpass.getuser()[:120] or "unknown"
+    except (KeyError, OSError):  # no login name and no passwd entry (some containers)
+        return "unknown"

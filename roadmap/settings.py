@@ -53,6 +53,8 @@ class Settings(BaseSettings):
 
     # A SecretStr so the password inside a PostgreSQL URL never lands in a repr, log or error.
     database_url: SecretStr = SecretStr(DEFAULT_DATABASE_URL)
+    # How long a command waits for another one's write on SQLite before it gives up (nothing written).
+    sqlite_wait_seconds: float = Field(default=30, gt=0, le=3600)
     roadmap_file: Path | None = None
     fidelity_scale_file: Path | None = None
     reminder_rules_file: Path | None = None

@@ -10,6 +10,7 @@ import typer
 from roadmap import __version__
 from roadmap.cli import (
     agency,
+    audit,
     backup,
     bulk,
     catalog,
@@ -58,6 +59,7 @@ app.add_typer(notify.outbox_app, name="outbox")
 app.command("init")(catalog.init)
 app.command("export")(backup.export)
 app.command("import-all")(backup.import_all)
+app.command("audit")(audit.audit)
 app.command("stages")(catalog.stages)
 app.command("overview")(demo.overview)
 app.command("due")(due.due)

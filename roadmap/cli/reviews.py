@@ -65,6 +65,44 @@ def record(
         print(f"{len(recorded.actions)} draft action-plan steps: ips-roadmap actions list {agency}")
 
 
+@review_app.command("correct")
+def correct(
+    ctx: typer.Context,
+    agency: AgencySlug,
+    date: Annotated[str, typer.Option("--date", metavar="DATE", help="The day of the review visit.")],
+    item: Annotated[int, typer.Option("--item", metavar="N", min=1, max=25, help="The item number (1-25).")],
+    score: Annotated[int, typer.Option("--score", metavar="SCORE", min=1, max=5, help="The right score (1-5).")],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why: kept beside the old score.")],
+    as_of: AsOf = None,
+    json: JsonFlag = False,
+) -> None:
+    """Correct one score of a recorded review; the audit trail keeps the old score, who changed it and why."""
+    app = cli_state(ctx).app
+    fixed = reviews.correct_score(
+        app.uow(), app.cadence, agency, visited_on=option_date(date, "--date"), item=item, score=score,
+        reason=reason, as_of=as_of_date(as_of),
+    )  # fmt: skip
+    if json:
+        print_json(
+            {
+                "agency": agency,
+                "date": fixed.after.visited_on.isoformat(),
+                "item": item,
+                "score_before": fixed.before.scores[item],
+                "score": fixed.after.scores[item],
+                "total_before": fixed.before.total,
+                "total": fixed.after.total,
+                "band": fixed.after.band.value,
+                "next_review_due": fixed.next_review_due.isoformat() if fixed.next_review_due else None,
+                "reason": fixed.reason,
+            }
+        )
+        return
+    print(f"{agency}: {fixed.said()}.")
+    if fixed.action_steps:
+        print(f"The action plan's step for item {item} is unchanged: ips-roadmap actions list {agency}")
+
+
 @review_app.command("list")
 def list_(ctx: typer.Context, agency: AgencySlug, json: JsonFlag = False) -> None:
     """Every review of an agency, oldest first, with the change per item since the previous one."""

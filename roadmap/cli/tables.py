@@ -12,6 +12,7 @@ from rich.text import Text
 
 from notifications.smtp_sink import Received
 from roadmap.domain.action_plan import ActionItem
+from roadmap.domain.audit import AuditEntry, described
 from roadmap.domain.completion import StageStanding, StageStatus
 from roadmap.domain.definition import Roadmap, StageDefinition
 from roadmap.domain.due import DueItem
@@ -210,6 +211,27 @@ def reviews_table(agency: str, entries: Sequence[ReviewEntry]) -> RenderableType
             cells.append(f"{score} ({change:+d})" if change else str(score))
         items.add_row(str(number), *cells)
     return Group(summary, items)
+
+
+def audit_table(entries: Sequence[AuditEntry], agency: str | None) -> RenderableType:
+    """Changes oldest first: when (UTC), who, what, and the values before and after."""
+    whose = f" of {agency}" if agency else ""
+    if not entries:
+        return Text(f"No changes recorded{whose} yet.")
+    table = Table(title=f"Audit trail{whose}: {len(entries):,} changes, times in UTC", title_justify="left")
+    for column in ("When", "Who", "Agency", "What", "Change", "Details", "Reason"):
+        table.add_column(column, overflow="fold")
+    for entry in entries:
+        table.add_row(
+            entry.at.strftime("%Y-%m-%d %H:%M:%S"),
+            escape(f"{entry.actor} ({entry.via})"),
+            entry.agency or "state",
+            escape(entry.key if entry.key == entry.subject.value else f"{entry.subject.value} {entry.key}"),
+            entry.action.value,
+            escape(described(entry, width=100)),
+            escape(entry.reason or ""),
+        )
+    return table
 
 
 def due_table(listed: Sequence[DueReview]) -> Table:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from roadmap.domain.agency import Agency
 from roadmap.domain.errors import InvalidInput, RuleViolation
 from roadmap.domain.fidelity import Band, band_for, is_good_fidelity, validate_scores
+from roadmap.domain.names import printable
 
 
 class Review(BaseModel):
@@ -67,3 +68,28 @@ def item_changes(current: Review, previous: Review | None) -> dict[int, int] | N
     if previous is None:
         return None
     return {number: score - previous.scores[number] for number, score in current.scores.items()}
+
+
+# A reason is one line kept beside the old score; long enough for a sentence, short enough for a table.
+MAX_REASON = 500
+
+
+def corrected(review: Review, item: int, score: int, reason: str) -> Review:
+    """The review with one score corrected; refused for an unknown item, a score out of range, no reason, no change."""
+    why = " ".join(reason.split())
+    if not why:
+        raise InvalidInput("a correction needs a reason (--reason), kept in the audit trail beside the old score")
+    if len(why) > MAX_REASON:
+        raise InvalidInput(f"--reason is {len(why)} characters; at most {MAX_REASON}")
+    try:
+        printable(why)
+    except ValueError as error:
+        raise InvalidInput(f"--reason {error}") from None
+    if item not in review.scores:
+        raise InvalidInput(f"--item {item}: the fidelity scale has items 1 to {len(review.scores)}")
+    if review.scores[item] == score:
+        raise RuleViolation(f"item {item} of the {review.visited_on} review already scores {score}: nothing to correct")
+    try:
+        return review.model_copy(update={"scores": validate_scores({**review.scores, item: score}.items())})
+    except InvalidInput as error:
+        raise InvalidInput(f"--score: {error}") from None

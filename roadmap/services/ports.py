@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 from roadmap.domain.access_link import AccessLink
 from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.agency import Agency
+from roadmap.domain.audit import AuditChange, AuditEntry, Fields, Subject
 from roadmap.domain.contact import Contact
 from roadmap.domain.outbox import OutboxEntry
 from roadmap.domain.outcome import QuarterOutcome
@@ -80,6 +81,26 @@ class ReviewRepository(Protocol):
 
     def history(self, slugs: Collection[str] | None = None) -> dict[str, list[tuple[date, int]]]:
         """(visit date, total) of every review (of the given agencies only, if given), by agency slug."""
+        ...
+
+    def correct(self, review: Review, item: int, score: int, reason: str) -> Review:
+        """Change one item's score of a stored review; the audit trail keeps the old score and the reason."""
+        ...
+
+
+class AuditTrail(Protocol):
+    """Every change to agency-level facts, with when, who and before/after (repositories write it)."""
+
+    def record(self, changes: Iterable[AuditChange | None]) -> None:
+        """Keep these changes, stamped with this unit of work's author and time."""
+        ...
+
+    def listed(self, agency: str | None = None, *, since: date | None = None) -> list[AuditEntry]:
+        """Entries oldest first (one agency's, from a UTC day on, when given)."""
+        ...
+
+    def latest(self, subject: Subject) -> dict[str, Fields]:
+        """The last recorded value of each key of a subject."""
         ...
 
 
@@ -358,6 +379,11 @@ class UnitOfWork(Protocol):
     @property
     def meta(self) -> MetaStore:
         """Facts about the database in this transaction."""
+        ...
+
+    @property
+    def audit(self) -> AuditTrail:
+        """The audit trail, written beside each change in this transaction."""
         ...
 
     @property

@@ -11,10 +11,10 @@ from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.cadence import CadenceRules, next_review_due
 from roadmap.domain.cadence import action_plan_due as plan_due
 from roadmap.domain.cadence import report_due as written_report_due
-from roadmap.domain.errors import InvalidInput
+from roadmap.domain.errors import InvalidInput, NotFound
 from roadmap.domain.fidelity import FidelityScale
 from roadmap.domain.names import printable
-from roadmap.domain.review import Review, check_new_review, item_changes
+from roadmap.domain.review import Review, check_new_review, corrected, item_changes
 from roadmap.services.ports import UnitOfWork
 
 MAX_REVIEWER_NAME = 120
@@ -80,6 +80,70 @@ def record_review(
         )
         uow.commit()
     return recorded
+
+
+@dataclass(frozen=True)
+class CorrectedScore:
+    """A review before and after one item's score was corrected, and the next review date it now gives."""
+
+    before: Review
+    after: Review
+    item: int
+    reason: str
+    next_review_due: date | None
+    action_steps: int
+
+    def said(self) -> str:
+        """The line the CLI prints."""
+        before, after, item = self.before, self.after, self.item
+        return (
+            f"item {item} of the {after.visited_on} review corrected: {before.scores[item]} → {after.scores[item]}; "
+            f"total {before.total} → {after.total} ({after.band.value}); "
+            f"next review due {self.next_review_due.isoformat() if self.next_review_due else None}"
+        )
+
+
+def correct_score(
+    uow: UnitOfWork,
+    rules: CadenceRules,
+    slug: str,
+    *,
+    visited_on: date,
+    item: int,
+    score: int,
+    reason: str,
+    as_of: date,
+) -> CorrectedScore:
+    """Correct one score of a recorded review; the audit trail keeps the old score, the author and the reason.
+
+    The total (and so the band and the next review's date) follows the new score. The action plan is the team's
+    own text and is left as it is: the result says how many of its steps were drafted from the item.
+    """
+    with uow:
+        uow.agencies.get(slug)
+        reviews = uow.reviews.for_agency(slug)
+        before = next((review for review in reviews if review.visited_on == visited_on), None)
+        if before is None:
+            dates = ", ".join(review.visited_on.isoformat() for review in reviews) or "none"
+            raise NotFound(f"{slug} has no review on {visited_on} (its reviews: {dates})")
+        why = " ".join(reason.split())
+        after = uow.reviews.correct(before, item, corrected(before, item, score, why).scores[item], why)
+        steps = sum(1 for step in uow.actions.for_agency(slug) if (step.review_date, step.item) == (visited_on, item))
+        launched_on = uow.agencies.get(slug).launched_on
+        uow.commit()
+    history = sorted(
+        (review.visited_on, after.total if review.visited_on == visited_on else review.total)
+        for review in reviews
+        if review.visited_on <= as_of  # reviews after as_of have not happened yet
+    )
+    return CorrectedScore(
+        before=before,
+        after=after,
+        item=item,
+        reason=why,
+        next_review_due=next_review_due(launched_on, history, rules),
+        action_steps=steps,
+    )
 
 
 def review_recorded(recorded: RecordedReview) -> str:

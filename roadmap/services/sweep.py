@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
 
+from roadmap.domain.audit import Fields, Subject, rules_changes
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.completion import standing
 from roadmap.domain.definition import Roadmap
@@ -143,6 +144,31 @@ class Policies:
     templates: Path | None = None
     links: PageLinks | None = None
 
+    def sections(self) -> dict[str, Fields]:
+        """The rules as the audit trail keeps them, by section (templates are wording, not rules)."""
+        return {
+            "roadmap": self.roadmap.model_dump(mode="json", exclude={"routines"}),
+            "routines": self.roadmap.routines.model_dump(mode="json"),
+            "fidelity scale": self.scale.model_dump(mode="json"),
+            "review cadence": self.cadence.model_dump(mode="json"),
+            "reminder rules": self.reminders.model_dump(mode="json"),
+            "retries": self.retry.model_dump(mode="json"),
+        }
+
+
+def record_rules(uow: UnitOfWork, policies: Policies) -> int:
+    """Audit the rules a sweep runs with when they differ from the ones last recorded; returns sections changed.
+
+    Rules live in files the state edits; the sweep is where a change takes effect, so the trail names the run
+    that first applied it (who edited the file is not known to us).
+    """
+    with uow:
+        changes = rules_changes(uow.audit.latest(Subject.RULES), policies.sections())
+        if changes:
+            uow.audit.record(changes)
+            uow.commit()
+    return len(changes)
+
 
 @dataclass(frozen=True)
 class SweepOutcome:
@@ -169,6 +195,7 @@ def sweep_in_process(
     In one process batches only bound the size of a transaction; a small state can take one.
     """
     roadmap, cadence, rules = policies.roadmap, policies.cadence, policies.reminders
+    record_rules(uow_factory(), policies)
     plan = plan_sweep(uow_factory(), roadmap, as_of=as_of, max_batches=max_batches)
     outcome = BatchOutcome()
     for batch in plan.batches:

@@ -7,6 +7,7 @@ from typing import Any
 
 from roadmap.domain.access_link import AccessLink
 from roadmap.domain.action_plan import ActionItem
+from roadmap.domain.audit import AuditEntry
 from roadmap.domain.completion import StageStanding
 from roadmap.domain.definition import Roadmap, StageDefinition
 from roadmap.domain.due import DueItem
@@ -393,3 +394,20 @@ def access_link_view(link: AccessLink) -> dict[str, Any]:
 def utc_instant(instant: datetime) -> str:
     """An instant in ISO form with its UTC offset, whichever backend stored it (SQLite gives them back naive)."""
     return (instant if instant.tzinfo else instant.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+
+
+def audit_view(entry: AuditEntry) -> dict[str, Any]:
+    """One change as `audit --json` prints it: the whole before and after, the instant in UTC."""
+    return {
+        "id": entry.id,
+        "at": utc_instant(entry.at),
+        "actor": entry.actor,
+        "via": entry.via,
+        "agency": entry.agency,
+        "subject": entry.subject.value,
+        "key": entry.key,
+        "action": entry.action.value,
+        "before": entry.before,
+        "after": entry.after,
+        "reason": entry.reason,
+    }

@@ -9,7 +9,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from roadmap.domain.access_link import AccessLink
+from roadmap.domain.audit import link_change
 from roadmap.domain.errors import NotFound
+from roadmap.store.audit import SqlAuditTrail
 from roadmap.store.mapping import agency_row_id
 from roadmap.store.tables import AccessLinkRow, AgencyRow
 
@@ -17,8 +19,9 @@ from roadmap.store.tables import AccessLinkRow, AgencyRow
 class SqlAccessLinkRepository:
     """Links by id, by agency and by the contact whose reminders carry them."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, audit: SqlAuditTrail) -> None:
         self._session = session
+        self._audit = audit
 
     def add(self, link: AccessLink) -> AccessLink:
         row = AccessLinkRow(
@@ -30,7 +33,9 @@ class SqlAccessLinkRepository:
         )
         self._session.add(row)
         self._session.flush()
-        return link.model_copy(update={"id": row.id})
+        stored = link.model_copy(update={"id": row.id})
+        self._audit.record([link_change(None, stored)])
+        return stored
 
     def get(self, link_id: int) -> AccessLink | None:
         found = self._session.execute(_links().where(AccessLinkRow.id == link_id)).one_or_none()
@@ -60,7 +65,9 @@ class SqlAccessLinkRepository:
             raise NotFound(f"no link {link_id}; `ips-roadmap link list` shows them")
         row, slug = found
         if row.revoked_at is None:
+            before = _link(row, slug)
             row.revoked_at = at
+            self._audit.record([link_change(before, _link(row, slug))])
         return _link(row, slug)
 
 

@@ -25,6 +25,8 @@ VERSION = 1
 _REPLACED_ON_RESTORE = Base.metadata.tables[MetaRow.__tablename__]
 # Integer columns are 32-bit on PostgreSQL: the same bound on both backends.
 _INT_RANGE = (-(2**31), 2**31 - 1)
+# The audit trail's documents nest a few levels (a rules file); anything far deeper is not the app's.
+_JSON_DEPTH = 32
 
 
 def dump(session: Session, schema: str) -> dict[str, Any]:
@@ -103,6 +105,24 @@ def _encode(column: Column[Any], value: object) -> object:
     return value
 
 
+def _plain_json(value: object, depth: int = 0) -> bool:
+    """JSON the app could have written: str-keyed objects, lists, finite numbers, text without NUL; not too deep."""
+    if depth > _JSON_DEPTH:
+        return False
+    if value is None or isinstance(value, bool | int):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, str):
+        return "\x00" not in value
+    if isinstance(value, list):
+        return all(_plain_json(each, depth + 1) for each in value)
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _plain_json(key) and _plain_json(each, depth + 1)
+                   for key, each in value.items())  # fmt: skip
+    return False
+
+
 def _decode(column: Column[Any], value: object, where: str) -> object:
     """The value as the column stores it, or InvalidInput naming the table, row and column."""
     if value is None:
@@ -133,6 +153,8 @@ def _decode(column: Column[Any], value: object, where: str) -> object:
             return day
     elif isinstance(kind, JSON):
         if isinstance(value, list) and all(isinstance(each, str) for each in value):
+            return value
+        if column.info.get("document") and isinstance(value, dict) and _plain_json(value):
             return value
     elif isinstance(kind, String | Text):
         length = getattr(kind, "length", None)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from roadmap.domain.audit import contact_change
 from roadmap.domain.contact import Contact, Role
 from roadmap.domain.errors import NotFound
+from roadmap.store.audit import SqlAuditTrail
 from roadmap.store.mapping import agency_row_id
 from roadmap.store.tables import AgencyRow, ContactRow
 
@@ -14,8 +16,9 @@ from roadmap.store.tables import AgencyRow, ContactRow
 class SqlContactRepository:
     """Agency and state contacts."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, audit: SqlAuditTrail) -> None:
         self._session = session
+        self._audit = audit
 
     def listed(self, agency: str | None = None) -> list[Contact]:
         query = select(ContactRow, AgencyRow.slug).outerjoin(ContactRow.agency)
@@ -35,11 +38,15 @@ class SqlContactRepository:
         )
         self._session.add(row)
         self._session.flush()
-        return _contact(row, contact.agency)
+        stored = _contact(row, contact.agency)
+        self._audit.record([contact_change(None, stored)])
+        return stored
 
     def delete_all(self) -> None:
+        removed = self.listed()
         # The outbox rows of these contacts go with them (ON DELETE CASCADE).
         self._session.execute(delete(ContactRow))
+        self._audit.record(contact_change(contact, None) for contact in removed)
 
     def remove(self, contact_id: int) -> Contact:
         found = self._session.execute(
@@ -47,8 +54,10 @@ class SqlContactRepository:
         ).one_or_none()
         if found is None:
             raise NotFound(f"no contact {contact_id}; `ips-roadmap contact list` shows them")
+        removed = _contact(found[0], found[1])
         self._session.delete(found[0])
-        return _contact(found[0], found[1])
+        self._audit.record([contact_change(removed, None)])
+        return removed
 
 
 def _contact(row: ContactRow, slug: str | None) -> Contact:

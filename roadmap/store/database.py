@@ -23,15 +23,16 @@ _SECRET_QUERY_KEYS = frozenset({"password", "passwd", "pass", "sslpassword", "to
 class Database:
     """An engine and session factory for one URL; never prints the URL's password."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, sqlite_wait: float = 30) -> None:
         try:
             self.url: URL = make_url(url)
             self.url.port  # noqa: B018 - a non-numeric port fails here rather than on first use
         except (exc.ArgumentError, ValueError):
             raise StorageError("the database URL is not a valid SQLAlchemy URL") from None
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
-        # SQLite waits up to 30 s for a lock held by another command instead of failing at once.
-        connect_args = {"timeout": 30} if self.is_sqlite else {}
+        # SQLite waits (30 s by default) for a lock held by another command instead of failing at once.
+        self._sqlite_wait = sqlite_wait
+        connect_args = {"timeout": sqlite_wait} if self.is_sqlite else {}
         with self.translated_errors():
             self.engine: Engine = create_engine(self.url, connect_args=connect_args)
         if self.is_sqlite:
@@ -62,7 +63,15 @@ class Database:
             yield
         except exc.IntegrityError as error:
             raise StorageError(f"the change conflicts with data already stored: {_first_line(error.orig)}") from None
-        except (exc.OperationalError, exc.InterfaceError, exc.ProgrammingError) as error:
+        except exc.OperationalError as error:
+            if self.is_sqlite and "database is locked" in str(error.orig):
+                raise StorageError(
+                    f"the SQLite database {self.sqlite_path or self.masked_url} is busy: another command (a sweep?) "
+                    f"held its write lock for more than {self._sqlite_wait:g} s; this one stopped without a partial "
+                    "change: run it again once the other has finished (on PostgreSQL sweeps may overlap)"
+                ) from None
+            raise StorageError(f"cannot use database {self.masked_url}: {_first_line(error.orig)}") from None
+        except (exc.InterfaceError, exc.ProgrammingError) as error:
             raise StorageError(f"cannot use database {self.masked_url}: {_first_line(error.orig)}") from None
         except (exc.NoSuchModuleError, ImportError):
             raise StorageError(f"no driver for database {self.masked_url}") from None

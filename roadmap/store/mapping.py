@@ -36,6 +36,30 @@ def write(row: AgencyRow, agency: Agency) -> None:
     row.marks[:] = [mark for mark in row.marks if mark.item_key in agency.checklist]
 
 
+def agency_of(row: AgencyRow) -> Agency:
+    """The domain agency a loaded row (with its stages and marks) holds."""
+    stages = {
+        stage.stage_key: StageProgress(
+            key=stage.stage_key,
+            started_on=stage.started_on,
+            completed_on=stage.completed_on,
+            forced=stage.forced,
+            note=stage.note,
+        )
+        for stage in row.stages
+    }
+    return Agency(
+        slug=row.slug,
+        name=row.name,
+        region=row.region,
+        timezone=row.timezone,
+        joined_on=row.joined_on,
+        launched_on=row.launched_on,
+        stages=stages,
+        checklist={mark.item_key: mark.done_on for mark in row.marks},
+    )
+
+
 def read_agencies(session: Session, slugs: Collection[str] | None = None) -> list[Agency]:
     """Agencies (all, or these slugs) by slug order, in three plain queries rather than ORM objects.
 

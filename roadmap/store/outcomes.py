@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from roadmap.domain.audit import outcome_added
 from roadmap.domain.outcome import QuarterOutcome
+from roadmap.store.audit import SqlAuditTrail
 from roadmap.store.mapping import agency_row_id
 from roadmap.store.tables import AgencyRow, OutcomeRow
 
@@ -15,8 +17,9 @@ _COUNTS = ("served", "working", "job_starts", "in_school", "working_90_days", "j
 class SqlOutcomeRepository:
     """Outcome counts by agency and quarter."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, audit: SqlAuditTrail) -> None:
         self._session = session
+        self._audit = audit
 
     def add(self, outcome: QuarterOutcome) -> None:
         """Store one quarter's counts (the same agency and quarter twice is refused by the database)."""
@@ -28,6 +31,7 @@ class SqlOutcomeRepository:
         )
         self._session.add(row)
         self._session.flush()
+        self._audit.record([outcome_added(outcome)])
 
     def listed(self, agency: str | None = None) -> list[QuarterOutcome]:
         """Every agency's (or one agency's) quarters, by agency then quarter."""

@@ -9,8 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from roadmap.domain.action_plan import ActionItem
+from roadmap.domain.audit import action_change, review_added, score_corrected
 from roadmap.domain.errors import NotFound
 from roadmap.domain.review import Review
+from roadmap.store.audit import SqlAuditTrail
 from roadmap.store.mapping import agency_row_id
 from roadmap.store.tables import ActionRow, AgencyRow, ReviewRow, ScoreRow
 
@@ -18,8 +20,9 @@ from roadmap.store.tables import ActionRow, AgencyRow, ReviewRow, ScoreRow
 class SqlReviewRepository:
     """Reviews by agency slug, oldest first."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, audit: SqlAuditTrail) -> None:
         self._session = session
+        self._audit = audit
 
     def for_agency(self, slug: str) -> list[Review]:
         rows = self._session.scalars(
@@ -37,6 +40,22 @@ class SqlReviewRepository:
                 scores=[ScoreRow(item=item, score=score) for item, score in review.scores.items()],
             )
         )
+        self._audit.record([review_added(review)])
+
+    def correct(self, review: Review, item: int, score: int, reason: str) -> Review:
+        """Change one item's score of a stored review (and its total); the trail keeps the old score and why."""
+        row = self._session.scalars(
+            select(ReviewRow).join(AgencyRow).where(AgencyRow.slug == review.agency,
+                                                   ReviewRow.visited_on == review.visited_on)
+        ).one()  # fmt: skip
+        before = _review(review.agency, row)
+        after = before.model_copy(update={"scores": {**before.scores, item: score}})
+        for stored in row.scores:
+            if stored.item == item:
+                stored.score = score
+        row.total = after.total
+        self._audit.record([score_corrected(before, after, item, reason)])
+        return after
 
     def history(self, slugs: Collection[str] | None = None) -> dict[str, list[tuple[date, int]]]:
         """(visit date, total) of every review (of some agencies), by agency slug — one query, no score rows."""
@@ -52,8 +71,9 @@ class SqlReviewRepository:
 class SqlActionRepository:
     """Action-plan items by agency slug and id."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, audit: SqlAuditTrail) -> None:
         self._session = session
+        self._audit = audit
         self._rows: dict[int, ActionRow] = {}
 
     def for_agency(self, slug: str) -> list[ActionItem]:
@@ -127,14 +147,19 @@ class SqlActionRepository:
             self._session.add(row)
             stored.append(row)
         self._session.flush()
-        return [
+        added = [
             self._remember(action.agency, row, action.review_date) for action, row in zip(actions, stored, strict=True)
         ]
+        self._audit.record(action_change(None, action) for action in added)
+        return added
 
     def save(self, action: ActionItem) -> None:
         if action.id is None or action.id not in self._rows:
             raise KeyError(f"action {action.id} was not loaded in this unit of work")
-        _write_action(self._rows[action.id], action)
+        row = self._rows[action.id]
+        before = self._remember(action.agency, row, action.review_date)
+        _write_action(row, action)
+        self._audit.record([action_change(before, action)])
 
     def _remember(self, slug: str, row: ActionRow, review_date: date) -> ActionItem:
         self._rows[row.id] = row

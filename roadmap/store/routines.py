@@ -7,7 +7,9 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from roadmap.domain.audit import routine_done
 from roadmap.domain.routine import Occurrence
+from roadmap.store.audit import SqlAuditTrail
 from roadmap.store.mapping import agency_row_id
 from roadmap.store.tables import AgencyRow, RoutineDoneRow
 
@@ -15,8 +17,9 @@ from roadmap.store.tables import AgencyRow, RoutineDoneRow
 class SqlRoutineLog:
     """Routine occurrences by agency slug and routine key."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, audit: SqlAuditTrail) -> None:
         self._session = session
+        self._audit = audit
 
     def add(self, agency: str, routine: str, occurrence: Occurrence) -> None:
         self._session.add(
@@ -27,6 +30,7 @@ class SqlRoutineLog:
                 period=occurrence.period or "",
             )
         )
+        self._audit.record([routine_done(agency, routine, occurrence)])
 
     def done(self, slugs: Collection[str] | None = None) -> dict[str, dict[str, list[Occurrence]]]:
         """Agency slug -> routine key -> when it was done (and for which quarter), oldest first — one query."""

@@ -289,3 +289,25 @@ class AccessLinkRow(Base):
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
     # Signed with the id: a token of a deleted link cannot open a new link that is given the same id.
     salt: Mapped[str] = mapped_column(String(24), default="")
+
+
+class AuditRow(Base):
+    """One change to an agency-level fact: when, who, what it was before and after (see roadmap.domain.audit).
+
+    The agency is named by its slug, not a foreign key: the trail outlives the rows it describes.
+    """
+
+    __tablename__ = "audit_trail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(120))
+    via: Mapped[str] = mapped_column(String(16))
+    agency: Mapped[str | None] = mapped_column(String(80), index=True)
+    subject: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(16))
+    # Documents (any plain JSON object), not lists of strings like the other JSON columns: backups check which.
+    before: Mapped[dict[str, object] | None] = mapped_column(JSON, info={"document": True})
+    after: Mapped[dict[str, object] | None] = mapped_column(JSON, info={"document": True})
+    reason: Mapped[str | None] = mapped_column(Text)

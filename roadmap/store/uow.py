@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from datetime import date
+from collections.abc import Callable, Collection
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -12,13 +12,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from roadmap.domain.agency import Agency
+from roadmap.domain.audit import Actor, agency_changes
 from roadmap.domain.errors import NotFound
 from roadmap.domain.names import did_you_mean
 from roadmap.store import backup
 from roadmap.store.access_links import SqlAccessLinkRepository
+from roadmap.store.audit import SqlAuditTrail
 from roadmap.store.contacts import SqlContactRepository
 from roadmap.store.database import Database
-from roadmap.store.mapping import read_agencies, write
+from roadmap.store.mapping import agency_of, read_agencies, write
 from roadmap.store.outbox import SqlOutbox
 from roadmap.store.outcomes import SqlOutcomeRepository
 from roadmap.store.reviews import SqlActionRepository, SqlReviewRepository
@@ -30,8 +32,9 @@ from roadmap.store.visits import SqlTrainerRepository, SqlVisitRepository
 class SqlAgencyRepository:
     """Agencies stored in SQL, read as plain rows; save() loads and updates the ORM row of the one that changed."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, audit: SqlAuditTrail) -> None:
         self._session = session
+        self._audit = audit
 
     def get(self, slug: str) -> Agency:
         found = read_agencies(self._session, [slug])
@@ -73,18 +76,21 @@ class SqlAgencyRepository:
         row = AgencyRow(slug=agency.slug)
         write(row, agency)
         self._session.add(row)
+        self._audit.record(agency_changes(None, agency))
 
     def save(self, agency: Agency) -> None:
         # Agencies are read as plain rows (fast); the ORM row is loaded only for the ones that change.
         row = self._session.scalars(select(AgencyRow).where(AgencyRow.slug == agency.slug)).one_or_none()
         if row is None:
             raise NotFound(f"agency {agency.slug!r} no longer exists")
+        self._audit.record(agency_changes(agency_of(row), agency))
         write(row, agency)
 
     def delete_all(self) -> int:
-        count = self.count()
+        removed = read_agencies(self._session)
         self._session.execute(delete(AgencyRow))
-        return count
+        self._audit.record(change for agency in removed for change in agency_changes(agency, None))
+        return len(removed)
 
 
 class SqlMetaStore:
@@ -118,22 +124,25 @@ class SqlStateBackup:
 class SqlUnitOfWork:
     """`with uow: ...; uow.commit()` — leaving the block without commit rolls back."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, actor: Actor, clock: Callable[[], datetime] | None = None) -> None:
         self._database = database
+        self._actor = actor
+        self._clock = clock or (lambda: datetime.now(UTC))
 
     def __enter__(self) -> Self:
         self._database.require_current_schema()
         self._session = self._database.session()
-        self.agencies = SqlAgencyRepository(self._session)
-        self.reviews = SqlReviewRepository(self._session)
-        self.actions = SqlActionRepository(self._session)
-        self.contacts = SqlContactRepository(self._session)
+        self.audit = SqlAuditTrail(self._session, self._actor, self._clock)
+        self.agencies = SqlAgencyRepository(self._session, self.audit)
+        self.reviews = SqlReviewRepository(self._session, self.audit)
+        self.actions = SqlActionRepository(self._session, self.audit)
+        self.contacts = SqlContactRepository(self._session, self.audit)
         self.outbox = SqlOutbox(self._session)
-        self.routines = SqlRoutineLog(self._session)
+        self.routines = SqlRoutineLog(self._session, self.audit)
         self.trainers = SqlTrainerRepository(self._session)
         self.visits = SqlVisitRepository(self._session)
-        self.outcomes = SqlOutcomeRepository(self._session)
-        self.links = SqlAccessLinkRepository(self._session)
+        self.outcomes = SqlOutcomeRepository(self._session, self.audit)
+        self.links = SqlAccessLinkRepository(self._session, self.audit)
         self.meta = SqlMetaStore(self._session)
         self.backup = SqlStateBackup(self._session, self._database)
         return self

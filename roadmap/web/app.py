@@ -15,6 +15,7 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
 from roadmap import __version__
 from roadmap.bootstrap import Application
+from roadmap.domain.audit import Actor
 from roadmap.domain.errors import NotFound, RoadmapError
 from roadmap.domain.fidelity import validate_scores
 from roadmap.render import render_fidelity_report
@@ -41,9 +42,15 @@ API_PAGE = 100
 
 @dataclass(frozen=True)
 class Visitor:
-    """Who is asking: the state team (agency None) or the holder of one agency's link."""
+    """Who is asking: the state team (agency None) or the holder of one agency's link; `user` once signed in."""
 
     agency: str | None
+    user: str | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """Who the audit trail names for a change made from the browser."""
+        return Actor(name=self.user or "loopback", via="web")
 
 
 def create_app(application: Application, *, as_of: date | None = None) -> FastAPI:
@@ -57,7 +64,7 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
     def visitor(request: Request, given: Annotated[HTTPBasicCredentials | None, Depends(_basic)]) -> Visitor:
         """The state team (signed in, or anyone on an open loopback app), or an agency's link holder."""
         if expected is not None and given is not None and credentials_match((given.username, given.password), expected):
-            return Visitor(agency=None)
+            return Visitor(agency=None, user=given.username)
         token = request.cookies.get(LINK_COOKIE)
         link = open_link(application.uow(), token, on=today()) if token else None
         if link is not None:
@@ -69,9 +76,10 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
 
     # Dependencies take defaults, not local Annotated aliases: annotations here are strings FastAPI resolves in
     # the module, where a name local to this function does not exist.
-    def state_team(who: Visitor = Depends(visitor)) -> None:
+    def state_team(who: Visitor = Depends(visitor)) -> Visitor:
         if who.agency is not None:
             raise HTTPException(403, "this link opens one agency's pages only")
+        return who
 
     def agency_or_team(slug: str, who: Visitor = Depends(visitor)) -> Visitor:
         if who.agency is not None and who.agency != slug:
@@ -158,19 +166,19 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
         )
         return back
 
-    @api.post("/agencies/{slug}/checklist", include_in_schema=False, dependencies=[Team])
-    async def tick(slug: str, request: Request) -> Response:
+    @api.post("/agencies/{slug}/checklist", include_in_schema=False)
+    async def tick(slug: str, request: Request, who: Visitor = Team) -> Response:
         form = await posted(request)
 
         def work() -> str:
             item, on = form.get("item", ""), forms.day(form, "on", "--on", today())
-            mark_item_done(application.uow(), application.roadmap, slug, item, on=on, as_of=today())
+            mark_item_done(application.uow(who.actor), application.roadmap, slug, item, on=on, as_of=today())
             return f"Checklist item {item} done on {on}."
 
         return write(slug, "stages", form, work)
 
-    @api.post("/agencies/{slug}/outcomes", include_in_schema=False, dependencies=[Team])
-    async def outcomes(slug: str, request: Request) -> Response:
+    @api.post("/agencies/{slug}/outcomes", include_in_schema=False)
+    async def outcomes(slug: str, request: Request, who: Visitor = Team) -> Response:
         form = await posted(request)
 
         def work() -> str:
@@ -188,21 +196,21 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
                 avg_hours=forms.optional_hours(form, "avg_hours", "--avg-hours"),
             )
             recorded = record_outcomes(
-                application.uow(), application.roadmap, application.cadence, slug, counts,
+                application.uow(who.actor), application.roadmap, application.cadence, slug, counts,
                 quarter=form.get("quarter") or None, on=today(), as_of=today(),
             )  # fmt: skip
             return f"Outcomes for {recorded.outcome.quarter} recorded."
 
         return write(slug, "outcomes", form, work)
 
-    @api.post("/agencies/{slug}/reviews", include_in_schema=False, dependencies=[Team])
-    async def review(slug: str, request: Request) -> Response:
+    @api.post("/agencies/{slug}/reviews", include_in_schema=False)
+    async def review(slug: str, request: Request, who: Visitor = Team) -> Response:
         form = await posted(request)
 
         def work() -> str:
             visited_on = forms.day(form, "date", "--date")
             recorded = record_review(
-                application.uow(), application.scale, application.cadence, slug,
+                application.uow(who.actor), application.scale, application.cadence, slug,
                 visited_on=visited_on, scores=validate_scores(forms.scores(form)), reviewers=forms.reviewers(form),
                 as_of=today(),
             )  # fmt: skip

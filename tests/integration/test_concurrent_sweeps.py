@@ -9,15 +9,18 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from notifications.smtp_sink import SmtpSink
 from roadmap.bootstrap import build
 from roadmap.domain.contact import Contact, Role
 from roadmap.settings import load_settings
-from tests.conftest import Cli
+from tests.conftest import Cli, snapshot
 from tests.integration.demo_state import demo_without_contacts
 
 TODAY = "2026-11-23"
@@ -69,3 +72,26 @@ def test_two_sweeps_at_once_queue_and_send_every_reminder_exactly_once(cli: Cli,
         body = text.get_payload(decode=True).decode()  # type: ignore[union-attr]
         lines += [(mail.recipients[0], line) for line in body.splitlines() if re.match(r"-\s+\S", line)]
     assert len(lines) == len(entries) == len(set(lines))
+
+
+def test_on_sqlite_a_second_sweep_waits_then_stops_with_a_clear_message_and_no_partial_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    cli = Cli(url, capsys)
+    cli.ok("demo", "--as-of", "2026-11-23")
+    before = snapshot(url)
+    monkeypatch.setenv("IPS_ROADMAP_SQLITE_WAIT_SECONDS", "0.5")
+    holder = sqlite3.connect(tmp_path / "state.db", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # what a running sweep holds while it writes a batch
+        refused = cli("notify", "flush", "--as-of", "2027-01-15")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert refused.code == 2 and refused.err.count("\n") == 1 and "Traceback" not in refused.err
+    assert "is busy: another command (a sweep?) held its write lock for more than 0.5 s" in refused.err
+    assert snapshot(url) == before
+    assert sqlite3.connect(tmp_path / "state.db").execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    cli.ok("notify", "flush", "--as-of", "2027-01-15")  # once the other is done, the same command does its work
+    assert snapshot(url) != before
