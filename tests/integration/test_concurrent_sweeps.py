@@ -28,15 +28,15 @@ EXECUTABLE = str(Path(sys.executable).parent / "ips-roadmap")
 PEOPLE_PER_AGENCY = 12  # enough people that the two deliveries overlap for seconds
 
 
-def crowded_state(cli: Cli) -> int:
-    """The demo's agencies with a dozen reachable people each and a state lead; returns how many people."""
+def crowded_state(cli: Cli, people: int = PEOPLE_PER_AGENCY) -> int:
+    """The demo's agencies with `people` reachable people each and a state lead; returns how many people."""
     demo_without_contacts(cli, TODAY)
     app = build(load_settings(cli.url))
     try:
         with app.uow() as uow:
             slugs = sorted(uow.agencies.slugs())
             for slug in slugs:
-                for number in range(PEOPLE_PER_AGENCY):
+                for number in range(people):
                     role = Role.DIRECTOR if number == 0 else Role.IPS_SUPERVISOR
                     uow.contacts.add(Contact(agency=slug, role=role, name=f"Person {number} of {slug}",
                                              email=f"p{number}@{slug}.example"))  # fmt: skip
@@ -44,7 +44,7 @@ def crowded_state(cli: Cli) -> int:
             uow.commit()
     finally:
         app.close()
-    return len(slugs) * PEOPLE_PER_AGENCY + 1
+    return len(slugs) * people + 1
 
 
 def test_two_sweeps_at_once_queue_and_send_every_reminder_exactly_once(cli: Cli, smtp: SmtpSink) -> None:
