@@ -12,6 +12,7 @@ from roadmap.domain.errors import InvalidInput
 from roadmap.domain.outbox import RetryPolicy
 from roadmap.domain.outcome import EmploymentBenchmarks
 from roadmap.domain.schedule import SweepSchedule
+from roadmap.render import check_templates
 
 DEFAULT_DATABASE_URL = "sqlite:///ips-roadmap.db"
 # The drivers this package installs; anything else would fail later with an import error.
@@ -87,6 +88,18 @@ class Settings(BaseSettings):
         if "://" not in url or scheme not in _SCHEMES:
             raise ValueError("must be a sqlite:/// or postgresql+psycopg:// URL")
         return SecretStr(url)
+
+    @field_validator("templates_dir")
+    @classmethod
+    def _templates_render(cls, value: Path | None) -> Path | None:
+        # Checked on load, like the rules files: a mistyped folder would otherwise silently mean the packaged
+        # templates, and a broken template would surface only in a sweep that has already queued its reminders.
+        if value is not None:
+            try:
+                check_templates(value)
+            except InvalidInput as error:
+                raise ValueError(str(error)) from None
+        return value
 
 
 def load_settings(database_url: str | None = None) -> Settings:

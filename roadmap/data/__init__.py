@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from roadmap.domain.definition import STAGE_KEYS, Roadmap
 from roadmap.domain.errors import InvalidInput
 from roadmap.domain.fidelity import FidelityScale
-from roadmap.domain.reminder_rules import ReminderRules
+from roadmap.domain.reminder_rules import ReminderRule, ReminderRules
 from roadmap.domain.routine import Routines
 from roadmap.domain.visit import VisitPolicy
 
@@ -37,7 +37,15 @@ def load_fidelity_scale(path: Path | None = None) -> FidelityScale:
 
 def load_reminder_rules(path: Path | None = None) -> ReminderRules:
     """The packaged reminder rules, or a state's own file at `path`."""
-    return _load(ReminderRules, "reminder rules", "reminder_rules.yaml", path)
+    rules = _load(ReminderRules, "reminder rules", "reminder_rules.yaml", path)
+    # The default must keep the bounds a kind's override has (days 0..365): ResolvedRule itself has none, and a
+    # default of 10**20 days would only fail later, as an OverflowError in the first sweep.
+    try:
+        ReminderRule.model_validate(rules.default.model_dump())
+    except ValidationError as error:
+        name = _name(path, "reminder_rules.yaml")
+        raise InvalidInput(_invalid("reminder rules", name, error, prefix="default.")) from None
+    return rules
 
 
 def load_routines(path: Path | None = None) -> Routines:
@@ -56,17 +64,31 @@ def load_visit_policy(routines: Routines, path: Path | None = None) -> VisitPoli
 
 
 def _load(model: type[Model], what: str, packaged: str, path: Path | None) -> Model:
-    name = str(path) if path else f"the packaged {packaged}"
+    name = _name(path, packaged)
     try:
         text = path.read_text(encoding="utf-8") if path else resources.files(__name__).joinpath(packaged).read_text()
         raw = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise InvalidInput(f"cannot read {what} file {name}: {str(error).splitlines()[0]}") from None
+    except RecursionError:  # PyYAML composes nested [[[...]]] recursively
+        raise InvalidInput(f"cannot read {what} file {name}: it is nested too deeply") from None
+    except ValueError as error:  # an unquoted 2026-02-30, or an integer of more than 4300 digits
+        detail = str(error).split(";")[0]  # not int()'s advice to call sys.set_int_max_str_digits()
+        raise InvalidInput(f"cannot read {what} file {name}: a value cannot be read ({detail})") from None
     try:
         return model.model_validate(raw)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise InvalidInput(
-            f"{what} file {name} is invalid at {where or 'top level'}: {first['msg'].removeprefix('Value error, ')}"
-        ) from None
+        raise InvalidInput(_invalid(what, name, error)) from None
+    except RecursionError:
+        raise InvalidInput(f"{what} file {name} is nested too deeply") from None
+
+
+def _name(path: Path | None, packaged: str) -> str:
+    return str(path) if path else f"the packaged {packaged}"
+
+
+def _invalid(what: str, name: str, error: ValidationError, prefix: str = "") -> str:
+    """'<what> file <name> is invalid at <where>: <the first problem>'."""
+    first = error.errors()[0]
+    where = prefix + ".".join(str(part) for part in first["loc"])
+    return f"{what} file {name} is invalid at {where or 'top level'}: {first['msg'].removeprefix('Value error, ')}"

@@ -7,8 +7,9 @@ from datetime import date
 
 from roadmap.domain.errors import InvalidInput
 
-# date.fromisoformat also accepts "20261123" and week dates; users get one unambiguous format.
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# date.fromisoformat also accepts "20261123" and week dates; users get one unambiguous format. ASCII digits
+# only: \d alone also matches "２０２６" or "٢٠٢٦", which fromisoformat then refuses as "not a real calendar date".
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 # Wide enough for any real program, narrow enough that "+ 12 months" or "- 3 years" never leaves date's range.
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
 

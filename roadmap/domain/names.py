@@ -24,9 +24,14 @@ def is_slug(text: str) -> bool:
     return len(text) <= MAX_SLUG_LENGTH and _SLUG.fullmatch(text) is not None
 
 
+# Cc: tabs, NULs, newlines, NEL. Zl, Zp: the line and paragraph separators U+2028 and U+2029, at which
+# str.splitlines() and JavaScript break lines too.
+_NOT_ON_ONE_LINE = frozenset({"Cc", "Zl", "Zp"})
+
+
 def printable(value: str) -> str:
-    """Refuse control characters (tabs, NULs, newlines) in one-line text such as names and notes."""
-    if any(unicodedata.category(character) == "Cc" for character in value):
+    """Refuse control characters and line breaks (tabs, NULs, newlines, U+2028) in one-line text such as names."""
+    if any(unicodedata.category(character) in _NOT_ON_ONE_LINE for character in value):
         raise ValueError("must not contain control characters such as tabs or line breaks")
     return value
 

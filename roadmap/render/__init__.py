@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from jinja2 import (
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from notifications.messages import Digest, Message
+from notifications.messages import Digest, DigestLine, Message
 from roadmap.domain.errors import InvalidInput
 from roadmap.render.charts import fidelity_chart
 from roadmap.services.fidelity_report import FidelityReport
@@ -46,15 +47,49 @@ def environment(overrides: Path | None = None) -> Environment:
     return env
 
 
+SUBJECT, TEXT, HTML = REMINDER_TEMPLATES = ("reminder_subject.txt.j2", "reminder.txt.j2", "reminder.html.j2")
+
+
 def render_reminder(digest: Digest, overrides: Path | None = None) -> Message:
     """One person's reminder digest as subject, plain text and HTML (HTML autoescaped, text not)."""
     env = environment(overrides)
-    subject = _render(env, "reminder_subject.txt.j2", digest=digest)
+    subject = _render(env, SUBJECT, digest=digest)
     return Message(
         subject=" ".join(subject.split()),
-        text=_render(env, "reminder.txt.j2", digest=digest),
-        html=_render(env, "reminder.html.j2", digest=digest),
+        text=_render(env, TEXT, digest=digest),
+        html=_render(env, HTML, digest=digest),
     )
+
+
+def _sample_line(kind: str, when: str, *, overdue: bool = False, escalation: bool = False) -> DigestLine:
+    return DigestLine(agency="riverbend", kind=kind, title="Fidelity review", due_on="Wednesday 20 January 2027",
+                      when=when, overdue=overdue, escalation=escalation, prepare=("Fidelity scale",))  # fmt: skip
+
+
+# What check_templates renders: each value a template is given set and unset, and one and several lines.
+_SAMPLE_DIGESTS = (
+    Digest(recipient="Maria Lopez", sent_on=date(2026, 12, 21), state_contact="Sam Reed <sam@state.example>",
+           page_url="https://roadmap.example/a/token",
+           lines=(_sample_line("Fidelity review", "due in 30 days"),
+                  _sample_line("Meeting", "3 days overdue", overdue=True, escalation=True))),
+    Digest(recipient="Maria Lopez", sent_on=date(2026, 12, 21), state_contact=None,
+           lines=(_sample_line("Trainer visit", "due today"),)),
+)  # fmt: skip
+
+
+def check_templates(overrides: Path) -> None:
+    """Refuse, in one line, a state's template folder that is missing or holds a template that cannot render.
+
+    Each reminder template the folder overrides is rendered for sample digests, so that a mistake is found when
+    the settings are read, before a sweep has queued anything, not halfway through its delivery.
+    """
+    if not overrides.is_dir():
+        raise InvalidInput(f"template folder {overrides} is not a folder")
+    env = environment(overrides)
+    for name in REMINDER_TEMPLATES:
+        if (overrides / name).is_file():
+            for digest in _SAMPLE_DIGESTS:
+                _render(env, name, digest=digest)
 
 
 def _render(env: Environment, name: str, **values: object) -> str:
@@ -65,6 +100,11 @@ def _render(env: Environment, name: str, **values: object) -> str:
         raise InvalidInput(f"template {name} line {error.lineno}: {error.message}") from None
     except (TemplateError, SecurityError) as error:
         raise InvalidInput(f"template {name}: {' '.join(str(error).split())}") from None
+    # A state's template can fail the way any expression can: 1/0, range(10**9) in the sandbox, a filter given
+    # the wrong type, a macro that calls itself. Each is the template's mistake, told in one line.
+    except Exception as error:  # noqa: BLE001
+        detail = " ".join(str(error).split()) or type(error).__name__
+        raise InvalidInput(f"template {name}: {detail}") from None
 
 
 def render_fidelity_report(report: FidelityReport) -> str:
