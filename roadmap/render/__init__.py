@@ -89,7 +89,9 @@ def check_templates(overrides: Path) -> None:
     for name in REMINDER_TEMPLATES:
         if (overrides / name).is_file():
             for digest in _SAMPLE_DIGESTS:
-                _render(env, name, digest=digest)
+                # Mail and chat channels refuse an empty message: every delivery would fail, then be retried.
+                if not _render(env, name, digest=digest).strip() and name != SUBJECT:
+                    raise InvalidInput(f"template {name} renders no text")
 
 
 def _render(env: Environment, name: str, **values: object) -> str:

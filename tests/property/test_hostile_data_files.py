@@ -179,7 +179,7 @@ def test_a_data_file_is_read_exactly_or_refused_in_one_line_naming_it(
 ) -> None:
     packaged_stages = sqlite_cli.ok("stages", "--json").json()
 
-    @settings(HOSTILE, max_examples=20)  # one command each, on one backend: cheap
+    @settings(HOSTILE, max_examples=15)  # one command each, on one backend: cheap
     @given(edited_files())
     @example(
         Edited(

@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from roadmap.domain.outcome import MAX_COUNT
@@ -137,7 +137,7 @@ def test_outcome_counts_are_stored_exactly_or_refused_in_one_line(cli: Cli) -> N
            "--as-of", "2020-01-15")  # fmt: skip
     recorded: dict[str, dict[str, object]] = {}
 
-    @HOSTILE
+    @settings(HOSTILE, max_examples=6)  # and the twelve explicit examples below
     @given(outcome_reports())
     # Each way the README says a report is refused, and the odd spellings, whatever the generated ones favour.
     @example((0, {"--served": "10", "--working": "-1"})).via("a negative count")
@@ -178,9 +178,9 @@ def test_outcome_counts_are_stored_exactly_or_refused_in_one_line(cli: Cli) -> N
             assert row[option.removeprefix("--").replace("-", "_")] == meaning, (option, row)
         rate = round(100 * row["working"] / row["served"], 1) if row["served"] else None
         assert row["employment_rate"] == rate
-        stored = {each["quarter"]: each for each in cli.ok("outcomes", "list", "river", "--json").json()}
         recorded[label] = {key: value for key, value in row.items() if key != "report_recorded"}
-        assert stored == recorded
         return None
 
     typed()
+    # What was stored, read back once (a command costs ~0.1 s): exactly the reports accepted, as printed.
+    assert {each["quarter"]: each for each in cli.ok("outcomes", "list", "river", "--json").json()} == recorded

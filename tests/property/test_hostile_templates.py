@@ -20,12 +20,12 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from notifications.smtp_sink import SmtpSink
+from roadmap.render import HTML, SUBJECT, TEXT
 from tests.conftest import Cli
 from tests.integration.test_reminder_delivery import body, text_part
 from tests.property.support import HOSTILE, assert_refused, guarded
 
 AS_OF = "2026-06-05"  # Lone Oak launched on 2026-01-01: its director is owed ten reminders, nine overdue
-SUBJECT, TEXT, HTML = "reminder_subject.txt.j2", "reminder.txt.j2", "reminder.html.j2"
 PACKAGED_ROADMAP = Path(__file__).parents[2] / "roadmap" / "data" / "roadmap.yaml"
 
 
@@ -90,12 +90,14 @@ hostile = st.sampled_from(HOSTILE_PIECES).map(lambda source: Piece(source, "host
 class Folder:
     """What IPS_ROADMAP_TEMPLATES_DIR points at: a folder with one template, or something that is not one."""
 
-    layout: str  # folder, with-unrelated (a broken file no template uses), missing, file, self-extends
+    layout: str  # folder, with-unrelated (a broken file no template uses), missing, file, self-extends, blank
     template: str
     pieces: tuple[Piece, ...]
 
     @property
     def refused(self) -> bool:
+        if self.layout == "blank":  # a subject may be empty; a message with no text cannot be sent
+            return self.template != SUBJECT
         return self.layout in ("missing", "file", "self-extends") or any(p.kind == "hostile" for p in self.pieces)
 
     def write(self, path: Path) -> None:
@@ -108,11 +110,15 @@ class Folder:
         source = "".join(piece.source for piece in self.pieces)
         if self.layout == "self-extends":  # a template that extends itself never ends
             source = f"{{% extends '{self.template}' %}}{source}"
+        if self.layout == "blank":  # renders nothing but a blank
+            source = "{% if false %}x{% endif %} \n"
         (path / self.template).write_text(source)
         if self.layout == "with-unrelated":
             (path / "notes.txt.j2").write_text("{{ unfinished ")
 
     def expected(self, facts: Facts, html: bool) -> str:
+        if self.layout == "blank":
+            return ""
         rendered = [
             piece.source if piece.kind == "literal" else SAFE[piece.kind](facts) for piece in self.pieces
         ]  # an expression's value is escaped in HTML; the template's own text is not
@@ -129,7 +135,7 @@ def folders(draw: st.DrawFn) -> Folder:
     pieces = draw(st.lists(literal | safe, min_size=1, max_size=5))
     if draw(st.booleans()):
         pieces.insert(draw(st.integers(0, len(pieces))), draw(hostile))
-    layout = draw(st.sampled_from(["folder", "with-unrelated", "missing", "file", "self-extends", "folder"]))
+    layout = draw(st.sampled_from(["folder", "with-unrelated", "missing", "file", "self-extends", "blank", "folder"]))
     return Folder(layout, draw(st.sampled_from([SUBJECT, TEXT, HTML])), tuple(pieces))
 
 
@@ -176,6 +182,7 @@ def test_a_state_template_renders_the_data_or_is_refused_before_anything_is_queu
     )
     @example(Folder("missing", SUBJECT, (Piece("x", "literal"),))).via("a mistyped folder")
     @example(Folder("self-extends", TEXT, (Piece("x", "literal"),))).via("a template that extends itself")
+    @example(Folder("blank", HTML, (Piece("x", "literal"),))).via("a mail body with no text")
     def rendered(folder: Folder) -> None:
         monkeypatch.delenv("IPS_ROADMAP_TEMPLATES_DIR", raising=False)
         number = next(numbers)
@@ -192,7 +199,7 @@ def test_a_state_template_renders_the_data_or_is_refused_before_anything_is_queu
         assert result.code == 0, result.err
         assert (len(mail), len(text)) == (1, 1)
         shown = {SUBJECT: subject(mail[0]), HTML: squeeze(body(mail[0])), TEXT: squeeze(text_part(text[0]))}
-        overridden = folder.template if folder.layout in ("folder", "with-unrelated") else None
+        overridden = folder.template if folder.layout in ("folder", "with-unrelated", "blank") else None
         if overridden:
             assert shown[overridden] == folder.expected(facts, html=overridden == HTML)
         if overridden != TEXT:  # the packaged text greets the reader by name: printed, never evaluated
