@@ -74,7 +74,9 @@ class SqlOutbox:
         if claim and self._session.get_bind().dialect.name == "sqlite":
             # SQLite has no row locks: writing the chosen rows (without changing them) takes the database's
             # write lock for this transaction, so a second delivery waits here, then finds them sent.
-            self._session.execute(update(OutboxRow).where(*chosen).values(attempts=OutboxRow.attempts))
+            # Nothing changes, so the session's loaded rows need no syncing (evaluating them was most of a flush).
+            claiming = update(OutboxRow).where(*chosen).values(attempts=OutboxRow.attempts)
+            self._session.execute(claiming.execution_options(synchronize_session=False))
         elif claim:
             query = query.with_for_update(skip_locked=True)
         return [self._remember(row) for row in self._session.scalars(query)]
