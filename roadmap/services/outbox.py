@@ -13,11 +13,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from notifications.messages import Message, build_digest
+from notifications.messages import Digest, Message, build_digest
 from roadmap.domain.contact import Contact, Role
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.due import DueItem, DueKind
-from roadmap.domain.errors import RuleViolation
+from roadmap.domain.errors import InvalidInput, RuleViolation
 from roadmap.domain.outbox import OutboxEntry, OutboxStatus, RetryPolicy
 from roadmap.domain.reminder_rules import Reminder, ReminderRules, reminders_owed
 from roadmap.render import render_reminder
@@ -115,7 +115,7 @@ def deliver(
                 reminders = [Reminder(entry.item, contact, entry.offset_days, entry.escalation) for entry in entries]
                 page_url = links.url(contact, tokens) if links else None
                 digest = build_digest(contact, reminders, roadmap, state_lead, as_of, zones, page_url)
-                error = sender.send(contact, render_reminder(digest, templates))
+                error = _send(sender, contact, digest, templates)
                 for entry in entries:
                     updated = _outcome(entry, error, policy, now)
                     uow.outbox.save(updated)
@@ -129,6 +129,17 @@ def deliver(
                         retried += 1
                 uow.commit()  # record each person's outcome at once: a later crash cannot resend it
     return sent, retried, failed
+
+
+def _send(sender: Sender, contact: Contact, digest: Digest, templates: Path | None) -> str | None:
+    """Send one digest; None when it went, otherwise why not (a template that fails on this digest included)."""
+    try:
+        message = render_reminder(digest, templates)
+    except InvalidInput as error:
+        # A state template can pass the sample check yet fail on one person's data. That person's entries fail
+        # like a refused message (retried, then reported to the state lead); everyone after them still gets theirs.
+        return f"the reminder could not be written: {error}"
+    return sender.send(contact, message)
 
 
 def _outcome(entry: OutboxEntry, error: str | None, policy: RetryPolicy, now: datetime) -> OutboxEntry:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 from email.message import Message as MailMessage
+from pathlib import Path
 
 import pytest
 
@@ -317,3 +318,27 @@ def test_delivery_in_pages_of_two_people_sends_everyone_one_digest(bare_cli: Cli
         e["recipient"] for e in bare_cli.ok("outbox", "list", "--json").json() if e["sent_at"].startswith("2026-12-01")
     }
     assert len(smtp.received) == len(people) > 2
+
+
+def test_a_template_that_fails_on_one_persons_digest_holds_back_only_theirs(
+    state: Cli, smtp: SmtpSink, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sample digests (recipient "Maria Lopez") render, so the folder is accepted; Ruth's own digest does not.
+    (tmp_path / "reminder.txt.j2").write_text(
+        '{% if digest.recipient == "Ruth Okafor" %}{{ 1 // 0 }}{% endif %}Hello {{ digest.recipient }}\n'
+    )
+    monkeypatch.setenv("IPS_ROADMAP_TEMPLATES_DIR", str(tmp_path))
+    monkeypatch.setenv("IPS_ROADMAP_RETRY__MAX_ATTEMPTS", "2")
+    first = state.ok("notify", "flush", "--as-of", TODAY, "--json").json()
+    assert first["sent"] > 0 and first["retried"] > 0
+    assert smtp.to("dev@pinecrest.example") and smtp.to("sam@state.example")
+    assert smtp.to("ruth@prairie.example") == []
+    held = state.ok("outbox", "list", "--status", "pending", "--json").json()
+    assert held and {e["recipient"] for e in held} == {"Ruth Okafor"}
+    assert all(e["last_error"].startswith("the reminder could not be written: template reminder.txt.j2:") for e in held)
+    # After the last attempt the state lead hears of it, in a digest the template can write.
+    state.ok("notify", "flush", "--as-of", "2026-11-24")
+    failed = state.ok("outbox", "list", "--status", "failed", "--json").json()
+    assert {e["recipient"] for e in failed} == {"Ruth Okafor"}
+    state.ok("notify", "flush", "--as-of", "2026-11-25")
+    assert any("could not be delivered after 2 attempts" in body(m) for m in smtp.to("sam@state.example"))
