@@ -15,11 +15,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from notifications.smtp_sink import SmtpSink
 from roadmap.bootstrap import build
 from roadmap.domain.contact import Contact, Role
 from roadmap.settings import load_settings
+from roadmap.store.database import Database
 from tests.conftest import Cli, snapshot
 from tests.integration.demo_state import demo_without_contacts
 
@@ -95,3 +97,23 @@ def test_on_sqlite_a_second_sweep_waits_then_stops_with_a_clear_message_and_no_p
     assert sqlite3.connect(tmp_path / "state.db").execute("PRAGMA integrity_check").fetchone() == ("ok",)
     cli.ok("notify", "flush", "--as-of", "2027-01-15")  # once the other is done, the same command does its work
     assert snapshot(url) != before
+
+
+def test_postgres_connections_ask_the_server_to_probe_a_silent_client(postgres_database: str) -> None:
+    # What releases a dead machine's claimed entries in minutes; settings the URL gives itself still apply.
+    url = f"{postgres_database}?options=-c%20statement_timeout%3D5000"
+    database = Database(url)
+    try:
+        with database.engine.connect() as connection:
+            shown = [
+                connection.execute(text(f"SHOW {name}")).scalar()
+                for name in (
+                    "tcp_keepalives_idle",
+                    "tcp_keepalives_interval",
+                    "tcp_keepalives_count",
+                    "statement_timeout",
+                )
+            ]
+    finally:
+        database.engine.dispose()
+    assert shown == ["60", "10", "6", "5s"]
