@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from roadmap.cli.output import print_json, show, show_events
-from roadmap.cli.state import AsOf, JsonFlag, OnDate, as_of_date, cli_state, option_date
+from roadmap.cli.state import AsOf, JsonFlag, OnDate, as_of_date, cli_state, option_date, optional_date
 from roadmap.cli.tables import agencies_table, agency_detail
 from roadmap.services import agencies
 from roadmap.services.views import agency_view, event_view
@@ -45,8 +45,8 @@ def add(
         region=region,
         timezone=timezone,
         as_of=as_of_date(as_of),
-        joined_on=option_date(joined, "--joined") if joined else None,
-        launched_on=option_date(launched, "--launched") if launched else None,
+        joined_on=optional_date(joined, "--joined"),
+        launched_on=optional_date(launched, "--launched"),
         slug=slug,
     )
     if json:

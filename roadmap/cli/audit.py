@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from roadmap.cli.output import print_json, show
-from roadmap.cli.state import JsonFlag, cli_state, option_date
+from roadmap.cli.state import JsonFlag, cli_state, optional_date
 from roadmap.cli.tables import audit_table
 from roadmap.services.audit import audit_trail
 from roadmap.services.views import audit_view
@@ -24,7 +24,7 @@ def audit(
     json: JsonFlag = False,
 ) -> None:
     """Every change to agencies, stages, checklists, reviews, scores, action plans, outcomes, contacts and rules."""
-    day = option_date(since, "--since") if since else None
+    day = optional_date(since, "--since")
     entries = audit_trail(cli_state(ctx).app.uow(), agency, since=day)
     if json:
         print_json([audit_view(entry) for entry in entries])

@@ -11,7 +11,7 @@ import typer
 from roadmap.bootstrap import Application
 from roadmap.cli.agency import AgencySlug
 from roadmap.cli.output import print_json, show
-from roadmap.cli.state import AsOf, JsonFlag, QuarterOption, as_of_date, cli_state, option_date
+from roadmap.cli.state import AsOf, JsonFlag, QuarterOption, as_of_date, cli_state, optional_date
 from roadmap.cli.tables import quarter_table
 from roadmap.render import render_fidelity_report, render_quarter_report, write_atomically
 from roadmap.services.fidelity_report import build_report
@@ -34,7 +34,7 @@ def fidelity(
 ) -> None:
     """Write a fidelity review report: scores by section, band, changes, strengths and the action plan."""
     app_ = cli_state(ctx).app
-    review_date = option_date(review, "--date") if review else None
+    review_date = optional_date(review, "--date")
     written = write_fidelity_report(app_, agency, out, review_date=review_date, as_of=as_of_date(as_of))
     if json:
         print_json({"agency": agency, "date": written[1], "out": str(out)})

@@ -48,14 +48,20 @@ def cli_state(ctx: typer.Context) -> CliState:
 
 def as_of_date(text: str | None) -> date:
     """The --as-of date, or today's date on this machine."""
-    return parse_iso_date(text, "--as-of") if text else date.today()
+    # An empty --as-of "" (a blank variable in a script) is refused, not taken as today.
+    return parse_iso_date(text, "--as-of") if text is not None else date.today()
 
 
 def as_of_or_none(text: str | None) -> date | None:
     """The --as-of date, or None: the command then decides what today is (the state's date, for runs)."""
-    return parse_iso_date(text, "--as-of") if text else None
+    return optional_date(text, "--as-of")
 
 
 def option_date(text: str, option: str) -> date:
     """A date given to an option, checked strictly."""
     return parse_iso_date(text, option)
+
+
+def optional_date(text: str | None, option: str) -> date | None:
+    """A date option's value, or None when the option was not given at all (an empty one is refused)."""
+    return parse_iso_date(text, option) if text is not None else None

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from roadmap.cli.output import print_json, show
-from roadmap.cli.state import AsOf, JsonFlag, OnDate, as_of_date, cli_state, option_date
+from roadmap.cli.state import AsOf, JsonFlag, OnDate, as_of_date, cli_state, option_date, optional_date
 from roadmap.cli.visit_tables import forecast_table, unmet_table, visits_table
 from roadmap.domain.errors import InvalidInput
 from roadmap.domain.visit import Visit, VisitStatus
@@ -81,8 +81,8 @@ def list_(
     app = cli_state(ctx).app
     listed = visits.list_visits(
         app.uow(),
-        start=option_date(start, "--from") if start else None,
-        end=option_date(end, "--to") if end else None,
+        start=optional_date(start, "--from"),
+        end=optional_date(end, "--to"),
         trainer=trainer,
         agency=agency,
         status=status,

@@ -19,8 +19,7 @@ LAUNCHED = date(2026, 1, 15)  # riverbend and lakeside
 LONE_OAK_LAUNCHED = date(2026, 1, 1)
 FAR_FUTURE = "2999-12-31"  # as --as-of, so that every supported date has happened
 
-# "" is left out: the CLI takes an empty --as-of (or --joined) as not given, so it means today; a known gap.
-typed_dates = date_texts().filter(lambda text: text != "")
+typed_dates = date_texts()
 
 
 def test_a_date_option_takes_exactly_the_date_typed_or_refuses_it_in_one_line(cli: Cli, tmp_path: Path) -> None:
@@ -94,6 +93,8 @@ def test_a_date_option_takes_exactly_the_date_typed_or_refuses_it_in_one_line(cl
     @example(review_due, "2025-12-31").via("before the launch")
     @example(agency_joined, " 1999-12-31\n").via("blanks around a date")
     @example(agency_joined, "２０２６-01-01").via("fullwidth digits")
+    @example(review_due, "").via("an empty --as-of, as a blank script variable gives it")
+    @example(agency_joined, "").via("an empty --joined")
     @example(review_dated, "2026-03-01").via("a first review")
     @example(review_dated, "2026-03-01").via("the same day again")
     @example(routine_on, "2026-02-02").via("a consultation held")
