@@ -21,7 +21,8 @@ from roadmap.domain.names import did_you_mean
 
 # Kinds a routine may make due; reviews, checklist items and action plans have their own rules.
 ROUTINE_KINDS = (DueKind.MEETING, DueKind.VISIT, DueKind.OUTCOME_REPORT)
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+# ASCII digits only, as for dates: int() would read fullwidth or Arabic-Indic digits as a year too.
+_QUARTER = re.compile(r"([0-9]{4})Q([1-4])")
 
 
 class Occurrence(NamedTuple):
@@ -150,7 +151,7 @@ def quarter_start(year: int, quarter: int) -> date:
 
 def parse_quarter_label(text: str) -> tuple[int, int]:
     """(year, quarter) from '2026Q4' (case-insensitive); ValueError for anything else."""
-    found = _QUARTER.match(text.strip().upper())
+    found = _QUARTER.fullmatch(text.strip().upper())
     if not found or not 1900 <= int(found[1]) <= 2999:
         raise ValueError(f"{text!r} is not a quarter such as 2026Q4")
     return int(found[1]), int(found[2])

@@ -13,7 +13,7 @@ import yaml
 
 from roadmap.data import load_roadmap
 from roadmap.domain.errors import InvalidInput, NotFound
-from roadmap.domain.routine import Occurrence, Routine, next_occurrence, quarter_end
+from roadmap.domain.routine import Occurrence, Routine, next_occurrence, parse_quarter_label, quarter_end
 from tests.builders import ROADMAP
 
 QUARTERLY = Routine(key="report", kind="outcome-report", title="Report", stage="monitoring", quarterly_due_days=30)
@@ -153,3 +153,16 @@ def test_a_database_that_began_tracking_routines_late_counts_them_from_then() ->
     backfilled = next_occurrence(MONTHLY, since=launched, done=[Occurrence(date(2026, 11, 2))], good_fidelity=False,
                                  as_of=upgraded, tracked_from=upgraded)  # fmt: skip
     assert backfilled[1] == date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(("text", "meant"), [("2026Q4", (2026, 4)), (" 2027q1\n", (2027, 1))])
+def test_a_quarter_label_reads_as_year_and_quarter(text: str, meant: tuple[int, int]) -> None:
+    assert parse_quarter_label(text) == meant
+
+
+@pytest.mark.parametrize(
+    "text", ["２０２６Q4", "\u0662\u0660\u0662\u0666Q1", "2026Q5", "2026Q4x", "26Q1", "1899Q4", ""]
+)
+def test_anything_else_is_not_a_quarter(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a quarter such as 2026Q4"):
+        parse_quarter_label(text)
