@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from roadmap.domain.contact import Contact, Role
 from roadmap.domain.due import DueItem, DueKind
@@ -21,29 +21,28 @@ class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+# Whole days written as numbers, within a year: `true`, `7.0` or `"7"` in a rules file is a mistake to name,
+# not a day count to guess at (pydantic would otherwise read them as 1, 7 and 7).
+BeforeDays = Annotated[int, Field(strict=True, ge=0, le=365)]
+AfterDays = Annotated[int, Field(strict=True, ge=1, le=365)]
+
+
 class ReminderRule(_Strict):
     """When and to whom reminders about one kind of due item go (unset fields fall back to the default)."""
 
-    before_days: tuple[int, ...] | None = None
-    overdue_days: int | None = Field(default=None, ge=1, le=365)
-    escalate_days: int | None = Field(default=None, ge=1, le=365)
+    before_days: tuple[BeforeDays, ...] | None = None
+    overdue_days: AfterDays | None = None
+    escalate_days: AfterDays | None = None
     recipients: tuple[Role, ...] | None = None
     escalate_to: tuple[Role, ...] | None = None
 
-    @field_validator("before_days")
-    @classmethod
-    def _positive(cls, days: tuple[int, ...] | None) -> tuple[int, ...] | None:
-        if days is not None and any(not 0 <= day <= 365 for day in days):
-            raise ValueError("before_days must be between 0 and 365")
-        return days
-
 
 class ResolvedRule(_Strict):
-    """A rule with every field set."""
+    """A rule with every field set, under the same bounds as an override (the default is one)."""
 
-    before_days: tuple[int, ...]
-    overdue_days: int
-    escalate_days: int
+    before_days: tuple[BeforeDays, ...]
+    overdue_days: AfterDays
+    escalate_days: AfterDays
     recipients: tuple[Role, ...]
     escalate_to: tuple[Role, ...]
 

@@ -63,3 +63,31 @@ def test_a_state_rules_file_changes_who_is_told_and_a_bad_one_is_refused(
     rules.write_text("version: 1\ndefault: {before_days: [-5]}\n")
     refused = demo("notify", "preview")
     assert refused.code == 2 and "reminder rules file" in refused.err and refused.err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("default", "named"),
+    [
+        ("overdue_days: -5", "default.overdue_days"),  # the default had no bounds: -5 would remind before the due date
+        ("escalate_days: 100000", "default.escalate_days"),
+        ("overdue_days: true", "default.overdue_days"),  # read as 1 day
+        ("before_days: [7.0]", "default.before_days.0"),  # read as 7
+        ("escalate_days: '30'", "default.escalate_days"),
+    ],
+)
+def test_a_default_rule_with_a_day_count_that_is_not_a_whole_day_within_a_year_is_refused(
+    demo: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, default: str, named: str
+) -> None:
+    fields = {"before_days": "[10]", "overdue_days": "3", "escalate_days": "30"}
+    key, value = default.split(": ", 1)
+    fields[key] = value
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "version: 1\ndefault: {"
+        + ", ".join(f"{k}: {v}" for k, v in fields.items())
+        + ", recipients: [director], escalate_to: [state-lead]}\n"
+    )
+    monkeypatch.setenv("IPS_ROADMAP_REMINDER_RULES_FILE", str(rules))
+    refused = demo("notify", "preview", "--as-of", TODAY)
+    assert refused.code == 2 and refused.err.count("\n") == 1, refused.err
+    assert "reminder rules file" in refused.err and named in refused.err
