@@ -49,7 +49,7 @@ class ChecklistItem(_Frozen):
 class LeaderQuestion(_Frozen):
     """A sample question for agency leaders, asked while assessing readiness."""
 
-    number: int = Field(ge=1)
+    number: int = Field(strict=True, ge=1)
     text: str = Field(min_length=1)
 
 
@@ -58,7 +58,7 @@ class StageDefinition(_Frozen):
 
     key: str
     # Days a gate usually takes; an agency longer in it is flagged as stalled (ongoing stages have none).
-    norm_days: int | None = Field(default=None, ge=1, le=3650)
+    norm_days: int | None = Field(default=None, strict=True, ge=1, le=3650)
     label: str = Field(min_length=1, max_length=12)
     title: str = Field(min_length=1)
     kind: StageKind

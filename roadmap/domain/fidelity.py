@@ -63,7 +63,7 @@ class Section(_Frozen):
 class FidelityItem(_Frozen):
     """One item of the scale: what a 5 looks like, and a first step for an agency scoring lower."""
 
-    number: int = Field(ge=1, le=ITEM_COUNT)
+    number: int = Field(strict=True, ge=1, le=ITEM_COUNT)
     section: Literal["staffing", "organization", "services"]
     name: str = Field(min_length=1, max_length=60)
     criterion: str = Field(min_length=1)

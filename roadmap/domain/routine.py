@@ -43,12 +43,12 @@ class Routine(BaseModel):
     stage: str
     starts_with: str | None = None  # defaults to `stage`
     ends_with: str | None = None
-    every_days: int | None = Field(default=None, ge=1, le=366)
-    every_months: int | None = Field(default=None, ge=1, le=36)
+    every_days: int | None = Field(default=None, strict=True, ge=1, le=366)
+    every_months: int | None = Field(default=None, strict=True, ge=1, le=36)
     # Where a routine slows down once the agency's latest review reaches good fidelity (steering team).
-    every_months_at_good_fidelity: int | None = Field(default=None, ge=1, le=36)
+    every_months_at_good_fidelity: int | None = Field(default=None, strict=True, ge=1, le=36)
     # Calendar-quarter reports: due this many days after each quarter ends.
-    quarterly_due_days: int | None = Field(default=None, ge=1, le=120)
+    quarterly_due_days: int | None = Field(default=None, strict=True, ge=1, le=120)
 
     @model_validator(mode="after")
     def _check(self) -> Routine:

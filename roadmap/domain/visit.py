@@ -27,11 +27,11 @@ class VisitNeed(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     purpose: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)
-    days: int = Field(default=1, ge=1, le=5)
-    people: int = Field(default=1, ge=1, le=4)
+    days: int = Field(strict=True, default=1, ge=1, le=5)
+    people: int = Field(strict=True, default=1, ge=1, le=4)
     role: Literal["trainer", "reviewer"] = "trainer"
     # A visit may be booked from this many days before its due date (an overdue one within this many days).
-    window_days: int = Field(default=7, ge=0, le=120)
+    window_days: int = Field(strict=True, default=7, ge=0, le=120)
     # `statewide`: one visit a period for the whole state (the supervisors' meeting), not one per agency.
     scope: Literal["agency", "statewide"] = "agency"
 
@@ -58,7 +58,7 @@ class VisitPolicy(BaseModel):
     day_starts: clock = clock(9, 0)
     day_ends: clock = clock(16, 0)
     # A trainer's day in one region holds this many visits (agencies near each other share a trip).
-    max_visits_per_day: int = Field(default=2, ge=1, le=4)
+    max_visits_per_day: int = Field(strict=True, default=2, ge=1, le=4)
     needs: tuple[VisitNeed, ...]
 
     @model_validator(mode="after")

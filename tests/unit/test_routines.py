@@ -57,6 +57,8 @@ def _routines_file(tmp_path: Path, change: dict[str, Any]) -> Path:
         ({"every_months": 2}, "give exactly one of every_days, every_months or quarterly_due_days"),
         ({"kind": "fidelity-review"}, "kind must be one of meeting, visit, outcome-report"),
         ({"every_days": 0}, "routines.0.every_days"),
+        ({"every_days": 7.0}, "routines.0.every_days: Input should be a valid integer"),  # not read as 7
+        ({"every_days": True}, "routines.0.every_days: Input should be a valid integer"),  # not read as 1
         ({"key": "steering-meeting"}, "repeated: steering-meeting"),
         ({"every_months_at_good_fidelity": 6}, "every_months_at_good_fidelity needs every_months"),
     ],
