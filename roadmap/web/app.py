@@ -57,6 +57,7 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
     """The app over one Application; `as_of` fixes the date the pages are for (default: today in the state)."""
     settings = application.settings
     expected = settings.web.credentials()
+    https = settings.web.address.startswith("https://")
 
     def today() -> date:
         return as_of or settings.schedule.run_for(None, datetime.now(UTC))[0]
@@ -107,7 +108,10 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
                 status_code=403,
             )
         response = RedirectResponse(f"/agencies/{link.agency}", status_code=303)
-        response.set_cookie(LINK_COOKIE, token, httponly=True, samesite="lax", max_age=LINK_COOKIE_SECONDS)
+        # Behind the HTTPS address reminders carry, the browser sends the link's cookie over HTTPS only.
+        response.set_cookie(
+            LINK_COOKIE, token, httponly=True, samesite="lax", max_age=LINK_COOKIE_SECONDS, secure=https
+        )
         return response
 
     @api.exception_handler(RoadmapError)

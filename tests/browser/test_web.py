@@ -348,6 +348,9 @@ def test_an_agency_link_opens_that_agencys_pages_only_until_revoked(
         context = browser.new_context()  # no sign-in: only the link
         page = context.new_page()
         assert page.request.get(f"{server.base}/a/{forged}", max_redirects=0).status == 403
+        # Served at a plain-HTTP address, the link's cookie is not marked Secure (the browser would drop it).
+        cookie = page.request.get(f"{server.base}/a/{secret}", max_redirects=0).headers["set-cookie"]
+        assert "httponly" in cookie.lower() and "secure" not in cookie.lower()
         page.goto(f"{server.base}/a/{secret}")
         assert page.url == f"{server.base}/agencies/{AGENCY}"
         assert page.locator("#agency-name").inner_text() == "Riverbend Community Mental Health"
@@ -364,6 +367,21 @@ def test_an_agency_link_opens_that_agencys_pages_only_until_revoked(
         listed = capsys.readouterr()
         assert main(["--database-url", database, "link", "list", "--json"]) == 0
         assert secret not in capsys.readouterr().out and secret not in listed.out
+        context.close()
+
+
+def test_behind_an_https_address_the_links_cookie_travels_over_https_only(
+    database: str, browser: Browser, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["--database-url", database, "link", "create", AGENCY, "--as-of", TODAY.isoformat(), "--json"]) == 0
+    secret = json.loads(capsys.readouterr().out)["url"].rsplit("/a/", 1)[1]
+    web = WebSettings(username="state", password=SecretStr("pw-9"), base_url="https://roadmap.example.org")
+    with Server(Settings(database_url=SecretStr(database), web=web), host="0.0.0.0") as server:
+        context = browser.new_context()
+        answer = context.new_page().request.get(f"{server.base}/a/{secret}", max_redirects=0)
+        assert answer.status == 303
+        assert {part.strip().lower() for part in answer.headers["set-cookie"].split(";")} >= {"secure", "httponly"}
         context.close()
 
 
