@@ -170,7 +170,7 @@ def count_agencies(uow: UnitOfWork) -> int:
 def _change(uow: UnitOfWork, slug: str, decide: Callable[[Agency], Change]) -> Change:
     """Load one agency, let the core decide, save the result — all in one transaction."""
     with uow:
-        change = decide(uow.agencies.get(slug))
+        change = decide(uow.agencies.get(slug, for_update=True))
         uow.agencies.save(change.agency)
         uow.commit()
     return change

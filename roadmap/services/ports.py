@@ -23,16 +23,16 @@ from roadmap.domain.visit import Visit, VisitStatus
 class AgencyRepository(Protocol):
     """Agencies by slug."""
 
-    def get(self, slug: str) -> Agency:
-        """The agency, or NotFound."""
+    def get(self, slug: str, *, for_update: bool = False) -> Agency:
+        """The agency, or NotFound; `for_update` holds it against other writers until this transaction ends."""
         ...
 
     def all(self) -> list[Agency]:
         """Every agency, ordered by slug."""
         ...
 
-    def many(self, slugs: Collection[str]) -> list[Agency]:
-        """The agencies with these slugs (unknown ones are left out), ordered by slug."""
+    def many(self, slugs: Collection[str], *, for_update: bool = False) -> list[Agency]:
+        """The agencies with these slugs (unknown ones are left out), ordered by slug; `for_update` as for get."""
         ...
 
     def launches(self) -> list[tuple[str, str, date]]:

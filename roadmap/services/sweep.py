@@ -95,7 +95,7 @@ def advance_batch(
     One transaction for the batch: it lands whole or not at all, and a rerun redoes it without doubling.
     """
     with uow:
-        agencies = uow.agencies.many(slugs)
+        agencies = uow.agencies.many(slugs, for_update=True)  # a command's change meanwhile waits, not lost
         records = Records.read(uow, slugs)
         started = stalled = 0
         items = []

@@ -20,7 +20,7 @@ from roadmap.store.access_links import SqlAccessLinkRepository
 from roadmap.store.audit import SqlAuditTrail
 from roadmap.store.contacts import SqlContactRepository
 from roadmap.store.database import Database
-from roadmap.store.mapping import agency_of, read_agencies, write
+from roadmap.store.mapping import agency_of, lock_agencies, read_agencies, write
 from roadmap.store.outbox import SqlOutbox
 from roadmap.store.outcomes import SqlOutcomeRepository
 from roadmap.store.reviews import SqlActionRepository, SqlReviewRepository
@@ -36,7 +36,9 @@ class SqlAgencyRepository:
         self._session = session
         self._audit = audit
 
-    def get(self, slug: str) -> Agency:
+    def get(self, slug: str, *, for_update: bool = False) -> Agency:
+        if for_update:
+            lock_agencies(self._session, [slug])
         found = read_agencies(self._session, [slug])
         if not found:
             raise NotFound(
@@ -47,7 +49,9 @@ class SqlAgencyRepository:
     def all(self) -> list[Agency]:
         return read_agencies(self._session)
 
-    def many(self, slugs: Collection[str]) -> list[Agency]:
+    def many(self, slugs: Collection[str], *, for_update: bool = False) -> list[Agency]:
+        if for_update:
+            lock_agencies(self._session, slugs)
         return read_agencies(self._session, slugs)
 
     def launches(self) -> list[tuple[str, str, date]]:
