@@ -12,10 +12,10 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, make_url, select, text
+from sqlalchemy import Connection, create_engine, insert, make_url, select, text
 
 from roadmap.bootstrap import Application, build
 from roadmap.services.agencies import list_agencies
@@ -23,7 +23,7 @@ from roadmap.services.demo import demo_scores
 from roadmap.services.imports import import_agencies, parse_agencies_csv
 from roadmap.services.reviews import record_review, reviews_due
 from roadmap.settings import Settings
-from roadmap.store.tables import ActionRow, AgencyRow, ChecklistMarkRow, ReviewRow, ScoreRow, StageRow
+from roadmap.store.tables import ActionRow, AgencyRow, ChecklistMarkRow, OutboxRow, ReviewRow, ScoreRow, StageRow
 
 AS_OF = date(2026, 11, 23)
 ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles")
@@ -212,3 +212,13 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def insert_bare_reminders(connection: Connection, count: int, on: date) -> None:
+    """`count` outbox rows in one executemany: the least queueing reminders can cost (the caller rolls back)."""
+    now = datetime(on.year, on.month, on.day, 12, tzinfo=UTC)
+    row = {"kind": "fidelity-review", "status": "pending", "contact_id": 1, "agency": "a", "subject": "s",
+           "title": "t", "stage": "monitoring", "due_on": on, "offset_days": 7, "escalation": False,
+           "attempts": 0, "next_attempt_at": now, "queued_on": on}  # fmt: skip
+    if count:
+        connection.execute(insert(OutboxRow), [row | {"key": f"bare-{n}"} for n in range(count)])

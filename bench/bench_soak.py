@@ -46,10 +46,10 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from bench_agencies import ZONES, fresh_database
+from bench_agencies import ZONES, fresh_database, insert_bare_reminders
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from sqlalchemy import create_engine, func, insert, select
+from sqlalchemy import create_engine, func, select
 
 from notifications.delivery import AppriseSender
 from notifications.messages import KIND_NAMES, Message
@@ -469,14 +469,9 @@ def bare_sweep_reads(url: str) -> float:
 def bare_inserts(url: str, queued: int) -> float:
     """Seconds to insert as many outbox rows as the soak queued, one executemany, rolled back."""
     engine = create_engine(url)
-    now = datetime(2026, 11, 23, 12, tzinfo=UTC)
-    row = {"kind": "fidelity-review", "status": "pending", "contact_id": 1, "agency": "a", "subject": "s",
-           "title": "t", "stage": "monitoring", "due_on": START, "offset_days": 7, "escalation": False,
-           "attempts": 0, "next_attempt_at": now, "queued_on": START}  # fmt: skip
     start = time.perf_counter()
     with engine.begin() as connection:
-        if queued:
-            connection.execute(insert(OutboxRow), [row | {"key": f"bare-{n}"} for n in range(queued)])
+        insert_bare_reminders(connection, queued, START)
         connection.rollback()
     seconds = time.perf_counter() - start
     engine.dispose()

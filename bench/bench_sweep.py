@@ -12,12 +12,12 @@ import os
 import resource
 import tempfile
 import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from uuid import UUID
 
-from bench_agencies import ZONES, bare_record, fresh_database
-from sqlalchemy import create_engine, insert, select
+from bench_agencies import ZONES, bare_record, fresh_database, insert_bare_reminders
+from sqlalchemy import create_engine, select
 
 from flows.environment import prepare
 from roadmap.bootstrap import build
@@ -68,12 +68,7 @@ def bare_sweep(url: str, queued: int) -> float:
             connection.execute(select(table.__table__)).all()
         connection.execute(select(ReviewRow.agency_id, ReviewRow.visited_on, ReviewRow.total)).all()
         connection.execute(select(OutboxRow.key)).all()
-        now = datetime(2026, 11, 23, 12)
-        row = {"kind": "fidelity-review", "status": "pending", "contact_id": 1, "agency": "a", "subject": "s",
-               "title": "t", "stage": "monitoring", "due_on": SWEEP_ON, "offset_days": 7, "escalation": False,
-               "attempts": 0, "next_attempt_at": now, "queued_on": SWEEP_ON}  # fmt: skip
-        if queued:
-            connection.execute(insert(OutboxRow), [row | {"key": f"bench-{n}"} for n in range(queued)])
+        insert_bare_reminders(connection, queued, SWEEP_ON)
         connection.rollback()
     seconds = time.perf_counter() - start
     engine.dispose()
