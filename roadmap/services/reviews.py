@@ -120,7 +120,8 @@ def correct_score(
     own text and is left as it is: the result says how many of its steps were drafted from the item.
     """
     with uow:
-        uow.agencies.get(slug)
+        # Held until committed: a correction made meanwhile waits and starts from this one's scores and total.
+        uow.agencies.get(slug, for_update=True)
         reviews = uow.reviews.for_agency(slug)
         before = next((review for review in reviews if review.visited_on == visited_on), None)
         if before is None:
@@ -168,7 +169,8 @@ def store_review(
 ) -> RecordedReview:
     """Record a review inside an open unit of work (the caller commits)."""
     names = tuple(_reviewer(name) for name in reviewers)
-    agency = uow.agencies.get(slug)
+    # Held until committed, like a correction: two reviews recorded at once cannot both be the latest.
+    agency = uow.agencies.get(slug, for_update=True)
     recorded = uow.reviews.for_agency(slug)
     check_new_review(agency, visited_on, (r.visited_on for r in recorded), as_of=as_of)
     past = [r for r in recorded if r.visited_on <= as_of]  # reviews after as_of have not happened yet
@@ -191,7 +193,8 @@ def store_review(
 def list_reviews(uow: UnitOfWork, slug: str) -> list[ReviewEntry]:
     """Every review of an agency, oldest first, with item changes against the previous one."""
     with uow:
-        uow.agencies.get(slug)
+        # Held until committed: a correction made meanwhile waits and starts from this one's scores and total.
+        uow.agencies.get(slug, for_update=True)
         reviews = uow.reviews.for_agency(slug)
     return [
         ReviewEntry(review, item_changes(review, reviews[index - 1] if index else None))

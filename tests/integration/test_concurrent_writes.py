@@ -1,24 +1,27 @@
-"""A sweep and a command changing one agency at the same moment: both changes land, neither overwrites the other.
+"""Two writers changing one agency at the same moment: both changes land, neither overwrites the other.
 
-The sweep reads an agency, decides to start a stage, and saves it; a person ticks a checklist item of that
-agency in between. Without a lock, the sweep's save writes back the checklist it read, and the tick is lost.
+Each test lets one writer get part-way (it has read what it will change), then has another process's command
+make its own change to the same agency, and lets the first go on. Without a lock, the first writes back what it
+read and the other's change is lost; with one, the other waits and then reads what the first committed.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from pydantic import SecretStr
 from sqlalchemy import create_engine, delete, select
 
 from roadmap.bootstrap import Application, build
-from roadmap.domain.agency import Agency
 from roadmap.domain.audit import Action, Subject
 from roadmap.services.agencies import add_agency, mark_item_done
+from roadmap.services.demo import DEMO_REVIEWERS, demo_scores
+from roadmap.services.reviews import correct_score, record_review
 from roadmap.services.sweep import advance_batch, plan_sweep
 from roadmap.settings import Settings
 from roadmap.store.tables import AgencyRow, StageRow
@@ -26,18 +29,23 @@ from roadmap.store.tables import AgencyRow, StageRow
 TODAY = date(2026, 11, 23)
 SLUG = "oak-clinic"
 TICKED = "readiness.leader-understanding"  # an item of readiness, the stage the agency is in
+REVIEWED = date(2026, 10, 1)
 
 
-class TickWhileTheSweepHoldsItsRead:
-    """The sweep's unit of work; once it has read its agencies, another process's command ticks an item."""
+class RaceAfter:
+    """A unit of work that, once `repository.method` has returned, runs `other` in a thread and waits for it a while.
 
-    def __init__(self, app: Application, competitor: Application) -> None:
+    Unlocked, the other writer commits at once; locked out, it waits until this unit of work commits.
+    """
+
+    def __init__(self, app: Application, repository: str, method: str, other: Callable[[], object]) -> None:
         self._inner = app.uow()
-        self._competitor = competitor
-        self.tick = threading.Thread(target=self._tick)
-        self.ticked_after = 0.0
+        self._repository, self._method, self._other = repository, method, other
+        self.thread = threading.Thread(target=self._run)
+        self.waited = 0.0
+        self._started = 0.0
 
-    def __enter__(self) -> TickWhileTheSweepHoldsItsRead:
+    def __enter__(self) -> RaceAfter:
         self._inner.__enter__()
         return self
 
@@ -45,62 +53,111 @@ class TickWhileTheSweepHoldsItsRead:
         self._inner.__exit__(*exc)  # type: ignore[arg-type]
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
+        inner = getattr(self._inner, name)
+        if name != self._repository:
+            return inner
+        race = self
 
-    @property
-    def agencies(self) -> Any:
-        outer = self
+        class Repository:
+            def __getattr__(self, attribute: str) -> Any:
+                found = getattr(inner, attribute)
+                if attribute != race._method or race.thread.is_alive() or race._started:
+                    return found
 
-        class Agencies:
-            def __getattr__(self, name: str) -> Any:
-                return getattr(outer._inner.agencies, name)
+                def then_race(*args: Any, **kwargs: Any) -> Any:
+                    result = found(*args, **kwargs)
+                    race._started = time.perf_counter()
+                    race.thread.start()
+                    race.thread.join(1.5)
+                    return result
 
-            def many(self, slugs: Collection[str], **options: bool) -> list[Agency]:
-                read = outer._inner.agencies.many(slugs, **options)
-                outer._started = time.perf_counter()
-                outer.tick.start()
-                outer.tick.join(1.5)  # unlocked, the tick commits at once; locked, it waits for the sweep
-                return read
+                return then_race
 
-        return Agencies()
+        return Repository()
 
-    def _tick(self) -> None:
-        c = self._competitor
-        mark_item_done(c.uow(), c.roadmap, SLUG, TICKED, on=TODAY, as_of=TODAY)
-        self.ticked_after = time.perf_counter() - self._started
+    def _run(self) -> None:
+        self._other()
+        self.waited = time.perf_counter() - self._started
+
+    def finish(self) -> float:
+        """Seconds the other writer took from the race's start (it waited for this one when about 1.5)."""
+        self.thread.join(30)
+        assert not self.thread.is_alive()
+        return self.waited
 
 
-def test_a_sweep_and_a_command_changing_one_agency_at_once_both_land(database_url: str) -> None:
+@pytest.fixture
+def apps(database_url: str) -> Iterator[tuple[Application, Application]]:
+    """Two applications on one new database (as two processes would be), with one launched agency."""
     settings = Settings(database_url=SecretStr(database_url))
-    app, competitor = build(settings), build(settings)
-    try:
-        app.database.upgrade()
-        add_agency(app.uow(), app.roadmap, name="Oak Clinic", region="North", timezone="UTC",
-                   joined_on=date(2026, 1, 1), launched_on=date(2026, 6, 1), as_of=TODAY)  # fmt: skip
-        # A launched agency missing one of its ongoing stages (as after a restore): the sweep starts it.
-        engine = create_engine(database_url)
-        with engine.begin() as connection:
-            agency_id = connection.execute(select(AgencyRow.id).where(AgencyRow.slug == SLUG)).scalar_one()
-            connection.execute(
-                delete(StageRow).where(StageRow.agency_id == agency_id, StageRow.stage_key == "consultation")
-            )
-        engine.dispose()
-        plan = plan_sweep(app.uow(), app.roadmap, as_of=TODAY)
-        racing = TickWhileTheSweepHoldsItsRead(app, competitor)
-        now = datetime(2026, 11, 23, 12, tzinfo=UTC)
-        outcome = advance_batch(racing, app.roadmap, app.cadence, app.reminder_rules, [SLUG],  # type: ignore[arg-type]
-                                as_of=TODAY, now=now, peers=plan.peers)  # fmt: skip
-        racing.tick.join(30)
-        assert outcome.stages_started == 1
-        with app.uow() as uow:
-            agency = uow.agencies.get(SLUG)
-            trail = uow.audit.listed(SLUG)
-        progress = agency.progress("consultation")
-        assert progress is not None and progress.started_on == TODAY  # the sweep's change
-        assert agency.checklist.get(TICKED) == TODAY  # the command's change
-        ticks = [(e.action, e.key) for e in trail if e.subject is Subject.CHECKLIST]
-        assert ticks == [(Action.ADDED, TICKED)]  # and the audit trail never shows the tick undone
-        assert not racing.tick.is_alive() and racing.ticked_after >= 1.0  # the tick waited for the sweep
-    finally:
-        app.close()
-        competitor.close()
+    first, second = build(settings), build(settings)
+    first.database.upgrade()
+    add_agency(first.uow(), first.roadmap, name="Oak Clinic", region="North", timezone="UTC",
+               joined_on=date(2026, 1, 1), launched_on=date(2026, 6, 1), as_of=TODAY)  # fmt: skip
+    yield first, second
+    first.close()
+    second.close()
+
+
+def test_a_sweep_and_a_command_changing_one_agency_at_once_both_land(
+    apps: tuple[Application, Application], database_url: str
+) -> None:
+    app, competitor = apps
+    # A launched agency missing one of its ongoing stages (as after a restore): the sweep starts it.
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        agency_id = connection.execute(select(AgencyRow.id).where(AgencyRow.slug == SLUG)).scalar_one()
+        connection.execute(
+            delete(StageRow).where(StageRow.agency_id == agency_id, StageRow.stage_key == "consultation")
+        )
+    engine.dispose()
+    plan = plan_sweep(app.uow(), app.roadmap, as_of=TODAY)
+
+    def tick() -> None:
+        mark_item_done(competitor.uow(), competitor.roadmap, SLUG, TICKED, on=TODAY, as_of=TODAY)
+
+    race = RaceAfter(app, "agencies", "many", tick)
+    now = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    outcome = advance_batch(race, app.roadmap, app.cadence, app.reminder_rules, [SLUG],  # type: ignore[arg-type]
+                            as_of=TODAY, now=now, peers=plan.peers)  # fmt: skip
+    waited = race.finish()
+    assert outcome.stages_started == 1
+    with app.uow() as uow:
+        agency = uow.agencies.get(SLUG)
+        trail = uow.audit.listed(SLUG)
+    progress = agency.progress("consultation")
+    assert progress is not None and progress.started_on == TODAY  # the sweep's change
+    assert agency.checklist.get(TICKED) == TODAY  # the command's change
+    ticks = [(e.action, e.key) for e in trail if e.subject is Subject.CHECKLIST]
+    assert ticks == [(Action.ADDED, TICKED)]  # and the audit trail never shows the tick undone
+    assert waited >= 1.0  # the tick waited for the sweep
+
+
+def test_two_corrections_of_one_review_at_once_keep_both_scores_and_a_true_total(
+    apps: tuple[Application, Application],
+) -> None:
+    app, other = apps
+    scores = demo_scores(100)
+    record_review(app.uow(), app.scale, app.cadence, SLUG, visited_on=REVIEWED, scores=scores,
+                  reviewers=list(DEMO_REVIEWERS), as_of=TODAY)  # fmt: skip
+    first, second = (1, 5 if scores[1] != 5 else 4), (2, 5 if scores[2] != 5 else 4)
+
+    def correct(app: Application, item: int, score: int) -> None:
+        correct_score(app.uow(), app.cadence, SLUG, visited_on=REVIEWED, item=item, score=score,
+                      reason=f"item {item} re-scored", as_of=TODAY)  # fmt: skip
+
+    # The first correction has written its new score and total, not yet committed, when the second begins.
+    race = RaceAfter(app, "actions", "for_agency", lambda: correct(other, *second))
+    correct_score(race, app.cadence, SLUG, visited_on=REVIEWED, item=first[0], score=first[1],  # type: ignore[arg-type]
+                  reason=f"item {first[0]} re-scored", as_of=TODAY)  # fmt: skip
+    race.finish()
+    with app.uow() as uow:
+        review = next(r for r in uow.reviews.for_agency(SLUG) if r.visited_on == REVIEWED)
+        corrections = [e for e in uow.audit.listed(SLUG) if e.action is Action.CORRECTED]
+    assert (review.scores[first[0]], review.scores[second[0]]) == (first[1], second[1])
+    assert review.total == sum(review.scores.values())  # the stored total is the scores' sum
+    # The trail is a chain: the second correction starts from the total the first left.
+    assert [e.key for e in corrections] == [f"{REVIEWED} item {first[0]}", f"{REVIEWED} item {second[0]}"]
+    assert corrections[0].after is not None and corrections[1].before is not None
+    assert corrections[1].before["total"] == corrections[0].after["total"]
+    assert corrections[1].after is not None and corrections[1].after["total"] == review.total
