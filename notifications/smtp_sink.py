@@ -21,7 +21,9 @@ class Received:
 
 
 @dataclass
-class _Handler:
+class MailKeeper:
+    """The sink's aiosmtpd handler: accepts every message and keeps it (subclass it to play another server)."""
+
     received: list[Received] = field(default_factory=list)
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
@@ -43,9 +45,9 @@ class SmtpSink:
     It can be stopped and started again on the same port, to play a mail server that is down for a while.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, handler: MailKeeper | None = None) -> None:
         self.port = free_port()
-        self._handler = _Handler()
+        self._handler = handler or MailKeeper()
         self._controller: Controller | None = None
 
     @property

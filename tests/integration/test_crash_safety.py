@@ -30,7 +30,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.pool import NullPool
 
-from notifications.smtp_sink import Received, SmtpSink, _Handler
+from notifications.smtp_sink import MailKeeper, Received, SmtpSink
 from roadmap.bootstrap import build
 from roadmap.domain.definition import StageKind
 from roadmap.domain.outbox import OutboxStatus
@@ -52,7 +52,7 @@ SEED = 8
 
 
 @dataclass
-class _KillingHandler(_Handler):
+class KillingKeeper(MailKeeper):
     """Keeps mail as the demo's sink does; answers QUIT slowly, and can kill the sender at a message's QUIT."""
 
     kill: tuple[int, int] | None = None  # (pid, once this many messages were received)
@@ -79,8 +79,8 @@ class KillingSink(SmtpSink):
     """The demo's loopback SMTP server with the handler above."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.handler = self._handler = _KillingHandler()
+        self.handler = KillingKeeper()
+        super().__init__(self.handler)
         self._digests: list[Digest] = []
 
     def digests(self, start: int = 0) -> list[Digest]:
