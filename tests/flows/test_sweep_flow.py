@@ -12,7 +12,7 @@ import pytest
 
 from notifications.smtp_sink import SmtpSink
 from tests.conftest import Cli
-from tests.integration.demo_state import demo_without_contacts
+from tests.integration.demo_state import demo_without_contacts, more_agencies
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -52,12 +52,6 @@ def flow_run(run_id: str) -> tuple[str, int]:
         return run.state.type.value, count
 
 
-def more_agencies(cli: Cli, tmp_path: Path, count: int) -> None:
-    rows = "\n".join(f"Extra Agency {n},East,America/New_York,2026-01-{n % 28 + 1:02d}" for n in range(count))
-    (tmp_path / "more.csv").write_text("name,region,timezone,launched\n" + rows + "\n")
-    cli.ok("import", "agencies", str(tmp_path / "more.csv"), "--as-of", TODAY)
-
-
 def state_of(cli: Cli) -> tuple[object, object]:
     return cli.ok("agency", "list", "--as-of", TODAY, "--json").json(), cli.ok("outbox", "list", "--json").json()
 
@@ -68,7 +62,7 @@ def test_a_sweep_is_one_flow_run_with_a_bounded_number_of_task_runs(demo: Cli, t
     assert small["stalled"] == 2 and small["due_items"] > 0
     state, small_tasks = flow_run(small["flow_run_id"])
     assert state == "COMPLETED"
-    more_agencies(demo, tmp_path, 40)
+    more_agencies(demo, tmp_path, 40, as_of=TODAY)
     large = demo.ok("sweep", "--as-of", TODAY, "--json").json()
     assert large["agencies"] == 52 and large["due_items"] > small["due_items"]
     # A plan, at most eight batches, a delivery: 52 agencies make no more task runs than 12.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from roadmap.bootstrap import build
 from roadmap.services.demo import build_demo
@@ -29,3 +30,10 @@ def demo_without_contacts(cli: Cli, as_of: str) -> Cli:
     assert cli.ok("contact", "list", "--json").json() == []
     assert cli.ok("outbox", "list", "--json").json() == []
     return cli
+
+
+def more_agencies(cli: Cli, folder: Path, count: int, *, as_of: str) -> None:
+    """`count` more launched agencies in one region, imported from a CSV written into `folder`."""
+    rows = "\n".join(f"Extra Agency {n},East,America/New_York,2026-01-{n % 28 + 1:02d}" for n in range(count))
+    (folder / "more.csv").write_text("name,region,timezone,launched\n" + rows + "\n")
+    cli.ok("import", "agencies", str(folder / "more.csv"), "--as-of", as_of)

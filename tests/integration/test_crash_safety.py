@@ -38,7 +38,7 @@ from roadmap.services.sweep import plan_sweep
 from roadmap.settings import load_settings
 from roadmap.store.tables import AgencyRow, OutboxRow, StageRow
 from tests.conftest import Cli, new_postgres_database
-from tests.flows.test_sweep_flow import more_agencies
+from tests.integration.demo_state import more_agencies
 from tests.integration.test_concurrent_sweeps import EXECUTABLE, TODAY, crowded_state
 
 DAYS = (TODAY, "2026-11-30")  # the state's first sweep (a backlog of reminders), then a week later
@@ -351,7 +351,7 @@ def state(cli: Cli, tmp_path: Path) -> None:
     """The two-sweeps test's crowded demo, plus launched agencies without contacts."""
     cli.ok("init")
     crowded_state(cli, people=PEOPLE_PER_AGENCY)
-    more_agencies(cli, tmp_path, EXTRA_AGENCIES)
+    more_agencies(cli, tmp_path, EXTRA_AGENCIES, as_of=TODAY)
 
 
 def test_a_sweep_killed_at_random_points_loses_nothing_and_sends_only_the_message_in_flight_twice(
