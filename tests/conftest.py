@@ -105,6 +105,10 @@ class Cli:
         assert result.code == 0, f"{args} exited {result.code}: {result.err}"
         return result
 
+    def on(self, url: str) -> Cli:
+        """The same CLI bound to another database (a restore target, say)."""
+        return Cli(url, self._capsys)
+
 
 @pytest.fixture
 def cli(database_url: str, capsys: pytest.CaptureFixture[str]) -> Cli:

@@ -222,7 +222,7 @@ def test_the_trail_survives_a_backup_and_the_removal_of_the_agency(cli: Cli, tmp
     trail = entries(cli)
     assert {e["subject"] for e in trail} >= {"agency", "review", "action", "contact", "routine"}
     cli.ok("export", "--out", str(tmp_path / "state.json"))
-    restored = Cli(f"sqlite:///{tmp_path / 'restored.db'}", cli._capsys)
+    restored = cli.on(f"sqlite:///{tmp_path / 'restored.db'}")
     restored.ok("init")
     restored.ok("import-all", str(tmp_path / "state.json"))
     assert entries(restored) == trail

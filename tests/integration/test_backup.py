@@ -49,7 +49,7 @@ def views(cli: Cli) -> list[Any]:
 
 
 def fresh(cli: Cli, url: str) -> Cli:
-    other = Cli(url, cli._capsys)
+    other = cli.on(url)
     other.ok("init")
     return other
 
@@ -157,6 +157,11 @@ def test_a_broken_or_misplaced_backup_is_refused_in_one_line_and_writes_nothing(
     target.ok("import-all", str(tmp_path / "small.json"))  # the unbroken file still restores
 
 
+def same_row(row: list[object]) -> str:
+    """A row as comparable text, a whole number read the same as the float a decimal column gives back."""
+    return json.dumps([float(value) if type(value) is int else value for value in row])
+
+
 def test_any_single_changed_value_is_restored_exactly_or_refused_whole(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -172,7 +177,8 @@ def test_any_single_changed_value_is_restored_exactly_or_refused_whole(
         st.lists(st.text(max_size=5), max_size=3), st.dictionaries(st.text(max_size=3), st.integers()),
     )  # fmt: skip
 
-    @settings(max_examples=30, deadline=None)
+    # Derandomized, like the property tests: CI explores the same 30 changes every run, and a failure repeats.
+    @settings(max_examples=30, deadline=None, derandomize=True, database=None)
     @given(data=st.data())
     def one_change(data: st.DataObject) -> None:
         changed = json.loads(json.dumps(document))
@@ -189,8 +195,9 @@ def test_any_single_changed_value_is_restored_exactly_or_refused_whole(
         if result.code == 0:
             # Accepted: it reads back as exactly what was given (a whole number in a decimal column as a float).
             target.ok("export", "--out", str(tmp_path / "read-back.json"))
-            stored = json.loads((tmp_path / "read-back.json").read_text())["tables"][table]["rows"][row][column]
-            assert stored == value or (type(value) is int and stored == float(value)), (table, columns[column])
+            stored = json.loads((tmp_path / "read-back.json").read_text())["tables"][table]["rows"]
+            # The changed row, found by its content: a changed id moves it in the export's id order.
+            assert same_row(rows[row]) in [same_row(other) for other in stored], (table, columns[column])
         else:
             assert result.code == 2 and len(result.err.strip().splitlines()) == 1, result.err
             assert "Traceback" not in result.err and snapshot(target.url) == before

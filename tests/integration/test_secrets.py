@@ -50,7 +50,7 @@ def test_no_password_or_token_appears_in_any_output_page_report_or_log(
     if not url.startswith("sqlite"):
         # PostgreSQL here trusts local connections, so a password in the URL is accepted and must stay hidden.
         url = make_url(url).set(password=DATABASE_SECRET).render_as_string(hide_password=False)
-    cli = Cli(url, bare_cli._capsys)
+    cli = bare_cli.on(url)
     seen: list[str] = []
     with SmtpSink() as smtp:
         # The mail server wants a login the sink does not offer: every email fails, and the failures are shown.
