@@ -55,7 +55,7 @@ def test_a_file_that_is_not_utf8_is_refused() -> None:
         parse_agencies_csv("name,region,timezone\nCaf\xe9,North,UTC\n".encode("latin-1"))
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, derandomize=True, database=None)  # the same examples every CI run
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_are_parsed_or_refused_with_one_line(data: bytes) -> None:
     try:

@@ -37,7 +37,7 @@ def test_a_malformed_file_is_refused_naming_the_problem(name: str, content: str,
     assert message in str(refused.value)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, derandomize=True, database=None)  # the same examples every CI run
 @given(st.binary(max_size=400), st.sampled_from(["s.json", "s.csv", "s"]))
 def test_arbitrary_bytes_are_read_or_refused_in_one_line(data: bytes, name: str) -> None:
     try:
