@@ -25,6 +25,8 @@ from roadmap.domain.contact import Contact
 from roadmap.domain.outcome import QuarterOutcome
 from roadmap.domain.review import Review
 from roadmap.domain.routine import Occurrence
+from roadmap.domain.trainer import Trainer
+from roadmap.domain.visit import Visit
 
 # A value as it is kept: plain JSON, the same on every backend and in exports.
 Fields = dict[str, Any]
@@ -46,6 +48,8 @@ class Subject(StrEnum):
     CONTACT = "contact"
     LINK = "link"
     RULES = "rules"
+    TRAINER = "trainer"
+    VISIT = "visit"
 
 
 class Action(StrEnum):
@@ -204,6 +208,24 @@ def link_change(before: AccessLink | None, after: AccessLink) -> AuditChange | N
     return change(Subject.LINK, after.agency, f"#{after.id}", _link(before), _link(after))
 
 
+def trainer_added(trainer: Trainer) -> AuditChange:
+    """A trainer (or reviewer) added to the state's team."""
+    kept = trainer.model_dump(mode="json", include={"region", "capacity", "reviewer", "contact_id"})
+    return AuditChange(subject=Subject.TRAINER, agency=None, key=trainer.name, action=Action.ADDED, after=kept)
+
+
+def trainer_assigned(trainer: str, agency: str) -> AuditChange:
+    """An agency given to a trainer: kept on the agency's trail, keyed by the trainer."""
+    return AuditChange(
+        subject=Subject.TRAINER, agency=agency, key=trainer, action=Action.ADDED, after={"assigned": True}
+    )
+
+
+def visit_change(before: Visit | None, after: Visit) -> AuditChange | None:
+    """A site visit booked, held or cancelled."""
+    return change(Subject.VISIT, after.agency, f"#{after.id} {after.purpose}", _visit(before), _visit(after))
+
+
 def rules_changes(before: Mapping[str, Fields], after: Mapping[str, Fields]) -> list[AuditChange]:
     """Which sections of the state's rules differ from the ones last recorded (a first run records them all).
 
@@ -294,6 +316,12 @@ def _link(link: AccessLink | None) -> Fields | None:
     if link is None:
         return None
     return link.model_dump(mode="json", include={"label", "expires_on", "revoked_at", "contact_id"})
+
+
+def _visit(visit: Visit | None) -> Fields | None:
+    if visit is None:
+        return None
+    return visit.model_dump(mode="json", include={"region", "on", "days", "trainers", "due_on", "status", "done_on"})
 
 
 def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:

@@ -8,10 +8,12 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from roadmap.domain.audit import trainer_added, trainer_assigned, visit_change
 from roadmap.domain.errors import NotFound
 from roadmap.domain.names import did_you_mean
 from roadmap.domain.trainer import Trainer
 from roadmap.domain.visit import Visit, VisitStatus
+from roadmap.store.audit import SqlAuditTrail
 from roadmap.store.mapping import agency_row_id
 from roadmap.store.tables import AgencyRow, ContactRow, TrainerAgencyRow, TrainerRow, VisitRow, VisitTrainerRow
 
@@ -19,8 +21,9 @@ from roadmap.store.tables import AgencyRow, ContactRow, TrainerAgencyRow, Traine
 class SqlTrainerRepository:
     """Trainers by name."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, audit: SqlAuditTrail) -> None:
         self._session = session
+        self._audit = audit
 
     def all(self) -> list[Trainer]:
         """Every trainer with their agencies, by name (three queries)."""
@@ -68,6 +71,7 @@ class SqlTrainerRepository:
             )
         )
         self._session.flush()
+        self._audit.record([trainer_added(trainer)])
 
     def assign(self, name: str, agency: str) -> bool:
         """Assign an agency to a trainer; False when it already was."""
@@ -76,6 +80,7 @@ class SqlTrainerRepository:
         if self._session.get(TrainerAgencyRow, (trainer_id, agency_id)) is not None:
             return False
         self._session.add(TrainerAgencyRow(trainer_id=trainer_id, agency_id=agency_id))
+        self._audit.record([trainer_assigned(name, agency)])
         return True
 
     def contacts_by_agency(self, slugs: Collection[str] | None = None) -> dict[str, tuple[int, ...]]:
@@ -109,8 +114,9 @@ class SqlTrainerRepository:
 class SqlVisitRepository:
     """Booked visits."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, audit: SqlAuditTrail) -> None:
         self._session = session
+        self._audit = audit
 
     def add_all(self, visits: list[Visit]) -> list[Visit]:
         """Store new visits; returns them with their ids."""
@@ -141,7 +147,9 @@ class SqlVisitRepository:
             for position, name in enumerate(visit.trainers):
                 self._session.add(VisitTrainerRow(visit_id=row.id, trainer_id=trainer_ids[name], position=position))
         self._session.flush()
-        return [visit.model_copy(update={"id": row.id}) for row, visit in zip(rows, visits, strict=True)]
+        booked = [visit.model_copy(update={"id": row.id}) for row, visit in zip(rows, visits, strict=True)]
+        self._audit.record(visit_change(None, visit) for visit in booked)
+        return booked
 
     def listed(
         self,
@@ -188,7 +196,9 @@ class SqlVisitRepository:
         row = self._session.get(VisitRow, visit.id)
         if row is None:
             raise NotFound(f"no visit {visit.id}")
+        before = visit.model_copy(update={"status": VisitStatus(row.status), "done_on": row.done_on})
         row.status, row.done_on, row.sequence = visit.status.value, visit.done_on, visit.sequence
+        self._audit.record([visit_change(before, visit)])
 
     def delete_all(self) -> None:
         """Remove every visit."""

@@ -231,3 +231,30 @@ def test_the_trail_survives_a_backup_and_the_removal_of_the_agency(cli: Cli, tmp
     removed = [e for e in entries(cli, "riverbend-community-mental-health") if e["action"] == "removed"]
     assert [e["subject"] for e in removed] == ["agency"]
     assert removed[0]["before"]["name"] == "Riverbend Community Mental Health"
+
+
+def test_trainers_their_agencies_and_site_visits_are_in_the_trail(launched: Cli) -> None:
+    cli = launched
+    cli.ok("trainer", "add", "Tia Moss", "--region", "North", "--capacity", "3")
+    cli.ok("trainer", "assign", "Tia Moss", SLUG)
+    plan = cli.ok("visits", "plan", "--weeks", "8", "--as-of", "2026-03-02", "--json").json()
+    held = next(v for v in plan["visits"] if v["agency"] == SLUG)
+    dropped = next(v for v in plan["visits"] if v["id"] != held["id"])
+    cli.ok("visits", "done", str(held["id"]), "--on", held["date"], "--as-of", held["date"])
+    cli.ok("visits", "cancel", str(dropped["id"]))
+    everything = entries(cli)
+    team = only([e for e in everything if e["agency"] is None], "trainer", "Tia Moss")  # the state's team
+    assert team["action"] == "added"
+    assert {"region": "North", "capacity": 3, "reviewer": False}.items() <= team["after"].items()
+    assignment = only(entries(cli, SLUG), "trainer", "Tia Moss")  # on the agency's own trail
+    assert (assignment["action"], assignment["after"]) == ("added", {"assigned": True})
+    visits = [e for e in everything if e["subject"] == "visit"]
+    added = {e["key"]: e for e in visits if e["action"] == "added"}
+    assert set(added) == {f"#{v['id']} {v['purpose']}" for v in plan["visits"]}
+    assert added[f"#{held['id']} {held['purpose']}"]["after"]["trainers"] == ["Tia Moss"]
+    changes = {e["key"]: (e["agency"], e["before"], e["after"]) for e in visits if e["action"] == "changed"}
+    assert changes == {
+        f"#{held['id']} {held['purpose']}": (SLUG, {"status": "planned", "done_on": None},
+                                              {"status": "done", "done_on": held["date"]}),
+        f"#{dropped['id']} {dropped['purpose']}": (dropped["agency"], {"status": "planned"}, {"status": "cancelled"}),
+    }  # fmt: skip
