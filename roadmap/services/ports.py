@@ -210,6 +210,10 @@ class TrainerRepository(Protocol):
         """Every trainer with their agencies, by name."""
         ...
 
+    def hold(self) -> None:
+        """Hold every trainer against another planner until this transaction ends."""
+        ...
+
     def get(self, name: str) -> Trainer:
         """One trainer, or NotFound."""
         ...

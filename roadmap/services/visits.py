@@ -162,6 +162,7 @@ def plan(
     if start < as_of:
         raise InvalidInput(f"--from {start} is in the past (today is {as_of}); plan from today or later")
     with uow:
+        uow.trainers.hold()  # a second plan meanwhile waits, then plans around what this one booked
         request, state = _request(uow, rules, start, weeks, trainer, instance=True)
         if not state.trainers:
             raise RuleViolation("no trainers yet: add one with `ips-roadmap trainer add NAME --region R --capacity D`")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from roadmap.domain.agency import Agency, StageProgress
 from roadmap.domain.errors import NotFound
+from roadmap.store.locks import hold
 from roadmap.store.tables import AgencyRow, ChecklistMarkRow, StageRow
 
 
@@ -65,16 +66,9 @@ def lock_agencies(session: Session, slugs: Collection[str]) -> None:
 
     Without it, a sweep that read an agency, then saved the stage it started, would write back the checklist as
     it was when read, dropping an item a command ticked in between (and the command could do the same to the
-    sweep). PostgreSQL locks the rows, in slug order so that two writers of overlapping sets never deadlock;
-    SQLite has no row locks, so a write that changes nothing takes the database's write lock, and the other
-    writer waits for this one to commit. Both then read what the other committed.
+    sweep). Taken in slug order (see locks.hold).
     """
-    chosen = AgencyRow.slug.in_(slugs)
-    if session.get_bind().dialect.name == "sqlite":
-        claim = update(AgencyRow).where(chosen).values(name=AgencyRow.name)
-        session.execute(claim.execution_options(synchronize_session=False))
-    else:
-        session.execute(select(AgencyRow.id).where(chosen).order_by(AgencyRow.slug).with_for_update())
+    hold(session, AgencyRow.slug, AgencyRow.slug.in_(slugs))
 
 
 def read_agencies(session: Session, slugs: Collection[str] | None = None) -> list[Agency]:

@@ -14,6 +14,7 @@ from roadmap.domain.names import did_you_mean
 from roadmap.domain.trainer import Trainer
 from roadmap.domain.visit import Visit, VisitStatus
 from roadmap.store.audit import SqlAuditTrail
+from roadmap.store.locks import hold
 from roadmap.store.mapping import agency_row_id
 from roadmap.store.tables import AgencyRow, ContactRow, TrainerAgencyRow, TrainerRow, VisitRow, VisitTrainerRow
 
@@ -58,6 +59,10 @@ class SqlTrainerRepository:
                 return trainer
         names = list(self._session.scalars(select(TrainerRow.name)))
         raise NotFound(f"unknown trainer {name!r}{did_you_mean(name, names)}; `ips-roadmap trainer list` shows them")
+
+    def hold(self) -> None:
+        # Two `visits plan` at once would each book the same needs, since neither sees the other's visits.
+        hold(self._session, TrainerRow.name, TrainerRow.id.is_not(None))
 
     def add(self, trainer: Trainer) -> None:
         """Store a new trainer (the name must be free; the unique key backs the caller's check)."""

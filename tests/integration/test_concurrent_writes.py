@@ -23,6 +23,8 @@ from roadmap.services.agencies import add_agency, mark_item_done
 from roadmap.services.demo import DEMO_REVIEWERS, demo_scores
 from roadmap.services.reviews import correct_score, record_review
 from roadmap.services.sweep import advance_batch, plan_sweep
+from roadmap.services.trainers import add_trainer, assign
+from roadmap.services.visits import plan
 from roadmap.settings import Settings
 from roadmap.store.tables import AgencyRow, StageRow
 
@@ -161,3 +163,23 @@ def test_two_corrections_of_one_review_at_once_keep_both_scores_and_a_true_total
     assert corrections[0].after is not None and corrections[1].before is not None
     assert corrections[1].before["total"] == corrections[0].after["total"]
     assert corrections[1].after is not None and corrections[1].after["total"] == review.total
+
+
+def test_two_visit_plans_at_once_book_each_visit_once(apps: tuple[Application, Application]) -> None:
+    app, other = apps
+    add_trainer(app.uow(), name="Tia Moss", region="North", capacity=3)
+    assign(app.uow(), "Tia Moss", SLUG)
+
+    def plan_weeks(app: Application, uow: Any) -> int:
+        return len(plan(uow, app.visit_rules, start=TODAY, weeks=8, as_of=TODAY).booked)
+
+    # The first plan has read the state (no visits yet) when the second begins.
+    second: list[int] = []
+    race = RaceAfter(app, "trainers", "all", lambda: second.append(plan_weeks(other, other.uow())))
+    first = plan_weeks(app, race)
+    race.finish()
+    assert first > 0 and second == [0]  # the second waited, then found every need booked
+    with app.uow() as uow:
+        visits = uow.visits.listed()
+    assert len(visits) == first
+    assert len({(v.agency, v.purpose, v.due_on) for v in visits}) == len(visits)  # nothing booked twice
