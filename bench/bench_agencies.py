@@ -198,6 +198,16 @@ def measure(kind: str, postgres: str | None, count: int, folder: Path) -> list[t
     ]
 
 
+def insert_bare_reminders(connection: Connection, count: int, on: date) -> None:
+    """`count` outbox rows in one executemany: the least queueing reminders can cost (the caller rolls back)."""
+    now = datetime(on.year, on.month, on.day, 12, tzinfo=UTC)
+    row = {"kind": "fidelity-review", "status": "pending", "contact_id": 1, "agency": "a", "subject": "s",
+           "title": "t", "stage": "monitoring", "due_on": on, "offset_days": 7, "escalation": False,
+           "attempts": 0, "next_attempt_at": now, "queued_on": on}  # fmt: skip
+    if count:
+        connection.execute(insert(OutboxRow), [row | {"key": f"bare-{n}"} for n in range(count)])
+
+
 def main() -> None:
     count = int(os.environ.get("BENCH_AGENCIES", "5000"))
     postgres = os.environ.get("BENCH_POSTGRES_URL")
@@ -212,13 +222,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def insert_bare_reminders(connection: Connection, count: int, on: date) -> None:
-    """`count` outbox rows in one executemany: the least queueing reminders can cost (the caller rolls back)."""
-    now = datetime(on.year, on.month, on.day, 12, tzinfo=UTC)
-    row = {"kind": "fidelity-review", "status": "pending", "contact_id": 1, "agency": "a", "subject": "s",
-           "title": "t", "stage": "monitoring", "due_on": on, "offset_days": 7, "escalation": False,
-           "attempts": 0, "next_attempt_at": now, "queued_on": on}  # fmt: skip
-    if count:
-        connection.execute(insert(OutboxRow), [row | {"key": f"bare-{n}"} for n in range(count)])

@@ -193,8 +193,7 @@ def store_review(
 def list_reviews(uow: UnitOfWork, slug: str) -> list[ReviewEntry]:
     """Every review of an agency, oldest first, with item changes against the previous one."""
     with uow:
-        # Held until committed: a correction made meanwhile waits and starts from this one's scores and total.
-        uow.agencies.get(slug, for_update=True)
+        uow.agencies.get(slug)
         reviews = uow.reviews.for_agency(slug)
     return [
         ReviewEntry(review, item_changes(review, reviews[index - 1] if index else None))

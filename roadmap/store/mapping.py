@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from roadmap.domain.agency import Agency, StageProgress
 from roadmap.domain.errors import NotFound
-from roadmap.store.locks import hold
 from roadmap.store.tables import AgencyRow, ChecklistMarkRow, StageRow
 
 
@@ -59,16 +58,6 @@ def agency_of(row: AgencyRow) -> Agency:
         stages=stages,
         checklist={mark.item_key: mark.done_on for mark in row.marks},
     )
-
-
-def lock_agencies(session: Session, slugs: Collection[str]) -> None:
-    """Hold these agencies against other writers until the transaction ends, so a read-change-save loses nothing.
-
-    Without it, a sweep that read an agency, then saved the stage it started, would write back the checklist as
-    it was when read, dropping an item a command ticked in between (and the command could do the same to the
-    sweep). Taken in slug order (see locks.hold).
-    """
-    hold(session, AgencyRow.slug, AgencyRow.slug.in_(slugs))
 
 
 def read_agencies(session: Session, slugs: Collection[str] | None = None) -> list[Agency]:

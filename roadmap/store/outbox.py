@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from roadmap.domain.due import DueItem, DueKind
 from roadmap.domain.errors import NotFound
 from roadmap.domain.outbox import OutboxEntry, OutboxStatus
+from roadmap.store.locks import is_sqlite, write_lock
 from roadmap.store.tables import OutboxRow
 
 _FIELDS = ("key", "contact_id", "offset_days", "escalation", "attempts", "last_error", "next_attempt_at", "queued_on",
@@ -71,12 +72,8 @@ class SqlOutbox:
         if up_to is not None:
             chosen.append(OutboxRow.id <= up_to)
         query = select(OutboxRow).where(*chosen).order_by(OutboxRow.id)
-        if claim and self._session.get_bind().dialect.name == "sqlite":
-            # SQLite has no row locks: writing the chosen rows (without changing them) takes the database's
-            # write lock for this transaction, so a second delivery waits here, then finds them sent.
-            # Nothing changes, so the session's loaded rows need no syncing (evaluating them was most of a flush).
-            claiming = update(OutboxRow).where(*chosen).values(attempts=OutboxRow.attempts)
-            self._session.execute(claiming.execution_options(synchronize_session=False))
+        if claim and is_sqlite(self._session):
+            write_lock(self._session, OutboxRow.attempts, *chosen)  # a second delivery waits, then finds them sent
         elif claim:
             query = query.with_for_update(skip_locked=True)
         return [self._remember(row) for row in self._session.scalars(query)]

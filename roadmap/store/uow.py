@@ -20,7 +20,8 @@ from roadmap.store.access_links import SqlAccessLinkRepository
 from roadmap.store.audit import SqlAuditTrail
 from roadmap.store.contacts import SqlContactRepository
 from roadmap.store.database import Database
-from roadmap.store.mapping import agency_of, lock_agencies, read_agencies, write
+from roadmap.store.locks import hold
+from roadmap.store.mapping import agency_of, read_agencies, write
 from roadmap.store.outbox import SqlOutbox
 from roadmap.store.outcomes import SqlOutcomeRepository
 from roadmap.store.reviews import SqlActionRepository, SqlReviewRepository
@@ -38,7 +39,7 @@ class SqlAgencyRepository:
 
     def get(self, slug: str, *, for_update: bool = False) -> Agency:
         if for_update:
-            lock_agencies(self._session, [slug])
+            self._hold([slug])
         found = read_agencies(self._session, [slug])
         if not found:
             raise NotFound(
@@ -51,8 +52,13 @@ class SqlAgencyRepository:
 
     def many(self, slugs: Collection[str], *, for_update: bool = False) -> list[Agency]:
         if for_update:
-            lock_agencies(self._session, slugs)
+            self._hold(slugs)
         return read_agencies(self._session, slugs)
+
+    def _hold(self, slugs: Collection[str]) -> None:
+        # Read-change-save loses nothing: without it a sweep that read an agency, then saved a stage it started,
+        # wrote back the checklist as read, dropping a tick committed in between. In slug order (locks.hold).
+        hold(self._session, AgencyRow.slug, AgencyRow.slug.in_(slugs))
 
     def launches(self) -> list[tuple[str, str, date]]:
         """(slug, name, launch date) of every launched agency — without loading stages or checklists."""

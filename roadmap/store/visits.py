@@ -62,7 +62,7 @@ class SqlTrainerRepository:
 
     def hold(self) -> None:
         # Two `visits plan` at once would each book the same needs, since neither sees the other's visits.
-        hold(self._session, TrainerRow.name, TrainerRow.id.is_not(None))
+        hold(self._session, TrainerRow.name)
 
     def add(self, trainer: Trainer) -> None:
         """Store a new trainer (the name must be free; the unique key backs the caller's check)."""

@@ -7,10 +7,12 @@ read and the other's change is lost; with one, the other waits and then reads wh
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +29,7 @@ from roadmap.services.trainers import add_trainer, assign
 from roadmap.services.visits import plan
 from roadmap.settings import Settings
 from roadmap.store.tables import AgencyRow, StageRow
+from tests.conftest import Cli
 
 TODAY = date(2026, 11, 23)
 SLUG = "oak-clinic"
@@ -35,17 +38,17 @@ REVIEWED = date(2026, 10, 1)
 
 
 class RaceAfter:
-    """A unit of work that, once `repository.method` has returned, runs `other` in a thread and waits for it a while.
+    """A unit of work that, once `repository.method` first returns, runs `other` in a thread and waits for it a while.
 
     Unlocked, the other writer commits at once; locked out, it waits until this unit of work commits.
     """
 
     def __init__(self, app: Application, repository: str, method: str, other: Callable[[], object]) -> None:
         self._inner = app.uow()
-        self._repository, self._method, self._other = repository, method, other
-        self.thread = threading.Thread(target=self._run)
+        self._repository, self._method = repository, method
+        self.thread = threading.Thread(target=self._run, args=(other,))
+        self.started = 0.0
         self.waited = 0.0
-        self._started = 0.0
 
     def __enter__(self) -> RaceAfter:
         self._inner.__enter__()
@@ -56,36 +59,41 @@ class RaceAfter:
 
     def __getattr__(self, name: str) -> Any:
         inner = getattr(self._inner, name)
-        if name != self._repository:
-            return inner
-        race = self
+        return _StartsRace(inner, self._method, self) if name == self._repository else inner
 
-        class Repository:
-            def __getattr__(self, attribute: str) -> Any:
-                found = getattr(inner, attribute)
-                if attribute != race._method or race.thread.is_alive() or race._started:
-                    return found
+    def start(self) -> None:
+        self.started = time.perf_counter()
+        self.thread.start()
+        self.thread.join(1.5)
 
-                def then_race(*args: Any, **kwargs: Any) -> Any:
-                    result = found(*args, **kwargs)
-                    race._started = time.perf_counter()
-                    race.thread.start()
-                    race.thread.join(1.5)
-                    return result
-
-                return then_race
-
-        return Repository()
-
-    def _run(self) -> None:
-        self._other()
-        self.waited = time.perf_counter() - self._started
+    def _run(self, other: Callable[[], object]) -> None:
+        other()
+        self.waited = time.perf_counter() - self.started
 
     def finish(self) -> float:
         """Seconds the other writer took from the race's start (it waited for this one when about 1.5)."""
         self.thread.join(30)
         assert not self.thread.is_alive()
         return self.waited
+
+
+class _StartsRace:
+    """A repository whose `method` starts the race the first time it returns."""
+
+    def __init__(self, inner: object, method: str, race: RaceAfter) -> None:
+        self._inner, self._method, self._race = inner, method, race
+
+    def __getattr__(self, attribute: str) -> Any:
+        found = getattr(self._inner, attribute)
+        if attribute != self._method or self._race.started:
+            return found
+
+        def then_race(*args: Any, **kwargs: Any) -> Any:
+            result = found(*args, **kwargs)
+            self._race.start()
+            return result
+
+        return then_race
 
 
 @pytest.fixture
@@ -183,3 +191,21 @@ def test_two_visit_plans_at_once_book_each_visit_once(apps: tuple[Application, A
         visits = uow.visits.listed()
     assert len(visits) == first
     assert len({(v.agency, v.purpose, v.due_on) for v in visits}) == len(visits)  # nothing booked twice
+
+
+def test_on_sqlite_reading_commands_do_not_wait_for_a_writer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only writers hold an agency: viewing one while a sweep writes a batch answers at once.
+    cli = Cli(f"sqlite:///{tmp_path / 'state.db'}", capsys)
+    cli.ok("demo", "--as-of", "2026-11-23")
+    monkeypatch.setenv("IPS_ROADMAP_SQLITE_WAIT_SECONDS", "0.5")
+    holder = sqlite3.connect(tmp_path / "state.db", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # what a running sweep holds while it writes a batch
+        reviews = cli.ok("review", "list", "riverbend-community-mental-health", "--json").json()
+        shown = cli.ok("agency", "show", "riverbend-community-mental-health", "--as-of", "2026-11-23", "--json")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert reviews and shown.json()["slug"] == "riverbend-community-mental-health"
