@@ -35,7 +35,7 @@ class Message:
 
 @dataclass(frozen=True)
 class DigestLine:
-    """One reminder in a digest, ready to print."""
+    """One reminder in a digest, ready to print: the agency by name, the real distance to its due date."""
 
     agency: str
     kind: str
@@ -45,11 +45,13 @@ class DigestLine:
     overdue: bool
     escalation: bool
     prepare: tuple[str, ...]
+    # For ordering and the subject only; templates print `due_on`.
+    due_date: date = date.min
 
 
 @dataclass(frozen=True)
 class Digest:
-    """Everything one person is reminded of in one run."""
+    """Everything one person is reminded of in one run, most urgent first."""
 
     recipient: str
     lines: tuple[DigestLine, ...]
@@ -63,6 +65,27 @@ class Digest:
         """How many lines are past their due date."""
         return sum(1 for line in self.lines if line.overdue)
 
+    @property
+    def about(self) -> str:
+        """Whom the digest is about: the agency's name, or '3 agencies'."""
+        names = {line.agency for line in self.lines}
+        return next(iter(names)) if len(names) == 1 else f"{len(names)} agencies"
+
+    @property
+    def most_urgent(self) -> DigestLine:
+        """The line due earliest (the most overdue)."""
+        return self.lines[0]
+
+    @property
+    def headline(self) -> str:
+        """The subject's words: the one reminder, or the count, whom it is about and the most urgent item."""
+        first = self.lines[0]
+        if len(self.lines) == 1:
+            return f"{first.kind} for {first.agency}, {first.when}"
+        late = f", {self.overdue} overdue" if self.overdue else ""
+        urgent = first.kind if len({line.agency for line in self.lines}) == 1 else f"{first.kind} for {first.agency}"
+        return f"{self.about}: {len(self.lines)} reminders{late} (most urgent: {urgent}, {first.when})"
+
 
 def build_digest(
     recipient: Contact,
@@ -72,29 +95,35 @@ def build_digest(
     as_of: date,
     zones: Mapping[str, str] | None = None,
     page_url: str | None = None,
+    names: Mapping[str, str] | None = None,
+    now: datetime | None = None,
 ) -> Digest:
-    """The digest's values: due dates written out, what to prepare from the stage's tools, whom to ask.
+    """The digest's values: the real distance to each due date on the day it is read, names as people say them,
+    what to prepare for each kind of reminder, and whom to ask.
 
-    `zones` maps agency slug to its timezone; a recipient's own timezone defaults to their agency's.
+    `zones` maps agency slug to its timezone (a recipient's own timezone defaults to their agency's) and `names`
+    slug to name. The day the message goes out is `now` in the reader's timezone (as_of when either is unknown):
+    the rule's offset decided that it is sent, never what it says.
     """
-    zones = zones or {}
+    zones, names = zones or {}, names or {}
     own_zone = recipient.timezone or (zones.get(recipient.agency) if recipient.agency else None)
+    day = now.astimezone(ZoneInfo(own_zone)).date() if now is not None and own_zone else as_of
     lines = []
-    for reminder in reminders:
-        item, days = reminder.item, reminder.offset_days
-        when = "due today" if days == 0 else f"due in {days} days" if days > 0 else f"{-days} days overdue"
+    for reminder in sorted(reminders, key=lambda r: (r.item.due_on, names.get(r.item.agency, r.item.agency))):
+        item = reminder.item
         lines.append(
             DigestLine(
-                agency=item.agency,
+                agency=names.get(item.agency, item.agency),
                 kind=KIND_NAMES[item.kind],
                 title=item.title,
                 # Due dates are calendar days in the agency's own calendar; a reader elsewhere is told
                 # when that day ends in their own time.
                 due_on=f"{item.due_on:%A %-d %B %Y}" + _deadline_note(item.due_on, zones.get(item.agency), own_zone),
-                when=when,
-                overdue=days < 0,
+                when=item.distance(day),
+                overdue=item.due_on < day,
                 escalation=reminder.escalation,
-                prepare=roadmap.stage(item.stage).tools[:3],
+                prepare=roadmap.preparation(item),
+                due_date=item.due_on,
             )
         )
     return Digest(
@@ -103,7 +132,7 @@ def build_digest(
         state_contact=f"{state_contact.name} <{state_contact.email}>"
         if state_contact and state_contact.email
         else None,
-        sent_on=as_of,
+        sent_on=day,
         page_url=page_url,
     )
 

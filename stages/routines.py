@@ -34,6 +34,7 @@ def routine_items(context: AgencyContext, stage_key: str, as_of: date) -> list[D
                 title=routine.title,
                 stage=stage_key,
                 due_on=due_on,
+                state_run=routine.run_by == "state",
             )
         )
     return items

@@ -306,12 +306,13 @@ def reminders_table(reminders: Sequence[Reminder], as_of: date) -> RenderableTyp
     for column in ("To", "Role", "Agency", "About", "Due", "When"):
         table.add_column(column, no_wrap=column in ("Due", "When"))
     for reminder in reminders:
-        days = reminder.offset_days
-        when = f"{days}d before" if days > 0 else "due today" if days == 0 else f"{-days}d overdue"
+        # The real distance on the day, as the message will say it (the rule's offset only decided to send it).
+        when = reminder.item.distance(as_of)
+        late = reminder.item.due_on < as_of
         table.add_row(
             escape(reminder.recipient.name), reminder.recipient.role.value, reminder.item.agency,
             escape(reminder.item.title), reminder.item.due_on.isoformat(),
-            Text(when + (" (escalation)" if reminder.escalation else ""), style="bold red" if days < 0 else ""),
+            Text(when + (" (escalation)" if reminder.escalation else ""), style="bold red" if late else ""),
         )  # fmt: skip
     return table
 

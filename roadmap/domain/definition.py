@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from roadmap.domain.due import DueItem, DueKind
 from roadmap.domain.errors import NotFound
 from roadmap.domain.names import did_you_mean
 from roadmap.domain.routine import Routines
@@ -67,6 +68,11 @@ class StageDefinition(_Frozen):
     checklist: tuple[ChecklistItem, ...] = Field(min_length=1)
     tools: tuple[str, ...] = Field(min_length=1)
     leader_questions: tuple[LeaderQuestion, ...] = ()
+    # What a reminder's reader gets ready, per kind of due item the stage makes (fidelity reviews, action-plan
+    # steps, booked visits); a checklist item's reminder lists the stage's first tools.
+    prepare: dict[DueKind, tuple[Annotated[str, Field(min_length=1, max_length=200)], ...]] = Field(
+        default_factory=dict
+    )
 
     @model_validator(mode="after")
     def _items_belong_to_stage(self) -> StageDefinition:
@@ -124,6 +130,19 @@ class Roadmap(_Frozen):
             f"unknown checklist item {item_key!r}{did_you_mean(item_key, known)}; "
             "`ips-roadmap stages` lists every item key"
         )
+
+    def preparation(self, item: DueItem) -> tuple[str, ...]:
+        """What the reader of a reminder about this item gets ready: its routine's list, its stage's for its kind,
+        or, for a checklist item, the stage's first three tools."""
+        if item.kind is DueKind.DELIVERY_FAILURE:
+            return ()
+        routine = next((r for r in self.routines.routines if item.subject.startswith(f"{r.key}:")), None)
+        if routine is not None and routine.kind is item.kind and routine.prepare:
+            return routine.prepare
+        stage = self.stage(item.stage)
+        if item.kind in stage.prepare:
+            return stage.prepare[item.kind]
+        return stage.tools[:3] if item.kind in (DueKind.CHECKLIST_ITEM, DueKind.VISIT, DueKind.SITE_VISIT) else ()
 
     @property
     def gates(self) -> tuple[StageDefinition, ...]:

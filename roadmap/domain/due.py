@@ -39,7 +39,26 @@ class DueItem(BaseModel):
     # When set, trainer and reviewer reminders go to them only (none, when empty: nobody booked has an address);
     # None: to every trainer. Not stored: the outbox already names its recipient.
     people: tuple[int, ...] | None = None
+    # Work the state team runs for every agency (the statewide supervisors' meeting): the agency is invited
+    # before it, the state team is told when it is late. Not stored either: only queueing decides on it.
+    state_run: bool = False
+
+    def distance(self, as_of: date) -> str:
+        """How far the due date is from a day, in words: 'due in 2 days', 'due today', '751 days overdue'."""
+        return distance(self.due_on, as_of)
 
     def days_until(self, as_of: date) -> int:
         """Days from as_of to the due date; negative once overdue."""
         return (self.due_on - as_of).days
+
+
+def distance(due_on: date, day: date) -> str:
+    """The real distance from `day` to a due date, as a reader is told it (never a rule's offset)."""
+    days = (due_on - day).days
+    if days == 0:
+        return "due today"
+    if days == 1:
+        return "due tomorrow"
+    if days > 1:
+        return f"due in {days} days"
+    return "1 day overdue" if days == -1 else f"{-days} days overdue"

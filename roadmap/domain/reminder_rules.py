@@ -90,7 +90,8 @@ def reminders_owed(
 ) -> list[Reminder]:
     """Reminders a sweep on as_of owes: per item and recipient the latest offset that has come, if not queued yet.
 
-    The agency's people have the before-due and overdue offsets; the escalation offset is the state team's.
+    The agency's people have the before-due and overdue offsets; the escalation offset is the state team's. For
+    work the state team runs, the agency's people get the before-due offsets only and the state team the overdue one.
     Each group gets at most one reminder per item per sweep, so catching up after missed sweeps sends the
     most recent reminder only, never the stale ones before it.
     """
@@ -104,6 +105,11 @@ def reminders_owed(
             ((*rule.before_days, -rule.overdue_days), rule.recipients, False),
             ((-rule.escalate_days,), rule.escalate_to, True),
         )
+        if item.state_run:
+            # The agency's people are invited to what the state team holds; being late is the state team's.
+            # An invitation that has gone by is not sent late.
+            invite = rule.before_days if as_of <= item.due_on else ()
+            groups = ((invite, rule.recipients, False), ((-rule.overdue_days,), rule.escalate_to, True))
         for offsets, roles, escalation in groups:
             passed = [day for day in offsets if item.due_on - timedelta(days=day) <= as_of]
             if not passed:

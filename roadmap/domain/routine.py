@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -49,6 +49,10 @@ class Routine(BaseModel):
     every_months_at_good_fidelity: int | None = Field(default=None, strict=True, ge=1, le=36)
     # Calendar-quarter reports: due this many days after each quarter ends.
     quarterly_due_days: int | None = Field(default=None, strict=True, ge=1, le=120)
+    # Who holds it: the agency, or the state team for every agency (agencies are invited, the state is chased).
+    run_by: Literal["agency", "state"] = "agency"
+    # What the reader of a reminder gets ready, in their words (default: the first tools of its stage).
+    prepare: tuple[Annotated[str, Field(min_length=1, max_length=200)], ...] = Field(default=(), max_length=6)
 
     @model_validator(mode="after")
     def _check(self) -> Routine:

@@ -62,7 +62,7 @@ def render_reminder(digest: Digest, overrides: Path | None = None) -> Message:
 
 
 def _sample_line(kind: str, when: str, *, overdue: bool = False, escalation: bool = False) -> DigestLine:
-    return DigestLine(agency="riverbend", kind=kind, title="Fidelity review", due_on="Wednesday 20 January 2027",
+    return DigestLine(agency="Riverbend Community Mental Health", kind=kind, title="Fidelity review", due_on="Wednesday 20 January 2027",
                       when=when, overdue=overdue, escalation=escalation, prepare=("Fidelity scale",))  # fmt: skip
 
 
@@ -70,8 +70,8 @@ def _sample_line(kind: str, when: str, *, overdue: bool = False, escalation: boo
 _SAMPLE_DIGESTS = (
     Digest(recipient="Maria Lopez", sent_on=date(2026, 12, 21), state_contact="Sam Reed <sam@state.example>",
            page_url="https://roadmap.example/a/token",
-           lines=(_sample_line("Fidelity review", "due in 30 days"),
-                  _sample_line("Meeting", "3 days overdue", overdue=True, escalation=True))),
+           lines=(_sample_line("Meeting", "3 days overdue", overdue=True, escalation=True),
+                  _sample_line("Fidelity review", "due in 30 days"))),
     Digest(recipient="Maria Lopez", sent_on=date(2026, 12, 21), state_contact=None,
            lines=(_sample_line("Trainer visit", "due today"),)),
 )  # fmt: skip

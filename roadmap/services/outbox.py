@@ -92,7 +92,7 @@ def deliver(
     with uow:
         waiting, up_to = uow.outbox.waiting(now)
         contacts = {contact.id: contact for contact in uow.contacts.listed()}
-        zones = uow.agencies.timezones()
+        zones, names = uow.agencies.timezones(), uow.agencies.names()
     leads = [c for c in contacts.values() if c.role is Role.STATE_LEAD]
     state_lead = leads[0] if leads else None
     for start in range(0, len(waiting), page):
@@ -114,7 +114,7 @@ def deliver(
                     continue
                 reminders = [Reminder(entry.item, contact, entry.offset_days, entry.escalation) for entry in entries]
                 page_url = links.url(contact, tokens) if links else None
-                digest = build_digest(contact, reminders, roadmap, state_lead, as_of, zones, page_url)
+                digest = build_digest(contact, reminders, roadmap, state_lead, as_of, zones, page_url, names, now)
                 error = _send(sender, contact, digest, templates)
                 for entry in entries:
                     updated = _outcome(entry, error, policy, now)

@@ -43,6 +43,10 @@ class AgencyRepository(Protocol):
         """Every agency's timezone, by slug."""
         ...
 
+    def names(self) -> dict[str, str]:
+        """Every agency's name, by slug."""
+        ...
+
     def count(self) -> int:
         """How many agencies there are."""
         ...

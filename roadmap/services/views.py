@@ -210,6 +210,7 @@ def reminder_view(reminder: Reminder, as_of: date) -> dict[str, Any]:
         "recipient": reminder.recipient.name,
         "role": reminder.recipient.role.value,
         "offset_days": reminder.offset_days,
+        "when": reminder.item.distance(as_of),
         "escalation": reminder.escalation,
     }
 

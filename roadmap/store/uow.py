@@ -72,6 +72,10 @@ class SqlAgencyRepository:
         """Every agency's timezone by slug — one narrow query."""
         return dict(self._session.execute(select(AgencyRow.slug, AgencyRow.timezone)).tuples().all())
 
+    def names(self) -> dict[str, str]:
+        """Every agency's name by slug — one narrow query."""
+        return dict(self._session.execute(select(AgencyRow.slug, AgencyRow.name)).tuples().all())
+
     def count(self) -> int:
         return self._session.scalar(select(func.count()).select_from(AgencyRow)) or 0
 

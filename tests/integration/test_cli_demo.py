@@ -78,7 +78,9 @@ def test_demo_sends_its_reminders_to_a_local_mail_server_and_records_them(bare_c
     assert "Reminders sent on 2026-11-23 to the demo's local mail server: 14" in result.out
     assert "director@prairie.example.org" in result.out
     # Routines remind too: the supervisor expects the trainer at next week's vocational unit meeting.
-    assert "Trainer visit for bluestem-health-partners due in 7 days" in result.out
+    assert "Trainer visit for Bluestem Health Partners, due in 7 days" in result.out
+    # The demo's own table says the review is 16 days overdue; so does the mail.
+    assert "Fidelity review for Prairie Hills Counseling Center, 16 days overdue" in result.out
     # The leaders' reminders link their agency's page on this machine (`ips-roadmap web` serves it).
     assert "An agency leader's own page, as their reminder links it" in result.out
     assert "http://127.0.0.1:8000/a/" in result.out

@@ -50,7 +50,7 @@ def test_a_contact_s_json_channel_receives_the_digest_as_plain_text(bare_cli: Cl
     assert result["sent"] == 1
     assert len(Hook.received) == 1
     posted = Hook.received[0]
-    assert posted["title"] == "IPS roadmap: Fidelity review for prairie-hills-counseling-center 7 days overdue"
+    assert posted["title"] == "IPS roadmap: Fidelity review for Prairie Hills Counseling Center, 16 days overdue"
     assert "Hello Ruth Okafor," in str(posted["message"]) and "<" not in str(posted["message"])
 
 

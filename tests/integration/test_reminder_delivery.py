@@ -67,8 +67,10 @@ def test_each_person_gets_one_digest_with_the_agency_item_and_date(state: Cli, s
     assert result["sent"] == result["queued"] > 0 and result["failed"] == 0
     ruth = smtp.to("ruth@prairie.example")
     assert len(ruth) == 1
-    assert ruth[0]["Subject"] == "IPS roadmap: Fidelity review for prairie-hills-counseling-center 7 days overdue"
-    assert "Saturday 7 November 2026" in body(ruth[0])
+    # The review fell due on 7 November; the sweep of the 23rd is the first: 16 days, whatever the rule's offset.
+    assert ruth[0]["Subject"] == "IPS roadmap: Fidelity review for Prairie Hills Counseling Center, 16 days overdue"
+    assert "Due Saturday 7 November 2026" in text_part(ruth[0]) and "16 days overdue" in text_part(ruth[0])
+    assert "prairie-hills-counseling-center" not in body(ruth[0]) + text_part(ruth[0])
     assert "Questions: Sam Reed &lt;sam@state.example&gt;" in body(ruth[0])
     # Until the state says where the app is reached, reminders carry no link (one to this machine would be dead).
     assert "/a/" not in body(ruth[0]) and "Your page on the roadmap" not in body(ruth[0])
@@ -77,7 +79,7 @@ def test_each_person_gets_one_digest_with_the_agency_item_and_date(state: Cli, s
     assert len(sam) == 1  # many escalations, one digest
     assert "escalated to the state team" in body(sam[0])
     dev = smtp.to("dev@pinecrest.example")
-    assert len(dev) == 1 and dev[0]["Subject"].startswith("IPS roadmap: 6 reminders, 6 overdue")
+    assert len(dev) == 1 and dev[0]["Subject"].startswith("IPS roadmap: Pinecrest Behavioral Health: 6 reminders, 6 overdue (most urgent: ")
 
 
 def text_part(message: MailMessage) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -23,24 +23,69 @@ STEP = DueItem(agency="riverbend", kind=DueKind.ACTION_PLAN, subject="action:7",
                title="Step <script>alert(1)</script>", stage="monitoring", due_on=date(2027, 1, 5))  # fmt: skip
 
 
+NAMES = {"riverbend": "Riverbend Community Mental Health", "cedar": "Cedar Valley Recovery Services"}
+
+
 def digest(*reminders: Reminder):  # type: ignore[no-untyped-def]
-    return build_digest(MARIA, list(reminders), ROADMAP, SAM, date(2026, 12, 21))
+    return build_digest(MARIA, list(reminders), ROADMAP, SAM, date(2026, 12, 21), names=NAMES)
 
 
-def test_a_single_reminder_names_the_item_agency_and_when_in_the_subject() -> None:
+def test_a_single_reminder_names_the_item_the_agency_by_name_and_when_in_the_subject() -> None:
     message = render_reminder(digest(Reminder(REVIEW, MARIA, 30, False)))
-    assert message.subject == "IPS roadmap: Fidelity review for riverbend due in 30 days"
+    assert message.subject == "IPS roadmap: Fidelity review for Riverbend Community Mental Health, due in 30 days"
     assert "Hello Maria Lopez," in message.text
     assert "Due Wednesday 20 January 2027 (due in 30 days)." in message.text
-    assert "To prepare: " in message.text
+    assert "riverbend" not in message.text  # the slug is for commands, not for readers
     assert "Questions: Sam Reed <sam@state.example>." in message.text
 
 
-def test_a_digest_counts_its_reminders_and_the_overdue_ones() -> None:
-    message = render_reminder(digest(Reminder(STEP, MARIA, -7, False), Reminder(REVIEW, MARIA, 30, False)))
-    assert message.subject == "IPS roadmap: 2 reminders, 1 overdue"
+def test_the_text_says_the_real_distance_on_the_day_it_is_sent_not_the_rule_s_offset() -> None:
+    # An item due 14 November 2024, mailed on 5 December 2026 under the rule's "7 days overdue" offset.
+    old = STEP.model_copy(update={"due_on": date(2024, 11, 14)})
+    built = build_digest(MARIA, [Reminder(old, MARIA, -7, False)], ROADMAP, SAM, date(2026, 12, 5), names=NAMES)
+    message = render_reminder(built)
+    assert "751 days overdue" in message.text and "7 days overdue" not in message.text.replace("751", "")
+    soon = REVIEW.model_copy(update={"due_on": date(2026, 12, 7)})
+    built = build_digest(MARIA, [Reminder(soon, MARIA, 7, False)], ROADMAP, SAM, date(2026, 12, 5), names=NAMES)
+    assert "Due Monday 7 December 2026 (due in 2 days)." in render_reminder(built).text
+
+
+def test_the_day_it_is_sent_is_the_reader_s_own_day() -> None:
+    # 03:00 UTC on 22 December is still the 21st in Los Angeles: the review is 30 days away there, not 29.
+    reader = MARIA.model_copy(update={"timezone": "America/Los_Angeles"})
+    sent = datetime(2026, 12, 22, 3, 0, tzinfo=UTC)
+    built = build_digest(reader, [Reminder(REVIEW, reader, 30, False)], ROADMAP, SAM, date(2026, 12, 22), now=sent)
+    assert built.lines[0].when == "due in 30 days" and built.sent_on == date(2026, 12, 21)
+
+
+def test_a_digest_names_its_agency_counts_and_leads_with_the_most_urgent() -> None:
+    message = render_reminder(digest(Reminder(REVIEW, MARIA, 30, False), Reminder(STEP, MARIA, -7, False)))
+    assert message.subject == (
+        "IPS roadmap: Riverbend Community Mental Health: 2 reminders (most urgent: Fidelity action plan step, "
+        "due in 15 days)"
+    )
     assert message.text.index("Fidelity action plan step") < message.text.index("Fidelity review for")
-    assert "7 days overdue" in message.text
+
+
+def test_a_digest_about_several_agencies_says_how_many_and_names_the_most_urgent_one() -> None:
+    late = REVIEW.model_copy(update={"agency": "cedar", "due_on": date(2026, 12, 5)})
+    message = render_reminder(digest(Reminder(REVIEW, MARIA, 30, False), Reminder(late, MARIA, -14, True)))
+    assert message.subject == (
+        "IPS roadmap: 2 agencies: 2 reminders, 1 overdue "
+        "(most urgent: Fidelity review for Cedar Valley Recovery Services, 16 days overdue)"
+    )
+
+
+def test_each_kind_of_reminder_has_its_own_list_to_prepare() -> None:
+    outcome = DueItem(agency="riverbend", kind=DueKind.OUTCOME_REPORT, subject="outcome-report:2026Q4",
+                      title="Quarterly outcome report", stage="monitoring", due_on=date(2027, 1, 30))  # fmt: skip
+    text = render_reminder(digest(Reminder(outcome, MARIA, 30, False), Reminder(REVIEW, MARIA, 30, False))).text
+    review, report = text.split("- Quarterly outcome report for")
+    assert "How many people the IPS team served" in report and "fidelity manual" not in report
+    assert "IPS fidelity manual" in review and "people the IPS team served" not in review
+    readiness = DueItem(agency="riverbend", kind=DueKind.CHECKLIST_ITEM, subject="readiness.common-terms",
+                        title="Agree on terms", stage="readiness", due_on=date(2027, 1, 30))  # fmt: skip
+    assert "leader_questions" not in render_reminder(digest(Reminder(readiness, MARIA, 7, False))).text
 
 
 @pytest.mark.parametrize(

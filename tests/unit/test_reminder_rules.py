@@ -91,3 +91,14 @@ def test_per_kind_rules_override_the_default(kind: DueKind, offsets: tuple[int, 
     rule = RULES.rule(kind)
     assert rule.before_days == offsets
     assert (rule.overdue_days, rule.escalate_days, rule.escalate_to) == (7, 14, (Role.STATE_LEAD,))
+
+
+def test_work_the_state_team_runs_invites_the_agency_and_chases_the_state_team_when_late() -> None:
+    meeting = DueItem(agency="riverbend", kind=DueKind.MEETING, subject="supervisor-meeting:2027-01-20",
+                      title="Statewide IPS supervisor meeting", stage="supervisor-expertise", due_on=DUE,
+                      state_run=True)  # fmt: skip
+    before = reminders_owed([meeting], EVERYONE, RULES, DUE - timedelta(days=14), set())
+    assert {r.recipient.name for r in before} == {"Maria Lopez", "Lee Park"}
+    late = reminders_owed([meeting], EVERYONE, RULES, DUE + timedelta(days=8), set())
+    assert [(r.recipient.name, r.escalation) for r in late] == [("Sam Reed", True)]
+    assert reminders_owed([meeting], EVERYONE, RULES, DUE + timedelta(days=30), {late[0].key}) == []
