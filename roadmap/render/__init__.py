@@ -62,8 +62,9 @@ def render_reminder(digest: Digest, overrides: Path | None = None) -> Message:
 
 
 def _sample_line(kind: str, when: str, *, overdue: bool = False, escalation: bool = False) -> DigestLine:
-    return DigestLine(agency="Riverbend Community Mental Health", kind=kind, title="Fidelity review", due_on="Wednesday 20 January 2027",
-                      when=when, overdue=overdue, escalation=escalation, prepare=("Fidelity scale",))  # fmt: skip
+    return DigestLine(agency="Riverbend Community Mental Health", kind=kind, title="Fidelity review",
+                      due_on="Wednesday 20 January 2027", when=when, overdue=overdue, escalation=escalation,
+                      prepare=("Fidelity scale",))  # fmt: skip
 
 
 # What check_templates renders: each value a template is given set and unset, and one and several lines.
