@@ -79,7 +79,9 @@ def test_each_person_gets_one_digest_with_the_agency_item_and_date(state: Cli, s
     assert len(sam) == 1  # many escalations, one digest
     assert "escalated to the state team" in body(sam[0])
     dev = smtp.to("dev@pinecrest.example")
-    assert len(dev) == 1 and dev[0]["Subject"].startswith("IPS roadmap: Pinecrest Behavioral Health: 6 reminders, 6 overdue (most urgent: ")
+    assert len(dev) == 1 and dev[0]["Subject"].startswith(
+        "IPS roadmap: Pinecrest Behavioral Health: 6 reminders, 6 overdue (most urgent: "
+    )
 
 
 def text_part(message: MailMessage) -> str:
