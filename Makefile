@@ -41,10 +41,12 @@ lint: install-test
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-## chromium: Debian's Chromium for the browser tests (Playwright cannot download browsers here)
+## chromium: Debian's Chromium for the browser tests (Playwright cannot download browsers here), and Debian's
+## faketime for the one-clock test (the commands run with the machine's clock set to a given instant)
 chromium:
-	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null && command -v faketime >/dev/null || { \
+	  echo "Installing Debian's chromium and faketime for the tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium faketime >/dev/null; }
 
 ## test: install with test extras and chromium, lint, then run the whole suite
 test: lint chromium

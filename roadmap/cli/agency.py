@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from roadmap.cli.output import print_json, show, show_events
-from roadmap.cli.state import AsOf, JsonFlag, OnDate, as_of_date, cli_state, option_date, optional_date
+from roadmap.cli.state import AsOf, JsonFlag, OnDate, cli_state, option_date, optional_date
 from roadmap.cli.tables import agencies_table, agency_detail
 from roadmap.services import agencies
 from roadmap.services.views import agency_view, event_view
@@ -44,7 +44,7 @@ def add(
         name=name,
         region=region,
         timezone=timezone,
-        as_of=as_of_date(as_of),
+        as_of=cli_state(ctx).today(as_of),
         joined_on=optional_date(joined, "--joined"),
         launched_on=optional_date(launched, "--launched"),
         slug=slug,
@@ -61,7 +61,7 @@ def list_(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> Non
     """Every agency with its current stage and how long it has been there."""
     state = cli_state(ctx)
     app = state.app
-    summaries = agencies.list_agencies(app.uow(), app.roadmap, app.cadence, as_of=as_of_date(as_of))
+    summaries = agencies.list_agencies(app.uow(), app.roadmap, app.cadence, as_of=cli_state(ctx).today(as_of))
     if json:
         print_json([agency_view(summary) for summary in summaries])
     else:
@@ -73,7 +73,7 @@ def show_(ctx: typer.Context, agency: AgencySlug, as_of: AsOf = None, json: Json
     """One agency: every stage's status, dates, days taken, checklist progress, fidelity and next review."""
     state = cli_state(ctx)
     app = state.app
-    summary = agencies.show_agency(app.uow(), app.roadmap, app.cadence, agency, as_of=as_of_date(as_of))
+    summary = agencies.show_agency(app.uow(), app.roadmap, app.cadence, agency, as_of=cli_state(ctx).today(as_of))
     if json:
         print_json(agency_view(summary))
     else:
@@ -85,7 +85,7 @@ def launch(ctx: typer.Context, agency: AgencySlug, on: OnDate, as_of: AsOf = Non
     """Record the day the agency began IPS services: the three ongoing stages start."""
     state = cli_state(ctx)
     change = agencies.launch_agency(
-        state.app.uow(), state.app.roadmap, agency, on=option_date(on, "--on"), as_of=as_of_date(as_of)
+        state.app.uow(), state.app.roadmap, agency, on=option_date(on, "--on"), as_of=cli_state(ctx).today(as_of)
     )
     if json:
         launched_on = change.agency.launched_on.isoformat() if change.agency.launched_on else None

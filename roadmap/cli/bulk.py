@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from roadmap.cli.output import print_json, show
-from roadmap.cli.state import AsOf, JsonFlag, as_of_date, cli_state
+from roadmap.cli.state import AsOf, JsonFlag, cli_state
 from roadmap.cli.tables import agencies_table
 from roadmap.domain.errors import InvalidInput
 from roadmap.services.agencies import summarise
@@ -31,7 +31,7 @@ def agencies(
         data = file.read_bytes()
     except OSError as error:
         raise InvalidInput(f"cannot read {file}: {error.strerror}") from None
-    app, today = cli_state(ctx).app, as_of_date(as_of)
+    app, today = cli_state(ctx).app, cli_state(ctx).today(as_of)
     changes = import_agencies(app.uow(), app.roadmap, parse_agencies_csv(data), as_of=today)
     if json:
         print_json({"imported": len(changes), "slugs": [change.agency.slug for change in changes]})

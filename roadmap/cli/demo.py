@@ -18,7 +18,7 @@ from notifications.smtp_sink import Received, SmtpSink
 from roadmap.bootstrap import build
 from roadmap.cli.output import console, print_json, show
 from roadmap.cli.report import write_fidelity_report
-from roadmap.cli.state import AsOf, JsonFlag, as_of_date, cli_state
+from roadmap.cli.state import AsOf, JsonFlag, cli_state
 from roadmap.cli.tables import due_table, overview_table, sent_mail_table, year_table
 from roadmap.domain.definition import Roadmap
 from roadmap.services import agencies, reviews
@@ -33,7 +33,7 @@ from roadmap.services.views import overview_view
 def demo(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None:
     """Build a realistic demo state (a dozen agencies) in a fresh database and print the overview."""
     state = cli_state(ctx)
-    app, today = state.app, as_of_date(as_of)
+    app, today = state.app, state.today(as_of)
     app.database.upgrade()
     build_demo(app.uow(), app.roadmap, app.scale, app.cadence, as_of=today)
     summaries = agencies.list_agencies(app.uow(), app.roadmap, app.cadence, as_of=today)
@@ -79,7 +79,7 @@ def simulate(
     json: JsonFlag = False,
 ) -> None:
     """Play a year of the demo state in a scratch database: agencies work, the sweep runs, month by month."""
-    app, today = cli_state(ctx).app, as_of_date(as_of)
+    app, today = cli_state(ctx).app, cli_state(ctx).today(as_of)
     # A scratch SQLite file: the simulation moves a year ahead, and the user's database must stay as of today.
     with TemporaryDirectory(prefix="ips-roadmap-year-") as folder:
         scratch = build(app.settings.model_copy(update={"database_url": SecretStr(f"sqlite:///{folder}/year.db")}))
@@ -110,7 +110,7 @@ def overview(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> 
     state = cli_state(ctx)
     app = state.app
     _print_overview(
-        app.roadmap, agencies.list_agencies(app.uow(), app.roadmap, app.cadence, as_of=as_of_date(as_of)), json
+        app.roadmap, agencies.list_agencies(app.uow(), app.roadmap, app.cadence, as_of=cli_state(ctx).today(as_of)), json
     )
 
 

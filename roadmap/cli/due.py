@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from roadmap.cli.output import print_json, show
-from roadmap.cli.state import AsOf, JsonFlag, as_of_date, cli_state
+from roadmap.cli.state import AsOf, JsonFlag, cli_state
 from roadmap.cli.tables import due_items_table
 from roadmap.services.due import state_due
 from roadmap.services.views import due_item_view
@@ -21,7 +21,7 @@ def due(
     json: JsonFlag = False,
 ) -> None:
     """Everything overdue or due within DAYS: reviews, action-plan steps, checklist items past their stage norm."""
-    app, today = cli_state(ctx).app, as_of_date(as_of)
+    app, today = cli_state(ctx).app, cli_state(ctx).today(as_of)
     items = state_due(app.uow(), app.roadmap, app.cadence, as_of=today, within_days=within, agency=agency)
     if json:
         print_json([due_item_view(item, today) for item in items])

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from roadmap.cli.agency import AgencySlug, OnlyAgency
 from roadmap.cli.output import print_json, show
-from roadmap.cli.state import AsOf, JsonFlag, as_of_date, cli_state
+from roadmap.cli.state import AsOf, JsonFlag, cli_state
 from roadmap.services import links
 from roadmap.services.views import access_link_view
 
@@ -28,7 +28,7 @@ def create(
 ) -> None:
     """Make a link that opens this agency's pages only (a signed token: `link list` never shows it)."""
     app = cli_state(ctx).app
-    made = links.create_link(app.uow(), agency, days=days, label=label, as_of=as_of_date(as_of))
+    made = links.create_link(app.uow(), agency, days=days, label=label, as_of=cli_state(ctx).today(as_of))
     url = f"{app.settings.web.address}/a/{made.token}"
     if json:
         print_json(access_link_view(made.link) | {"url": url})

@@ -10,7 +10,7 @@ import typer
 from notifications.delivery import AppriseSender
 from notifications.messages import Message
 from roadmap.cli.output import print_json, show
-from roadmap.cli.state import AsOf, JsonFlag, as_of_date, as_of_or_none, cli_state
+from roadmap.cli.state import AsOf, JsonFlag, as_of_or_none, cli_state
 from roadmap.cli.tables import outbox_table, reminders_table
 from roadmap.domain.errors import NotFound, RuleViolation
 from roadmap.services.contacts import list_contacts
@@ -26,7 +26,7 @@ outbox_app = typer.Typer(help="Reminders written before sending, and their deliv
 @app.command("preview")
 def preview(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None:
     """The reminder each contact is owed today per due item (nothing is sent)."""
-    app_, today = cli_state(ctx).app, as_of_date(as_of)
+    app_, today = cli_state(ctx).app, cli_state(ctx).today(as_of)
     owed = preview_reminders(app_.uow(), app_.roadmap, app_.cadence, app_.reminder_rules, as_of=today)
     if json:
         print_json([reminder_view(reminder, today) for reminder in owed])

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from roadmap.cli.agency import AgencySlug, OnlyAgency
 from roadmap.cli.output import print_json, show
-from roadmap.cli.state import AsOf, JsonFlag, QuarterOption, as_of_date, cli_state, option_date
+from roadmap.cli.state import AsOf, JsonFlag, QuarterOption, cli_state, option_date
 from roadmap.domain.errors import InvalidInput
 from roadmap.services import outcomes
 from roadmap.services.views import outcome_view
@@ -45,7 +45,7 @@ def record(
     """Record an agency's counts for a quarter (only numbers: no client is ever named); it is the quarter's report."""
     if avg_hours is not None and not math.isfinite(avg_hours):  # not "should be less than or equal to 80"
         raise InvalidInput(f"--avg-hours {avg_hours} is not a number of hours from 0 to 80")
-    app, today = cli_state(ctx).app, as_of_date(as_of)
+    app, today = cli_state(ctx).app, cli_state(ctx).today(as_of)
     counts = outcomes.Counts(
         served, working, job_starts, in_school, working_90_days, jobs_ended_before_90_days, avg_hours
     )

@@ -9,7 +9,7 @@ import typer
 
 from roadmap.cli.agency import AgencySlug
 from roadmap.cli.output import print_json, show_events
-from roadmap.cli.state import AsOf, JsonFlag, OnDate, as_of_date, cli_state, option_date
+from roadmap.cli.state import AsOf, JsonFlag, OnDate, cli_state, option_date
 from roadmap.domain.completion import standing
 from roadmap.domain.definition import Roadmap
 from roadmap.services import agencies
@@ -30,7 +30,7 @@ def done(
     json: JsonFlag = False,
 ) -> None:
     """Mark a checklist item done; the last open item of the active stage completes it."""
-    state, today = cli_state(ctx), as_of_date(as_of)
+    state, today = cli_state(ctx), cli_state(ctx).today(as_of)
     change = agencies.mark_item_done(
         state.app.uow(), state.app.roadmap, agency, item, on=option_date(on, "--on"), as_of=today
     )
@@ -49,7 +49,7 @@ def complete(
     json: JsonFlag = False,
 ) -> None:
     """Complete the active gate stage; the next one starts the same day."""
-    state, today = cli_state(ctx), as_of_date(as_of)
+    state, today = cli_state(ctx), cli_state(ctx).today(as_of)
     change = agencies.complete_stage(
         state.app.uow(),
         state.app.roadmap,

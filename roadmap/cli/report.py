@@ -11,7 +11,7 @@ import typer
 from roadmap.bootstrap import Application
 from roadmap.cli.agency import AgencySlug
 from roadmap.cli.output import print_json, show
-from roadmap.cli.state import AsOf, JsonFlag, QuarterOption, as_of_date, cli_state, optional_date
+from roadmap.cli.state import AsOf, JsonFlag, QuarterOption, cli_state, optional_date
 from roadmap.cli.tables import quarter_table
 from roadmap.render import render_fidelity_report, render_quarter_report, write_atomically
 from roadmap.services.fidelity_report import build_report
@@ -35,7 +35,7 @@ def fidelity(
     """Write a fidelity review report: scores by section, band, changes, strengths and the action plan."""
     app_ = cli_state(ctx).app
     review_date = optional_date(review, "--date")
-    written = write_fidelity_report(app_, agency, out, review_date=review_date, as_of=as_of_date(as_of))
+    written = write_fidelity_report(app_, agency, out, review_date=review_date, as_of=cli_state(ctx).today(as_of))
     if json:
         print_json({"agency": agency, "date": written[1], "out": str(out)})
     else:
@@ -51,7 +51,7 @@ def quarter(
     json: JsonFlag = False,
 ) -> None:
     """The state's quarterly summary: stages completed, reviews, meetings and outcome reports per agency."""
-    app_, today = cli_state(ctx).app, as_of_date(as_of)
+    app_, today = cli_state(ctx).app, cli_state(ctx).today(as_of)
     summary = quarter_summary(app_.uow(), app_.roadmap, app_.cadence, quarter=parse_quarter(which, today), as_of=today)
     if out is not None:
         write_atomically(out, render_quarter_report(summary))

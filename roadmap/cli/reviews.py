@@ -9,7 +9,7 @@ import typer
 
 from roadmap.cli.agency import AgencySlug
 from roadmap.cli.output import print_json, show
-from roadmap.cli.state import AsOf, JsonFlag, OnDate, as_of_date, cli_state, option_date
+from roadmap.cli.state import AsOf, JsonFlag, OnDate, cli_state, option_date
 from roadmap.cli.tables import actions_table, due_table, reviews_table
 from roadmap.domain.action_plan import ActionItem
 from roadmap.services import reviews
@@ -38,7 +38,7 @@ def record(
     json: JsonFlag = False,
 ) -> None:
     """Record a review's 25 scores; low-scoring items (3 or less by default) become draft action-plan steps."""
-    app, today = cli_state(ctx).app, as_of_date(as_of)
+    app, today = cli_state(ctx).app, cli_state(ctx).today(as_of)
     visited_on = option_date(date, "--date")
     recorded = reviews.record_review(
         app.uow(), app.scale, app.cadence, agency,
@@ -80,7 +80,7 @@ def correct(
     app = cli_state(ctx).app
     fixed = reviews.correct_score(
         app.uow(), app.cadence, agency, visited_on=option_date(date, "--date"), item=item, score=score,
-        reason=reason, as_of=as_of_date(as_of),
+        reason=reason, as_of=cli_state(ctx).today(as_of),
     )  # fmt: skip
     if json:
         print_json(
@@ -117,7 +117,7 @@ def list_(ctx: typer.Context, agency: AgencySlug, json: JsonFlag = False) -> Non
 def due(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None:
     """Launched agencies and their next fidelity review, soonest (most overdue) first."""
     app = cli_state(ctx).app
-    listed = reviews.reviews_due(app.uow(), app.cadence, as_of=as_of_date(as_of))
+    listed = reviews.reviews_due(app.uow(), app.cadence, as_of=cli_state(ctx).today(as_of))
     if json:
         print_json([due_view(entry) for entry in listed])
     else:
@@ -147,7 +147,7 @@ def actions_done(
 ) -> None:
     """Close a step of the action plan."""
     closed = reviews.close_action(
-        cli_state(ctx).app.uow(), agency, action, on=option_date(on, "--on"), as_of=as_of_date(as_of)
+        cli_state(ctx).app.uow(), agency, action, on=option_date(on, "--on"), as_of=cli_state(ctx).today(as_of)
     )
     _print_action(closed, json, f"action {action} done on {closed.done_on}")
 

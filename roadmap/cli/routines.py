@@ -8,7 +8,7 @@ import typer
 
 from roadmap.cli.agency import AgencySlug, OnlyAgency
 from roadmap.cli.output import print_json, show
-from roadmap.cli.state import AsOf, JsonFlag, OnDate, QuarterOption, as_of_date, cli_state, option_date
+from roadmap.cli.state import AsOf, JsonFlag, OnDate, QuarterOption, cli_state, option_date
 from roadmap.cli.tables import routine_history_table, routines_table
 from roadmap.services import routines
 from roadmap.services.views import occurrence_view, routine_done_view, routine_view
@@ -37,7 +37,7 @@ def done(
     json: JsonFlag = False,
 ) -> None:
     """Record that a meeting was held, a visit made or a report sent; the next one is then due from that day."""
-    app, today = cli_state(ctx).app, as_of_date(as_of)
+    app, today = cli_state(ctx).app, cli_state(ctx).today(as_of)
     recorded = routines.record_done(
         app.uow(), app.roadmap, app.cadence, agency, routine, on=option_date(on, "--on"), as_of=today, quarter=quarter
     )

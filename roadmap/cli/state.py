@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
 
 from roadmap.bootstrap import Application, build
 from roadmap.domain.dates import parse_iso_date
-from roadmap.settings import load_settings
+from roadmap.settings import Settings, load_settings
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout instead of a table.")]
 AsOf = Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Run as if today were DATE (YYYY-MM-DD).")]
@@ -27,12 +27,27 @@ class CliState:
 
     database_url: str | None
     _app: Application | None = field(default=None, init=False)
+    _settings: Settings | None = field(default=None, init=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.database_url)
+        return self._settings
 
     @property
     def app(self) -> Application:
         if self._app is None:
-            self._app = build(load_settings(self.database_url))
+            self._app = build(self.settings)
         return self._app
+
+    def today(self, as_of: str | None) -> date:
+        """The --as-of date, or the one clock every command, page, sweep and flush shares: today in the state's
+        timezone (IPS_ROADMAP_SCHEDULE__TIMEZONE), whatever the machine's own date is."""
+        # An empty --as-of "" (a blank variable in a script) is refused, not taken as today.
+        if as_of is not None:
+            return parse_iso_date(as_of, "--as-of")
+        return self.settings.schedule.run_for(None, datetime.now(UTC))[0]
 
     def close(self) -> None:
         if self._app is not None:
@@ -44,12 +59,6 @@ def cli_state(ctx: typer.Context) -> CliState:
     state = ctx.find_root().obj
     assert isinstance(state, CliState)
     return state
-
-
-def as_of_date(text: str | None) -> date:
-    """The --as-of date, or today's date on this machine."""
-    # An empty --as-of "" (a blank variable in a script) is refused, not taken as today.
-    return parse_iso_date(text, "--as-of") if text is not None else date.today()
 
 
 def as_of_or_none(text: str | None) -> date | None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from roadmap.cli.output import print_json, show
-from roadmap.cli.state import AsOf, JsonFlag, OnDate, as_of_date, cli_state, option_date, optional_date
+from roadmap.cli.state import AsOf, JsonFlag, OnDate, cli_state, option_date, optional_date
 from roadmap.cli.visit_tables import forecast_table, unmet_table, visits_table
 from roadmap.domain.errors import InvalidInput
 from roadmap.domain.visit import Visit, VisitStatus
@@ -42,7 +42,7 @@ def plan(
 
     Visits booked by an earlier plan are kept; only new needs are booked, so planning again is safe.
     """
-    app, today = cli_state(ctx).app, as_of_date(as_of)
+    app, today = cli_state(ctx).app, cli_state(ctx).today(as_of)
     if ics is not None:
         check_writable(ics)
     first = option_date(start, "--from") if start else today
@@ -96,7 +96,7 @@ def list_(
 @app.command("done")
 def done(ctx: typer.Context, visit_id: VisitId, on: OnDate, as_of: AsOf = None, json: JsonFlag = False) -> None:
     """Record a visit as made; it counts toward its routine's cadence (the next one falls due from that day)."""
-    app, today = cli_state(ctx).app, as_of_date(as_of)
+    app, today = cli_state(ctx).app, cli_state(ctx).today(as_of)
     recorded = visits.mark_done(app.uow(), app.visit_rules, visit_id, on=option_date(on, "--on"), as_of=today)
     if json:
         print_json({**visit_view(recorded.visit), "counted_for": recorded.counted_for, "note": recorded.note})
@@ -141,7 +141,7 @@ def forecast(
 ) -> None:
     """Visit days each trainer is needed for, month by month, against their capacity."""
     app = cli_state(ctx).app
-    projected = forecasting.workload(app.uow(), app.visit_rules, as_of=as_of_date(as_of), months=months)
+    projected = forecasting.workload(app.uow(), app.visit_rules, as_of=cli_state(ctx).today(as_of), months=months)
     if json:
         print_json(forecast_view(projected))
         return
