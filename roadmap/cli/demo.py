@@ -110,7 +110,7 @@ def overview(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> 
     state = cli_state(ctx)
     app = state.app
     _print_overview(
-        app.roadmap, agencies.list_agencies(app.uow(), app.roadmap, app.cadence, as_of=cli_state(ctx).today(as_of)), json
+        app.roadmap, agencies.list_agencies(app.uow(), app.roadmap, app.cadence, as_of=state.today(as_of)), json
     )
 
 
