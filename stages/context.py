@@ -31,3 +31,8 @@ class AgencyContext:
     # Contact ids of the trainers assigned to the agency, who get its visit and meeting reminders (those with
     # an address); None when nobody is assigned, and then every trainer does.
     trainers: tuple[int, ...] | None = None
+
+    @property
+    def routines_tracked_from(self) -> date | None:
+        """Routines count from the later of the day the database began tracking them and the agency's own."""
+        return max((day for day in (self.routines_from, self.agency.tracked_from) if day), default=None)

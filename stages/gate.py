@@ -52,7 +52,8 @@ class GateStage:
             return []
         definition = context.roadmap.stage(self.key)
         assert definition.norm_days is not None  # every gate has a norm (checked when the roadmap loads)
-        target = progress.started_on + timedelta(days=definition.norm_days)
+        # A stage entered before tracking began has its norm counted from that day (nothing owed for the past).
+        target = context.agency.counted_from(progress.started_on) + timedelta(days=definition.norm_days)
         done = context.agency.checklist
         return [
             DueItem(

@@ -31,7 +31,7 @@ class MonitoringStage(OngoingStage):
         agency = context.agency
         assert agency.launched_on is not None  # checked by the caller
         reviews = [review for review in context.reviews if review[0] <= as_of]
-        next_due = next_review_due(agency.launched_on, reviews, context.rules)
+        next_due = next_review_due(agency.launched_on, reviews, context.rules, agency.tracked_from)
         assert next_due is not None  # a launched agency always has one
         items = [
             DueItem(

@@ -47,14 +47,21 @@ def enrol(
     launched_on: date | None,
     roadmap: Roadmap,
     as_of: date,
+    stage: str | None = None,
+    stage_since: date | None = None,
 ) -> Change:
     """A new agency: readiness is active from the day it joins; launched agencies start the ongoing stages.
 
-    Without a joining date an agency joins today, or on its launch date if it launched earlier (a program
-    that already runs IPS when the state starts tracking it).
+    Without a joining date an agency joins today. An agency that is already on its way when the state starts
+    tracking it (a `stage` it has reached, or a launch date: a program that already runs IPS) is onboarded.
     """
     if not slug:
         raise InvalidInput(f"name {name!r} gives no usable slug; give one with --slug (letters, digits, hyphens)")
+    if stage is not None or stage_since is not None or launched_on is not None:
+        return _onboard(
+            slug=slug, name=name, region=region, timezone=timezone, joined_on=joined_on, launched_on=launched_on,
+            roadmap=roadmap, as_of=as_of, stage=stage, stage_since=stage_since,
+        )  # fmt: skip
     if joined_on is None:
         joined_on = min(as_of, launched_on) if launched_on else as_of
     _not_after(joined_on, as_of, "joining date")
@@ -63,6 +70,76 @@ def enrol(
     if launched_on is not None:
         launched = launch(change.agency, roadmap, on=launched_on, as_of=as_of)
         change = Change(launched.agency, change.events + launched.events)
+    return change
+
+
+def _onboard(
+    *,
+    slug: str,
+    name: str,
+    region: str,
+    timezone: str,
+    joined_on: date | None,
+    launched_on: date | None,
+    roadmap: Roadmap,
+    as_of: date,
+    stage: str | None,
+    stage_since: date | None,
+) -> Change:
+    """An agency already on its way: every gate before the stage it reached was passed before tracking began.
+
+    The stage reached (default: monitoring, for a program that launched) is active since `stage_since`; an
+    ongoing stage means the program runs, from its launch date (default `stage_since`, else today). Tracking
+    begins on the joining date when one is given, else today (as_of): checklist norms, routines, stalls and
+    overdue reviews count from it, not from the past.
+    """
+    target = roadmap.stage(stage or "monitoring")
+    ongoing = target.kind is StageKind.ONGOING
+    if stage_since is not None:
+        _not_after(stage_since, as_of, "stage_since")
+    if launched_on is not None:
+        _not_after(launched_on, as_of, "launch date")
+    if ongoing:
+        launched_on = launched_on or stage_since or as_of
+    since = launched_on if ongoing else stage_since or as_of
+    assert since is not None
+    passed_by = min(since, launched_on) if launched_on else since
+    joined = joined_on or passed_by
+    _not_after(joined, as_of, "joining date")
+    if launched_on is not None and launched_on < joined:
+        raise RuleViolation(
+            f"launch date {launched_on} is before the agency joined the roadmap on {joined}; "
+            "give a joining date no later than the launch"
+        )
+    if joined > passed_by:
+        raise InvalidInput(
+            f"joining date {joined} is after the agency reached stage {target.key!r} ({passed_by}); "
+            "leave joined empty or give an earlier one"
+        )
+    gates = [gate.key for gate in roadmap.gates]
+    passed = gates if ongoing else gates[: gates.index(target.key)]
+    stages = {
+        key: StageProgress(key=key, started_on=passed_by, completed_on=passed_by, before_tracking=True)
+        for key in passed
+    }
+    if not ongoing:
+        stages[target.key] = StageProgress(key=target.key, started_on=since)
+    # Tracking begins today, or on the day the agency joined the roadmap when that is given: from then on
+    # everything owed is the state's to chase.
+    tracked_from = joined_on or as_of
+    agency = _validated_agency(
+        slug=slug, name=name, region=region, timezone=timezone, joined_on=joined, tracked_from=tracked_from,
+        stages=stages,
+    )  # fmt: skip
+    events: list[Event] = [AgencyEnrolled(agency=slug, on=joined)]
+    if not ongoing:
+        events.append(StageStarted(agency=slug, on=since, stage=target.key))
+    change = Change(agency, tuple(events))
+    if launched_on is not None:
+        launched = agency.model_copy(update={"launched_on": launched_on})
+        change = start_ready_stages(
+            Change(launched, (*events, AgencyLaunched(agency=slug, on=launched_on))), launched_on
+        )
     return change
 
 

@@ -23,7 +23,7 @@ def routine_items(context: AgencyContext, stage_key: str, as_of: date) -> list[D
             done=context.done.get(routine.key, ()),
             good_fidelity=good_fidelity(context, as_of),
             as_of=as_of,
-            tracked_from=context.routines_from,
+            tracked_from=context.routines_tracked_from,
         )
         items.append(
             DueItem(

@@ -48,7 +48,12 @@ def stall(standing: Standing, roadmap: Roadmap, peers: PeerDurations) -> Stall |
     key = standing.current_stage
     if key is None:
         return None
-    days = standing.stage(key).duration_days or 0
+    stage = standing.stage(key)
+    days = stage.duration_days or 0
+    tracked = standing.agency.tracked_from
+    if tracked is not None and stage.started_on is not None and stage.started_on < tracked <= standing.as_of:
+        # Entered before the state began tracking the agency: the time before then is not a stall.
+        days = (standing.as_of - tracked).days
     reasons = []
     norm = roadmap.stage(key).norm_days
     if norm is not None and days > norm:

@@ -15,17 +15,18 @@ TODAY = date(2026, 11, 23)
 
 
 def make_agency(joined_on: date = date(2026, 1, 5), launched_on: date | None = None) -> Agency:
-    """A new agency as enrolled by the real rules."""
-    return progression.enrol(
+    """A new agency as enrolled by the real rules, tracked since it joined (launched on a day, if given)."""
+    agency = progression.enrol(
         slug="riverbend",
         name="Riverbend Community Mental Health",
         region="North",
         timezone="America/Chicago",
         joined_on=joined_on,
-        launched_on=launched_on,
+        launched_on=None,
         roadmap=ROADMAP,
         as_of=TODAY,
     ).agency
+    return agency if launched_on is None else progression.launch(agency, ROADMAP, on=launched_on, as_of=TODAY).agency
 
 
 def finish_items(agency: Agency, stage_key: str, on: date, *, leave_open: int = 0) -> Agency:

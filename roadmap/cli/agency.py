@@ -9,6 +9,7 @@ import typer
 from roadmap.cli.output import print_json, show, show_events
 from roadmap.cli.state import AsOf, JsonFlag, OnDate, cli_state, option_date, optional_date
 from roadmap.cli.tables import agencies_table, agency_detail
+from roadmap.domain.errors import InvalidInput
 from roadmap.services import agencies
 from roadmap.services.views import agency_view, event_view
 
@@ -33,10 +34,26 @@ def add(
         typer.Option("--joined", metavar="DATE", help="Date it joined the roadmap (default: today)."),
     ] = None,
     slug: Annotated[str | None, typer.Option("--slug", help="Its slug (default: made from the name).")] = None,
+    stage: Annotated[
+        str | None,
+        typer.Option("--stage", help="For a program already on its way: the furthest stage it has reached."),
+    ] = None,
+    stage_since: Annotated[
+        str | None, typer.Option("--stage-since", metavar="DATE", help="When it entered that stage (default: today).")
+    ] = None,
+    last_review: Annotated[
+        str | None, typer.Option("--last-review", metavar="DATE", help="Its last fidelity review before tracking.")
+    ] = None,
+    last_review_total: Annotated[
+        int | None, typer.Option("--last-review-total", min=25, max=125, help="That review's total (25-125).")
+    ] = None,
     as_of: AsOf = None,
     json: JsonFlag = False,
 ) -> None:
-    """Add an agency: readiness becomes its active stage; prints its slug."""
+    """Add an agency: readiness becomes its active stage, or, for a program already on its way (--stage,
+    --launched), the stage it has reached, tracked from today; prints its slug."""
+    if (last_review is None) != (last_review_total is None):
+        raise InvalidInput("give --last-review and --last-review-total together")
     state = cli_state(ctx)
     change = agencies.add_agency(
         state.app.uow(),
@@ -48,6 +65,11 @@ def add(
         joined_on=optional_date(joined, "--joined"),
         launched_on=optional_date(launched, "--launched"),
         slug=slug,
+        stage=stage,
+        stage_since=optional_date(stage_since, "--stage-since"),
+        last_review=(option_date(last_review, "--last-review"), last_review_total)
+        if last_review is not None and last_review_total is not None
+        else None,
     )
     if json:
         print_json({"slug": change.agency.slug, "events": [event_view(e) for e in change.events]})

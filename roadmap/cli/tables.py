@@ -91,9 +91,10 @@ def agency_detail(summary: AgencySummary) -> RenderableType:
     s = summary.standing
     agency = s.agency
     launched = agency.launched_on.isoformat() if agency.launched_on else "not yet"
+    tracked = f" · tracked from {agency.tracked_from}" if agency.tracked_from else ""
     heading = Text.assemble(
         (agency.name, "bold"),
-        f"  ({agency.slug})\nRegion {agency.region} · {agency.timezone} · joined {agency.joined_on}"
+        f"  ({agency.slug})\nRegion {agency.region} · {agency.timezone} · joined {agency.joined_on}{tracked}"
         f" · launched {launched} · as of {s.as_of}",
     )
     stages = Table(title_justify="left")
@@ -154,8 +155,8 @@ def overview_table(roadmap: Roadmap, summaries: Sequence[AgencySummary]) -> Rend
         table.add_row(escape(s.agency.name), *cells, _due_text(summary.next_review_due, s.as_of, True))
     names = "  ".join(f"{number} {stage.label}" for number, stage in enumerate(roadmap.stages, start=1))
     legend = Text(
-        f"{names}\n✓ completed   ✓! forced with a note   ▶ 34d active for 34 days   ▶ 34d⚠ stalled   · not started"
-        "   ! review overdue"
+        f"{names}\n✓ completed   ✓· passed before tracking began   ✓! forced with a note   ▶ 34d active for 34 days"
+        "   ▶ 34d⚠ stalled   · not started   ! review overdue"
     )
     legend.stylize("dim")
     return Group(table, legend)
@@ -173,6 +174,8 @@ def _due_text(due: date | None, as_of: date, compact: bool = False) -> Text:
 
 def _cell(stage: StageStanding, *, stalled: bool = False) -> Text:
     if stage.status is StageStatus.COMPLETED:
+        if stage.before_tracking:
+            return Text("✓·", style="dim green")
         return Text("✓!" if stage.forced else "✓", style="yellow" if stage.forced else "green")
     if stage.status is StageStatus.ACTIVE:
         if stalled:
@@ -183,7 +186,11 @@ def _cell(stage: StageStanding, *, stalled: bool = False) -> Text:
 
 def _status_text(stage: StageStanding) -> Text:
     styles = {StageStatus.COMPLETED: "green", StageStatus.ACTIVE: "bold cyan", StageStatus.NOT_STARTED: "dim"}
-    label = stage.status.value + (" (forced)" if stage.forced else "")
+    label = (
+        stage.status.value
+        + (" (forced)" if stage.forced else "")
+        + (" (before tracking)" if stage.before_tracking else "")
+    )
     return Text(label, style=styles[stage.status])
 
 

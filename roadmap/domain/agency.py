@@ -38,6 +38,9 @@ class StageProgress(BaseModel):
     completed_on: date | None = None
     forced: bool = False
     note: Line | None = None
+    # A gate the agency had passed before the state began tracking it (a program that already ran): completed,
+    # but not by a recorded checklist or a forced completion, and kept out of the stage-duration measures.
+    before_tracking: bool = False
 
 
 class Agency(BaseModel):
@@ -51,6 +54,9 @@ class Agency(BaseModel):
     timezone: str
     joined_on: date
     launched_on: date | None = None
+    # The day the state began tracking an agency that was already on its way (None: since it joined). Nothing
+    # is overdue for what happened before it: checklist norms, routines, stalls and reviews count from it.
+    tracked_from: date | None = None
     stages: dict[str, StageProgress] = Field(default_factory=dict)
     checklist: dict[str, date] = Field(default_factory=dict)
 
@@ -62,3 +68,7 @@ class Agency(BaseModel):
     def progress(self, stage_key: str) -> StageProgress | None:
         """The stage's progress, or None when it has not started."""
         return self.stages.get(stage_key)
+
+    def counted_from(self, day: date) -> date:
+        """A day the roadmap counts from (a stage's start, the launch), moved up to the day tracking began."""
+        return max(day, self.tracked_from) if self.tracked_from else day

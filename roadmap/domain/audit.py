@@ -156,6 +156,17 @@ def review_added(review: Review) -> AuditChange:
     )
 
 
+def review_total_added(agency: str, visited_on: date, total: int) -> AuditChange:
+    """A review held before tracking began, known by its date and total (given when the agency was onboarded)."""
+    return AuditChange(
+        subject=Subject.REVIEW,
+        agency=agency,
+        key=visited_on.isoformat(),
+        action=Action.ADDED,
+        after={"total": total, "before_tracking": True},
+    )
+
+
 def score_corrected(before: Review, after: Review, item: int, reason: str) -> AuditChange:
     """One item's score of a recorded review changed, with the reason: the old value stays in the trail."""
     return AuditChange(

@@ -10,6 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from roadmap.domain.fidelity import GOOD_FIDELITY
 
+# A review owed since before the state began tracking an agency falls due this long after tracking began: the
+# longest lead of the default reminders (30 days), so its director hears of it before it is late.
+ONBOARDING_LEAD_DAYS = 30
+
 
 class CadenceRules(BaseModel):
     """A state's review cadence; the defaults follow the roadmap (six-monthly until good fidelity, then yearly)."""
@@ -35,17 +39,28 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def next_review_due(launched_on: date | None, reviews: Iterable[tuple[date, int]], rules: CadenceRules) -> date | None:
+def next_review_due(
+    launched_on: date | None,
+    reviews: Iterable[tuple[date, int]],
+    rules: CadenceRules,
+    tracked_from: date | None = None,
+) -> date | None:
     """The next review date from the launch and the (date, total) of past reviews; None before launch.
 
-    The most recent review by date decides, so entering an older review later never moves the due date.
+    The most recent review by date decides, so entering an older review later never moves the due date. For an
+    agency tracked from a later day than its launch, a review that fell due before that day is due
+    ONBOARDING_LEAD_DAYS after it: owed, but with the usual run of reminders before it, not overdue on day one.
     """
     if launched_on is None:
         return None
     latest = latest_review(reviews)
     if latest is None:
-        return add_months(launched_on, rules.first_review_months)
-    return add_months(latest[0], review_months(is_good(latest, rules), rules))
+        due = add_months(launched_on, rules.first_review_months)
+    else:
+        due = add_months(latest[0], review_months(is_good(latest, rules), rules))
+    if tracked_from is not None and due < tracked_from:
+        return tracked_from + timedelta(days=ONBOARDING_LEAD_DAYS)
+    return due
 
 
 def review_months(good: bool, rules: CadenceRules) -> int:

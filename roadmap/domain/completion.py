@@ -42,6 +42,8 @@ class StageStanding:
     checklist: tuple[ItemStanding, ...]
     forced: bool
     note: str | None
+    # Passed before the state began tracking the agency: completed, with no duration of its own to measure.
+    before_tracking: bool = False
 
     @property
     def checklist_done(self) -> int:
@@ -117,6 +119,9 @@ def standing(agency: Agency, roadmap: Roadmap, as_of: date, *, items: bool = Tru
             status, duration = StageStatus.NOT_STARTED, None
         elif completed is None:
             status, duration = StageStatus.ACTIVE, days_between(started, as_of)
+        elif progress and progress.before_tracking:
+            # Its dates only say it was passed by then: kept out of durations, medians and stalls.
+            status, duration = StageStatus.COMPLETED, None
         else:
             status, duration = StageStatus.COMPLETED, days_between(started, completed)
         stages.append(
@@ -131,6 +136,7 @@ def standing(agency: Agency, roadmap: Roadmap, as_of: date, *, items: bool = Tru
                 checklist=checklist,
                 forced=bool(progress and completed and progress.forced),
                 note=progress.note if progress and completed else None,
+                before_tracking=bool(progress and completed and progress.before_tracking),
             )
         )
     return Standing(agency=agency, as_of=as_of, stages=tuple(stages))

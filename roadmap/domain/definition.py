@@ -120,6 +120,19 @@ class Roadmap(_Frozen):
                 return stage
         raise NotFound(f"unknown stage {key!r}{did_you_mean(key, STAGE_KEYS)}; stages are: {', '.join(STAGE_KEYS)}")
 
+    def find_stage(self, text: str) -> StageDefinition:
+        """A stage as a person names it in a spreadsheet: its key, its label or title, or its number 1-10."""
+        wanted = " ".join(text.split()).lower()
+        for number, stage in enumerate(self.stages, start=1):
+            names = {stage.key, stage.label.lower(), stage.title.lower(), str(number), stage.key.replace("-", " ")}
+            if wanted in names:
+                return stage
+        labels = [stage.label for stage in self.stages]
+        raise NotFound(
+            f"stage {text!r} is not a roadmap stage{did_you_mean(wanted, list(STAGE_KEYS))}; give a key, a label "
+            f"({', '.join(labels)}) or a number 1-10"
+        )
+
     def stage_of_item(self, item_key: str) -> StageDefinition:
         """The stage whose checklist holds this item."""
         for stage in self.stages:

@@ -16,6 +16,8 @@ ITEM_COUNT = 25
 _SMALL_NUMBER = re.compile(r"[0-9]{1,3}")
 LOWEST_SCORE, HIGHEST_SCORE = 1, 5
 GOOD_FIDELITY = 100
+# The lowest and highest possible totals of the 25 items.
+MIN_TOTAL, MAX_TOTAL = ITEM_COUNT * LOWEST_SCORE, ITEM_COUNT * HIGHEST_SCORE
 
 
 class Band(StrEnum):

@@ -48,6 +48,16 @@ class Review(BaseModel):
         return is_good_fidelity(self.total)
 
 
+def check_review_before_tracking(agency: Agency, visited_on: date, *, as_of: date) -> None:
+    """Refuse a last review (known by its date and total) that the onboarded agency cannot have had."""
+    if agency.launched_on is None:
+        raise InvalidInput("last_review is given but the agency has not launched (give launched, or stage monitoring)")
+    if visited_on > as_of:
+        raise InvalidInput(f"last_review {visited_on} is in the future (today is {as_of})")
+    if visited_on < agency.launched_on:
+        raise InvalidInput(f"last_review {visited_on} is before the launch on {agency.launched_on}")
+
+
 def check_new_review(agency: Agency, visited_on: date, recorded: Iterable[date], *, as_of: date) -> None:
     """Refuse a review the roadmap cannot take: before launch, in the future, or on a date already recorded."""
     if agency.launched_on is None:

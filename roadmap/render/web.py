@@ -39,7 +39,7 @@ def render_overview(page: OverviewPage, roadmap: Roadmap, *, region: str | None 
             status = stage.status
             stalled = stall is not None and stall["stage"] == stage.key
             if status is StageStatus.COMPLETED:
-                text = "✓!" if stage.forced else "✓"
+                text = "✓·" if stage.before_tracking else "✓!" if stage.forced else "✓"
             elif status is StageStatus.ACTIVE:
                 text = f"{stage.duration_days}d" + (" ⚠" if stalled else "")
             else:

@@ -12,6 +12,7 @@ from roadmap.domain.completion import Standing, standing
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.errors import RuleViolation
 from roadmap.domain.names import slugify
+from roadmap.domain.review import check_review_before_tracking
 from roadmap.services.ports import UnitOfWork
 from stages import progression
 from stages.progression import Change
@@ -30,8 +31,12 @@ def add_agency(
     joined_on: date | None = None,
     launched_on: date | None = None,
     slug: str | None = None,
+    stage: str | None = None,
+    stage_since: date | None = None,
+    last_review: tuple[date, int] | None = None,
 ) -> Change:
-    """Enrol a new agency; readiness is active from its joining date (default: as_of)."""
+    """Enrol a new agency; readiness is active from its joining date (default: as_of). One already on its way
+    (a stage reached, a launch date, its last fidelity review) is onboarded: tracked from as_of."""
     change = progression.enrol(
         slug=slug or slugify(name),
         name=name,
@@ -41,7 +46,11 @@ def add_agency(
         launched_on=launched_on,
         roadmap=roadmap,
         as_of=as_of,
+        stage=roadmap.find_stage(stage).key if stage else None,
+        stage_since=stage_since,
     )
+    if last_review is not None:
+        check_review_before_tracking(change.agency, last_review[0], as_of=as_of)
     with uow:
         existing = uow.agencies.name_of(change.agency.slug)
         if existing is not None:
@@ -49,6 +58,8 @@ def add_agency(
                 f"an agency with slug {change.agency.slug!r} already exists ({existing}); choose another with --slug"
             )
         uow.agencies.add(change.agency)
+        if last_review is not None:
+            uow.reviews.add_total(change.agency.slug, *last_review)
         uow.commit()
     return change
 
@@ -117,7 +128,7 @@ def _summary(
     return AgencySummary(
         standing=measured,
         fidelity=reviewed,
-        next_review_due=next_review_due(measured.launched_on, reviewed, rules),
+        next_review_due=next_review_due(measured.launched_on, reviewed, rules, measured.agency.tracked_from),
         stall=stall_in(measured, roadmap, peers or PeerDurations({}, {})),
     )
 

@@ -130,7 +130,7 @@ def build_report(
         sections=sections,
         actions=tuple(action for action in actions if action.review_date == review.visited_on),
         history=tuple((r.visited_on, r.total, r.band) for r in reviews[: index + 1]),
-        next_review_due=next_review_due(agency.launched_on, history, rules),
+        next_review_due=next_review_due(agency.launched_on, history, rules, agency.tracked_from),
         report_due=report_due(review.visited_on, rules),
         action_plan_due=action_plan_due(review.visited_on, rules),
         scale_title=scale.title,

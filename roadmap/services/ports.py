@@ -35,8 +35,8 @@ class AgencyRepository(Protocol):
         """The agencies with these slugs (unknown ones are left out), ordered by slug; `for_update` as for get."""
         ...
 
-    def launches(self) -> list[tuple[str, str, date]]:
-        """(slug, name, launch date) of every launched agency."""
+    def launches(self) -> list[tuple[str, str, date, date | None]]:
+        """(slug, name, launch date, the day tracking began or None) of every launched agency."""
         ...
 
     def timezones(self) -> dict[str, str]:
@@ -81,6 +81,10 @@ class ReviewRepository(Protocol):
 
     def add(self, review: Review) -> None:
         """Store a new review with its scores."""
+        ...
+
+    def add_total(self, slug: str, visited_on: date, total: int) -> None:
+        """Store a review held before tracking began, known by its date and total only."""
         ...
 
     def history(self, slugs: Collection[str] | None = None) -> dict[str, list[tuple[date, int]]]:

@@ -104,7 +104,7 @@ def quarter_summary(
         due = received = None
         since = running_since(context, outcome, cutoff) if outcome is not None else None
         if outcome is not None and since is not None:
-            due = report_due(outcome, quarter, since, records.routines_from)
+            due = report_due(outcome, quarter, since, context.routines_tracked_from)
             if due is not None:
                 received = next((o.on for o in done.get(outcome.key, []) if o.period == label and o.on <= as_of), None)
         rows.append(

@@ -130,7 +130,7 @@ def correct_score(
         why = " ".join(reason.split())
         after = uow.reviews.correct(before, item, corrected(before, item, score, why).scores[item], why)
         steps = sum(1 for step in uow.actions.for_agency(slug) if (step.review_date, step.item) == (visited_on, item))
-        launched_on = uow.agencies.get(slug).launched_on
+        agency = uow.agencies.get(slug)
         uow.commit()
     history = sorted(
         (review.visited_on, after.total if review.visited_on == visited_on else review.total)
@@ -142,7 +142,7 @@ def correct_score(
         after=after,
         item=item,
         reason=why,
-        next_review_due=next_review_due(launched_on, history, rules),
+        next_review_due=next_review_due(agency.launched_on, history, rules, agency.tracked_from),
         action_steps=steps,
     )
 
@@ -183,7 +183,7 @@ def store_review(
     history = [(r.visited_on, r.total) for r in (*past, review)]
     return RecordedReview(
         review=review,
-        next_review_due=next_review_due(agency.launched_on, history, rules),
+        next_review_due=next_review_due(agency.launched_on, history, rules, agency.tracked_from),
         report_due=written_report_due(visited_on, rules),
         action_plan_due=plan_due(visited_on, rules),
         actions=actions,
@@ -207,11 +207,11 @@ def reviews_due(uow: UnitOfWork, rules: CadenceRules, *, as_of: date) -> list[Du
         launches = uow.agencies.launches()
         history = uow.reviews.history()
     due = []
-    for slug, name, launched_on in launches:
+    for slug, name, launched_on, tracked_from in launches:
         if launched_on > as_of:
             continue
         reviews = [review for review in history.get(slug, []) if review[0] <= as_of]
-        next_due = next_review_due(launched_on, reviews, rules)
+        next_due = next_review_due(launched_on, reviews, rules, tracked_from)
         assert next_due is not None  # launched agencies always have one
         last = max(reviews, default=None)
         due.append(

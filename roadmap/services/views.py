@@ -63,6 +63,7 @@ def stage_standing_view(stage: StageStanding) -> dict[str, Any]:
         "checklist_total": stage.checklist_total,
         "forced": stage.forced,
         "note": stage.note,
+        "before_tracking": stage.before_tracking,
         "checklist": [{"key": item.key, "done_on": _iso(item.done_on)} for item in stage.checklist],
     }
 
@@ -77,6 +78,7 @@ def agency_view(summary: AgencySummary) -> dict[str, Any]:
         "region": agency.region,
         "timezone": agency.timezone,
         "joined_on": agency.joined_on.isoformat(),
+        "tracked_from": _iso(agency.tracked_from),
         "launched_on": _iso(standing.launched_on),
         "as_of": standing.as_of.isoformat(),
         "current_stage": standing.current_stage,

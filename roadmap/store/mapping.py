@@ -16,7 +16,7 @@ from roadmap.store.tables import AgencyRow, ChecklistMarkRow, StageRow
 def write(row: AgencyRow, agency: Agency) -> None:
     """Bring a row and its children in line with the domain agency (the slug never changes)."""
     row.name, row.region, row.timezone = agency.name, agency.region, agency.timezone
-    row.joined_on, row.launched_on = agency.joined_on, agency.launched_on
+    row.joined_on, row.launched_on, row.tracked_from = agency.joined_on, agency.launched_on, agency.tracked_from
     stages = {stage.stage_key: stage for stage in row.stages}
     for key, progress in agency.stages.items():
         stage = stages.get(key)
@@ -24,7 +24,7 @@ def write(row: AgencyRow, agency: Agency) -> None:
             stage = StageRow(stage_key=key)
             row.stages.append(stage)
         stage.started_on, stage.completed_on = progress.started_on, progress.completed_on
-        stage.forced, stage.note = progress.forced, progress.note
+        stage.forced, stage.note, stage.before_tracking = progress.forced, progress.note, progress.before_tracking
     row.stages[:] = [stage for stage in row.stages if stage.stage_key in agency.stages]
     marks = {mark.item_key: mark for mark in row.marks}
     for key, done_on in agency.checklist.items():
@@ -45,6 +45,7 @@ def agency_of(row: AgencyRow) -> Agency:
             completed_on=stage.completed_on,
             forced=stage.forced,
             note=stage.note,
+            before_tracking=stage.before_tracking,
         )
         for stage in row.stages
     }
@@ -55,6 +56,7 @@ def agency_of(row: AgencyRow) -> Agency:
         timezone=row.timezone,
         joined_on=row.joined_on,
         launched_on=row.launched_on,
+        tracked_from=row.tracked_from,
         stages=stages,
         checklist={mark.item_key: mark.done_on for mark in row.marks},
     )
@@ -67,9 +69,9 @@ def read_agencies(session: Session, slugs: Collection[str] | None = None) -> lis
     more than everything else it does.
     """
     agencies = select(AgencyRow.id, AgencyRow.slug, AgencyRow.name, AgencyRow.region, AgencyRow.timezone,
-                      AgencyRow.joined_on, AgencyRow.launched_on)  # fmt: skip
+                      AgencyRow.joined_on, AgencyRow.launched_on, AgencyRow.tracked_from)  # fmt: skip
     stages = select(StageRow.agency_id, StageRow.stage_key, StageRow.started_on, StageRow.completed_on,
-                    StageRow.forced, StageRow.note)  # fmt: skip
+                    StageRow.forced, StageRow.note, StageRow.before_tracking)  # fmt: skip
     marks = select(ChecklistMarkRow.agency_id, ChecklistMarkRow.item_key, ChecklistMarkRow.done_on)
     if slugs is not None:
         ids = select(AgencyRow.id).where(AgencyRow.slug.in_(slugs))
@@ -77,10 +79,11 @@ def read_agencies(session: Session, slugs: Collection[str] | None = None) -> lis
         stages = stages.where(StageRow.agency_id.in_(ids))
         marks = marks.where(ChecklistMarkRow.agency_id.in_(ids))
     progress: dict[int, dict[str, StageProgress]] = {}
-    for agency_id, key, started_on, completed_on, forced, note in session.execute(stages):
+    for agency_id, key, started_on, completed_on, forced, note, before_tracking in session.execute(stages):
         progress.setdefault(agency_id, {})[key] = StageProgress(
-            key=key, started_on=started_on, completed_on=completed_on, forced=forced, note=note
-        )
+            key=key, started_on=started_on, completed_on=completed_on, forced=forced, note=note,
+            before_tracking=before_tracking,
+        )  # fmt: skip
     checklist: dict[int, dict[str, date]] = {}
     for agency_id, key, done_on in session.execute(marks):
         checklist.setdefault(agency_id, {})[key] = done_on
@@ -92,10 +95,11 @@ def read_agencies(session: Session, slugs: Collection[str] | None = None) -> lis
             timezone=timezone,
             joined_on=joined_on,
             launched_on=launched_on,
+            tracked_from=tracked_from,
             stages=progress.get(agency_id, {}),
             checklist=checklist.get(agency_id, {}),
         )
-        for agency_id, slug, name, region, timezone, joined_on, launched_on in session.execute(
+        for agency_id, slug, name, region, timezone, joined_on, launched_on, tracked_from in session.execute(
             agencies.order_by(AgencyRow.slug)
         )
     ]

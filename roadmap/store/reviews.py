@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from roadmap.domain.action_plan import ActionItem
-from roadmap.domain.audit import action_change, review_added, score_corrected
+from roadmap.domain.audit import action_change, review_added, review_total_added, score_corrected
 from roadmap.domain.errors import NotFound
 from roadmap.domain.review import Review
 from roadmap.store.audit import SqlAuditTrail
@@ -28,7 +28,8 @@ class SqlReviewRepository:
         rows = self._session.scalars(
             select(ReviewRow).join(AgencyRow).where(AgencyRow.slug == slug).order_by(ReviewRow.visited_on)
         ).all()
-        return [_review(slug, row) for row in rows]
+        # A review known by its total only (recorded at onboarding) has no scores to show or correct.
+        return [_review(slug, row) for row in rows if row.scores]
 
     def add(self, review: Review) -> None:
         self._session.add(
@@ -41,6 +42,13 @@ class SqlReviewRepository:
             )
         )
         self._audit.record([review_added(review)])
+
+    def add_total(self, slug: str, visited_on: date, total: int) -> None:
+        """A review held before tracking began, known by its date and total only (no item scores are kept)."""
+        self._session.add(
+            ReviewRow(agency_id=agency_row_id(self._session, slug), visited_on=visited_on, total=total, reviewers=[])
+        )
+        self._audit.record([review_total_added(slug, visited_on, total)])
 
     def correct(self, review: Review, item: int, score: int, reason: str) -> Review:
         """Change one item's score of a stored review (and its total); the trail keeps the old score and why."""

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -45,6 +46,7 @@ class AgencyRow(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     joined_on: Mapped[date] = mapped_column(Date)
     launched_on: Mapped[date | None] = mapped_column(Date)
+    tracked_from: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     stages: Mapped[list[StageRow]] = relationship(
@@ -66,6 +68,7 @@ class StageRow(Base):
     completed_on: Mapped[date | None] = mapped_column(Date)
     forced: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(Text)
+    before_tracking: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     agency: Mapped[AgencyRow] = relationship(back_populates="stages")
 

@@ -60,12 +60,14 @@ class SqlAgencyRepository:
         # wrote back the checklist as read, dropping a tick committed in between. In slug order (locks.hold).
         hold(self._session, AgencyRow.slug, AgencyRow.slug.in_(slugs))
 
-    def launches(self) -> list[tuple[str, str, date]]:
-        """(slug, name, launch date) of every launched agency — without loading stages or checklists."""
-        query = select(AgencyRow.slug, AgencyRow.name, AgencyRow.launched_on).where(AgencyRow.launched_on.is_not(None))
+    def launches(self) -> list[tuple[str, str, date, date | None]]:
+        """(slug, name, launch date, tracked from) of every launched agency — without stages or checklists."""
+        query = select(AgencyRow.slug, AgencyRow.name, AgencyRow.launched_on, AgencyRow.tracked_from).where(
+            AgencyRow.launched_on.is_not(None)
+        )
         return [
-            (slug, name, launched_on)
-            for slug, name, launched_on in self._session.execute(query.order_by(AgencyRow.slug))
+            (slug, name, launched_on, tracked_from)
+            for slug, name, launched_on, tracked_from in self._session.execute(query.order_by(AgencyRow.slug))
         ]
 
     def timezones(self) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""`import agencies FILE.csv`: all rows or none."""
+"""`import agencies FILE`: all rows or none."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ def test_a_good_file_adds_every_agency(cli: Cli, tmp_path: Path) -> None:
         "Mesa Verde Wellness,West,America/Denver,\n",
     )
     result = cli.ok("import", "agencies", csv, "--as-of", TODAY, "--json").json()
-    assert result == {"imported": 2, "slugs": ["riverbend-community-mental-health", "mesa-verde-wellness"]}
+    assert result == {"imported": 2, "slugs": ["riverbend-community-mental-health", "mesa-verde-wellness"],
+                      "ignored_columns": []}  # fmt: skip
     listed = {a["slug"]: a for a in cli.ok("agency", "list", "--json", "--as-of", TODAY).json()}
     assert listed["riverbend-community-mental-health"]["launched_on"] == "2025-03-01"
     assert listed["mesa-verde-wellness"]["current_stage"] == "readiness"

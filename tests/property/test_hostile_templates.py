@@ -52,7 +52,7 @@ SAFE: dict[str, Callable[[Facts], str]] = {
     "{{ digest.recipient | upper }}": lambda facts: facts.name.upper(),
     "{{ digest.lines | length }}": lambda facts: str(facts.lines),
     "{{ digest.overdue }}": lambda facts: str(facts.overdue),
-    "{% for line in digest.lines %}[{{ line.agency }}]{% endfor %}": lambda facts: "[lone-oak]" * facts.lines,
+    "{% for line in digest.lines %}[{{ line.agency }}]{% endfor %}": lambda facts: "[Lone Oak]" * facts.lines,
 }
 # Each fails whatever the digest holds: a way out of the sandbox, a name that is not there, a Python error, bad syntax.
 HOSTILE_PIECES = [
@@ -171,7 +171,8 @@ def test_a_state_template_renders_the_data_or_is_refused_before_anything_is_queu
     probe = add_director(lone_oak, smtp, 0)
     owed = [r for r in lone_oak.ok("notify", "preview", "--as-of", AS_OF, "--json").json() if r["recipient"] == probe]
     lines, overdue = len(owed), sum(1 for r in owed if r["offset_days"] < 0)
-    assert (lines, overdue) == (10, 9)
+    # A program running since the day it joined: its review, routines and outcome reports, mostly late.
+    assert (lines, overdue) == (4, 3)
     numbers = itertools.count(1)
 
     @settings(HOSTILE, max_examples=4)  # each example adds a person and sends them mail: the slowest here

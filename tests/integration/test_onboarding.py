@@ -1,0 +1,138 @@
+"""A state's first day: a spreadsheet of agencies as the state keeps it, some running IPS for years.
+
+Imported through the CLI (CSV and .xlsx), on SQLite and PostgreSQL, then swept with mail going to a real SMTP
+server: programs that already run are where they are, nothing is overdue for what happened before tracking.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from email.message import Message as MailMessage
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from notifications.smtp_sink import SmtpSink
+from tests.conftest import Cli, snapshot
+
+TODAY = "2026-12-07"
+HEADER = ("Agency Name", "Region", "Time Zone", "Launch Date", "Current Stage", "In stage since", "Last Review",
+          "Last review total", "Notes")  # fmt: skip
+ROWS = (
+    ("Red River Community Services", "South", "America/Chicago", datetime(2019, 4, 1), "Monitoring", None,
+     datetime(2026, 5, 12), 104, "IPS since 2019"),
+    ("Prairie Wind Behavioral Health", "West", "America/Denver", datetime(2022, 9, 15), None, None,
+     datetime(2025, 10, 2), 88, ""),
+    ("North Country Behavioral Health", "North", "America/Chicago", None, "Training", datetime(2025, 1, 10), None,
+     None, "mentoring started"),
+    ("Lone Pine Clinic", "West", "America/Denver", None, None, None, None, None, "new this year"),
+)  # fmt: skip
+
+
+def workbook(tmp_path: Path) -> str:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER)
+    for row in ROWS:
+        sheet.append(row)
+    path = tmp_path / "agencies.xlsx"
+    book.save(path)
+    return str(path)
+
+
+def csv_export(tmp_path: Path) -> str:
+    def cell(value: object) -> str:
+        return value.date().isoformat() if isinstance(value, datetime) else "" if value is None else str(value)
+
+    lines = [",".join(HEADER)] + [",".join(cell(value) for value in row) for row in ROWS]
+    path = tmp_path / "agencies.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+    return str(path)
+
+
+def add_directors(cli: Cli) -> None:
+    cli.ok("contact", "add", "--role", "state-lead", "--name", "Sam Reed", "--email", "sam@state.example")
+    for slug in ("red-river-community-services", "prairie-wind-behavioral-health", "north-country-behavioral-health",
+                 "lone-pine-clinic"):  # fmt: skip
+        cli.ok("contact", "add", slug, "--role", "director", "--name", f"Director of {slug}",
+               "--email", f"director@{slug}.example")  # fmt: skip
+
+
+@pytest.mark.parametrize("sheet", [workbook, csv_export], ids=["xlsx", "csv"])
+def test_programs_already_running_start_where_they_are_and_owe_nothing_overdue(
+    cli: Cli, tmp_path: Path, sheet: object, smtp: SmtpSink
+) -> None:
+    assert callable(sheet)
+    path = sheet(tmp_path)
+    result = cli.ok("import", "agencies", path, "--as-of", TODAY)
+    assert "Ignored column(s) the import does not use: Notes" in result.err
+    listed = {a["slug"]: a for a in cli.ok("agency", "list", "--json", "--as-of", TODAY).json()}
+    red = listed["red-river-community-services"]
+    assert red["launched_on"] == "2019-04-01" and red["tracked_from"] == TODAY and red["current_stage"] is None
+    assert [s["status"] for s in red["stages"][:7]] == ["completed"] * 7
+    assert all(s["before_tracking"] and not s["forced"] for s in red["stages"][:7])
+    # Good fidelity in May 2026: the next review a year on, not two years overdue.
+    assert red["next_review_due"] == "2027-05-12" and red["stalled"] is None
+    # Below good fidelity in October 2025: the review due in April 2026 was missed before tracking; it is owed a
+    # month from today, not 249 days overdue.
+    assert listed["prairie-wind-behavioral-health"]["next_review_due"] == "2027-01-06"
+    north = listed["north-country-behavioral-health"]
+    assert north["current_stage"] == "training" and north["stalled"] is None and north["launched_on"] is None
+    assert listed["lone-pine-clinic"]["current_stage"] == "readiness"
+
+    due = cli.ok("due", "--within", "400", "--json", "--as-of", TODAY).json()
+    assert due and not [item for item in due if item["overdue"]]
+    add_directors(cli)
+    flushed = cli.ok("notify", "flush", "--as-of", TODAY, "--json").json()
+    # The first sweep mails only what is coming up; nothing is escalated to the state lead.
+    assert flushed["failed"] == 0 and smtp.to("sam@state.example") == []
+    for mail in (message for received in smtp.received for message in [received.message]):
+        assert "overdue" not in mail["Subject"] and "overdue" not in text_of(mail)
+
+
+def text_of(mail: MailMessage) -> str:
+    parts = [part for part in mail.walk() if part.get_content_type() == "text/plain"]
+    payload = parts[0].get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()
+
+
+def test_a_dry_run_shows_the_first_sweep_per_person_and_writes_nothing(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("contact", "add", "--role", "trainer", "--name", "Tia Moss", "--email", "tia@state.example")
+    before = snapshot(cli.url)
+    result = cli.ok("import", "agencies", workbook(tmp_path), "--dry-run", "--as-of", TODAY, "--json")
+    assert snapshot(cli.url) == before
+    preview = json.loads(result.out)
+    assert preview["would_import"] == ["red-river-community-services", "prairie-wind-behavioral-health",
+                                       "north-country-behavioral-health", "lone-pine-clinic"]  # fmt: skip
+    # Nobody at the new agencies can be reminded yet: the dry run says so, and shows what the trainer would get.
+    assert preview["nobody_to_remind"] == preview["would_import"]
+    assert {line["recipient"] for line in preview["first_sweep"]} == {"Tia Moss"}
+    assert not [line for line in preview["first_sweep"] if "overdue" in line["when"]]
+    table = cli.ok("import", "agencies", workbook(tmp_path), "--dry-run", "--as-of", TODAY)
+    assert "Dry run: 4 agencies would be imported; nothing was written." in table.out
+    assert "4 of them have nobody of their own to remind yet" in table.out
+    assert snapshot(cli.url) == before
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("A,North,UTC,2019-04-01,Monitoring,,2018-01-01,100", "row 2: last_review 2018-01-01 is before the launch"),
+        ("A,North,UTC,,Trainng,,,", "row 2: stage 'Trainng' is not a roadmap stage (did you mean 'training'?)"),
+        ("A,North,UTC,,,,2026-01-01,99", "row 2: last_review is given but the agency has not launched"),
+        ("A,North,UTC,2019-04-01,Monitoring,,2026-01-01,", "row 2: give last_review and last_review_total together"),
+    ],
+)
+def test_an_impossible_onboarding_row_is_refused_and_nothing_is_written(
+    cli: Cli, tmp_path: Path, row: str, message: str
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("name,region,timezone,launched,stage,stage_since,last_review,last_review_total\n" + row + "\n")
+    before = snapshot(cli.url)
+    refused = cli("import", "agencies", str(path), "--as-of", TODAY)
+    assert refused.code == 2 and message in refused.err and refused.err.count("\n") == 1
+    assert snapshot(cli.url) == before
