@@ -43,6 +43,18 @@ class DemoAgency:
     forced_stage: str | None = None
     forced_note: str | None = None
     reviews: tuple[tuple[int, int], ...] = ()  # (days ago, total)
+    onboarded: Onboarded | None = None
+
+
+@dataclass(frozen=True)
+class Onboarded:
+    """An agency the state began tracking part-way (imported with the onboarding columns), in days before as_of."""
+
+    tracked_days_ago: int
+    stage: str
+    stage_since_days_ago: int | None = None
+    launched_days_ago: int | None = None
+    last_review: tuple[int, int] | None = None  # (days ago, total), held before tracking
 
 
 DEMO_AGENCIES: tuple[DemoAgency, ...] = (
@@ -60,13 +72,17 @@ DEMO_AGENCIES: tuple[DemoAgency, ...] = (
     ),
     DemoAgency("Bluestem Health Partners", "South", "America/Chicago", 390, 4, None, 4),
     DemoAgency("Mesa Verde Wellness", "West", "America/Denver", 330, 4, None, 1),
-    DemoAgency("High Plains Mental Health", "West", "America/Denver", 250, 3, None, 2),
+    # Imported 60 days ago half-way through the roadmap: the gates before were passed before tracking began.
+    DemoAgency("High Plains Mental Health", "West", "America/Denver", 250, 3, None, 2,
+               onboarded=Onboarded(60, "team", stage_since_days_ago=250)),
     DemoAgency(
         "Harbor Point Family Services", "East", "America/New_York", 210, 2, None, 1,
         forced_stage="commitment", forced_note="Director left; the interim director signed the commitment letter",
     ),
     DemoAgency("Pinecrest Behavioral Health", "East", "America/New_York", 190, 1, None, 0),
-    DemoAgency("Two Rivers Human Services", "South", "America/Chicago", 95, 1, None, 3),
+    # A program running IPS since 2021, imported 60 days ago with its last review: nothing was overdue on day one.
+    DemoAgency("Two Rivers Human Services", "South", "America/Chicago", 1900, 7, None, 3,
+               onboarded=Onboarded(60, "monitoring", launched_days_ago=1800, last_review=(150, 97))),
     DemoAgency("Sandhill Community Services", "West", "America/Denver", 45, 0, None, 4),
     DemoAgency("Northwoods Counseling Cooperative", "North", "America/Chicago", 10, 0, None, 0),
 )  # fmt: skip
@@ -88,6 +104,9 @@ def build_demo(uow: UnitOfWork, roadmap: Roadmap, scale: FidelityScale, rules: C
             uow.agencies.add(play_agency(spec, roadmap, as_of))
         for spec in DEMO_AGENCIES:
             _review(uow, scale, rules, spec, as_of)
+            if spec.onboarded and spec.onboarded.last_review:
+                days_ago, total = spec.onboarded.last_review
+                uow.reviews.add_total(slugify(spec.name), as_of - timedelta(days=days_ago), total)
         records = Records.read(uow)
         for agency in uow.agencies.all():
             for routine, day in kept_routines(records.context(agency, roadmap, rules), as_of):
@@ -133,14 +152,17 @@ def kept_routines(context: AgencyContext, as_of: date) -> list[tuple[str, Occurr
     slug = context.agency.slug
     last_day = as_of - timedelta(days=LAPSED_DAYS.get(slug, 0))
     kept: list[tuple[str, Occurrence]] = []
+    tracked = context.routines_tracked_from
     for routine in context.roadmap.routines.routines:
         done: list[Occurrence] = []
-        day = context.agency.joined_on
+        day = tracked or context.agency.joined_on
         while day <= last_day:
             since = running_since(context, routine, day)
             if since is not None:
                 good = good_fidelity(context, day)
-                period, due_on = next_occurrence(routine, since=since, done=done, good_fidelity=good, as_of=day)
+                period, due_on = next_occurrence(
+                    routine, since=since, done=done, good_fidelity=good, as_of=day, tracked_from=tracked
+                )
                 if day >= due_on - timedelta(days=3):
                     occurrence = Occurrence(day, period if routine.quarterly_due_days else None)
                     done.append(occurrence)
@@ -206,6 +228,8 @@ def _review(uow: UnitOfWork, scale: FidelityScale, rules: CadenceRules, spec: De
 
 def play_agency(spec: DemoAgency, roadmap: Roadmap, as_of: date) -> Agency:
     """Walk one agency through the real progression rules, so the demo obeys every rule a user does."""
+    if spec.onboarded is not None:
+        return _onboard(spec, spec.onboarded, roadmap, as_of)
     joined = as_of - timedelta(days=spec.joined_days_ago)
     agency = progression.enrol(
         slug=slugify(spec.name), name=spec.name, region=spec.region, timezone=spec.timezone,
@@ -232,5 +256,25 @@ def play_agency(spec: DemoAgency, roadmap: Roadmap, as_of: date) -> Agency:
         started = joined + timedelta(days=share * spec.gates_completed)
         for position, item in enumerate(active.checklist[: spec.active_items_done], start=1):
             on = min(as_of, started + timedelta(days=7 * position))
+            agency = progression.mark_done(agency, roadmap, item.key, on=on, as_of=as_of).agency
+    return agency
+
+
+def _onboard(spec: DemoAgency, onboarded: Onboarded, roadmap: Roadmap, as_of: date) -> Agency:
+    """An agency as `import agencies` made it on the day it was imported, with the active gate's work since."""
+
+    def ago(days: int | None) -> date | None:
+        return None if days is None else as_of - timedelta(days=days)
+
+    tracked = as_of - timedelta(days=onboarded.tracked_days_ago)
+    agency = progression.enrol(
+        slug=slugify(spec.name), name=spec.name, region=spec.region, timezone=spec.timezone, joined_on=None,
+        launched_on=ago(onboarded.launched_days_ago), roadmap=roadmap, as_of=tracked, stage=onboarded.stage,
+        stage_since=ago(onboarded.stage_since_days_ago),
+    ).agency  # fmt: skip
+    if spec.gates_completed < len(roadmap.gates):
+        active = roadmap.gates[spec.gates_completed]
+        for position, item in enumerate(active.checklist[: spec.active_items_done], start=1):
+            on = min(as_of, tracked + timedelta(days=7 * position))
             agency = progression.mark_done(agency, roadmap, item.key, on=on, as_of=as_of).agency
     return agency

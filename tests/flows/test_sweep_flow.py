@@ -106,4 +106,5 @@ def test_the_quarterly_summary_flow_writes_the_last_quarter_as_html_and_json(dem
     assert page.name == "quarter-2026Q3.html" and page.parent == tmp_path / ".ips-roadmap" / "reports"
     written = json.loads(document.read_text())
     assert written == demo.ok("report", "quarter", "--quarter", "2026Q3", "--as-of", TODAY, "--json").json()
-    assert written["totals"]["outcome_reports_owed"] == 3 and "Quarterly roadmap summary, 2026Q3" in page.read_text()
+    # Three launched agencies, and Two Rivers, tracked from 24 September: the quarter it was imported in is owed.
+    assert written["totals"]["outcome_reports_owed"] == 4 and "Quarterly roadmap summary, 2026Q3" in page.read_text()

@@ -88,3 +88,18 @@ def test_demo_sends_its_reminders_to_a_local_mail_server_and_records_them(bare_c
     assert outbox and {entry["status"] for entry in outbox} == {"sent"}
     again = bare_cli.ok("demo", "--as-of", TODAY)  # a rebuilt demo starts with an empty outbox and sends again
     assert "local mail server: 14" in again.out
+
+
+def test_demo_onboards_a_program_already_running_and_one_half_way_with_nothing_overdue(bare_cli: Cli) -> None:
+    bare_cli.ok("demo", "--as-of", TODAY)
+    listed = {a["slug"]: a for a in bare_cli.ok("agency", "list", "--json", "--as-of", TODAY).json()}
+    rivers, plains = listed["two-rivers-human-services"], listed["high-plains-mental-health"]
+    assert rivers["tracked_from"] == plains["tracked_from"] == "2026-09-24"  # imported 60 days before
+    assert all(stage["before_tracking"] for stage in rivers["stages"][:7]) and rivers["launched_on"]
+    assert plains["current_stage"] == "team" and plains["stalled"] is None
+    assert [stage["before_tracking"] for stage in plains["stages"][:4]] == [True, True, True, False]
+    # Its review before tracking (total 97, fair) sets the six-month cadence; nothing of theirs is overdue.
+    assert rivers["next_review_due"] == "2026-12-26"
+    due = bare_cli.ok("due", "--within", "60", "--json", "--as-of", TODAY).json()
+    mine = [item for item in due if item["agency"] in ("two-rivers-human-services", "high-plains-mental-health")]
+    assert mine and not [item for item in mine if item["overdue"]]

@@ -24,11 +24,13 @@ def test_the_quarter_shows_late_and_received_outcome_reports(bare_cli: Cli, tmp_
     # Cedar Valley launched in September: it ran IPS services for all of Q4 and owes its report.
     assert reports["cedar-valley-recovery-services"]["status"] == "late"
     assert reports["pinecrest-behavioral-health"] == {"status": "not owed", "due_on": None, "received_on": None}
-    assert summary["totals"]["outcome_reports_owed"] == 4 and summary["totals"]["outcome_reports_received"] == 1
+    # Two Rivers, running IPS long before the state began tracking it in September, owes its Q4 report too.
+    assert reports["two-rivers-human-services"]["status"] == "late"
+    assert summary["totals"]["outcome_reports_owed"] == 5 and summary["totals"]["outcome_reports_received"] == 1
     page = out.read_text()
     assert "Quarterly roadmap summary, 2026Q4" in page and "received on 2027-01-20" in page
     table = " ".join(bare_cli.ok("report", "quarter", "--as-of", LATER).out.split())
-    assert "Quarter 2026Q4" in table and "outcome reports 1 of 4" in table
+    assert "Quarter 2026Q4" in table and "outcome reports 1 of 5" in table
 
 
 BAD_REQUESTS = [
