@@ -79,11 +79,18 @@ def add(
 
 
 @app.command("list")
-def list_(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None:
-    """Every agency with its current stage and how long it has been there."""
+def list_(
+    ctx: typer.Context,
+    archived: Annotated[
+        bool, typer.Option("--archived", help="The agencies that have left the roadmap instead.")
+    ] = False,
+    as_of: AsOf = None,
+    json: JsonFlag = False,
+) -> None:
+    """Every agency on the roadmap with its current stage and how long it has been there."""
     state = cli_state(ctx)
     app = state.app
-    summaries = agencies.list_agencies(app.uow(), app.roadmap, app.cadence, as_of=cli_state(ctx).today(as_of))
+    summaries = agencies.list_agencies(app.uow(), app.roadmap, app.cadence, as_of=state.today(as_of), archived=archived)
     if json:
         print_json([agency_view(summary) for summary in summaries])
     else:
@@ -114,3 +121,52 @@ def launch(ctx: typer.Context, agency: AgencySlug, on: OnDate, as_of: AsOf = Non
         print_json({"agency": agency, "launched_on": launched_on, "events": [event_view(e) for e in change.events]})
     else:
         show_events(agency, change.events)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    agency: AgencySlug,
+    name: Annotated[str | None, typer.Option("--name", help="Its name as people say it.")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="The state region it belongs to.")] = None,
+    timezone: Annotated[str | None, typer.Option("--timezone", help="Its IANA timezone.")] = None,
+    json: JsonFlag = False,
+) -> None:
+    """Correct an agency's name, region or timezone (the slug stays: commands and links use it)."""
+    edited = agencies.edit_agency(cli_state(ctx).app.uow(), agency, name=name, region=region, timezone=timezone)
+    document = {"agency": edited.slug, "name": edited.name, "region": edited.region, "timezone": edited.timezone}
+    if json:
+        print_json(document)
+    else:
+        print(f"{edited.slug}: {edited.name} · {edited.region} · {edited.timezone}")
+
+
+@app.command("archive")
+def archive(
+    ctx: typer.Context,
+    agency: AgencySlug,
+    on: OnDate,
+    reason: Annotated[str, typer.Option("--reason", help="Why it leaves the roadmap (kept in the record).")],
+    as_of: AsOf = None,
+    json: JsonFlag = False,
+) -> None:
+    """Take an agency off the roadmap: no reminders or visits from that day; its history and reports stay."""
+    state = cli_state(ctx)
+    archived, stopped = agencies.archive_agency(
+        state.app.uow(), agency, on=option_date(on, "--on"), reason=reason, as_of=state.today(as_of)
+    )
+    if json:
+        print_json({"agency": agency, "archived_on": str(archived.archived_on), "reminders_stopped": stopped})
+    else:
+        print(f"{archived.name} left the roadmap on {archived.archived_on}; {stopped} unsent reminders stopped. "
+              "`ips-roadmap agency list --archived` lists it.")  # fmt: skip
+
+
+@app.command("remove")
+def remove(ctx: typer.Context, agency: AgencySlug, json: JsonFlag = False) -> None:
+    """Delete an agency added by mistake; refused once anything has been recorded for it (archive it instead)."""
+    removed = agencies.remove_agency(cli_state(ctx).app.uow(), agency)
+    if json:
+        print_json({"removed": removed.slug})
+    else:
+        print(f"Removed {removed.name} ({removed.slug}), with its contacts and links.")

@@ -57,6 +57,9 @@ class Agency(BaseModel):
     # The day the state began tracking an agency that was already on its way (None: since it joined). Nothing
     # is overdue for what happened before it: checklist norms, routines, stalls and reviews count from it.
     tracked_from: date | None = None
+    # The day it left the roadmap, and why: no reminders or visits from then on; its history stays.
+    archived_on: date | None = None
+    archive_reason: Line | None = Field(default=None, max_length=300)
     stages: dict[str, StageProgress] = Field(default_factory=dict)
     checklist: dict[str, date] = Field(default_factory=dict)
 
@@ -68,6 +71,10 @@ class Agency(BaseModel):
     def progress(self, stage_key: str) -> StageProgress | None:
         """The stage's progress, or None when it has not started."""
         return self.stages.get(stage_key)
+
+    def on_roadmap(self, as_of: date) -> bool:
+        """Not yet archived on this day (an agency archived later was still on the roadmap then)."""
+        return self.archived_on is None or as_of < self.archived_on
 
     def counted_from(self, day: date) -> date:
         """A day the roadmap counts from (a stage's start, the launch), moved up to the day tracking began."""

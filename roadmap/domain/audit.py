@@ -31,7 +31,9 @@ from roadmap.domain.visit import Visit
 # A value as it is kept: plain JSON, the same on every backend and in exports.
 Fields = dict[str, Any]
 # Fields of an agency kept on its own entry; stages and checklist items get entries of their own.
-_AGENCY_FIELDS = ("name", "region", "timezone", "joined_on", "launched_on")
+_AGENCY_FIELDS = (
+    "name", "region", "timezone", "joined_on", "launched_on", "tracked_from", "archived_on", "archive_reason"
+)  # fmt: skip
 
 
 class Subject(StrEnum):

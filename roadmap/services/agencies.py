@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from roadmap.domain import corrections
 from roadmap.domain.agency import Agency
 from roadmap.domain.cadence import CadenceRules, next_review_due
 from roadmap.domain.completion import Standing, standing
@@ -137,7 +138,8 @@ def show_agency(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, slug: st
     """One agency: its stages, fidelity history, next review, and whether it is stalled against its peers."""
     with uow:
         agency = uow.agencies.get(slug)
-        fidelity = [(review.visited_on, review.total) for review in uow.reviews.for_agency(slug)]
+        # Every review's date and total, those known only by their total (before tracking) included.
+        fidelity = uow.reviews.history([slug]).get(slug, [])
         everyone = uow.agencies.all()
     # The other agencies only lend their stage durations (for the medians): no checklists needed.
     peers = peer_durations(standing(other, roadmap, as_of, items=False) for other in everyone)
@@ -153,8 +155,10 @@ def list_agencies(
     items: bool = True,
     offset: int = 0,
     limit: int | None = None,
+    archived: bool = False,
 ) -> list[AgencySummary]:
-    """Every agency by name (or `limit` of them from `offset`); `items=False` leaves out the checklists.
+    """Every agency on the roadmap by name (or `limit` of them from `offset`), or with `archived` the ones that
+    have left it; `items=False` leaves out the checklists.
 
     Stalls compare each agency with all the others, so every agency is measured; only the ones returned are
     measured with their checklists.
@@ -165,6 +169,7 @@ def list_agencies(
     whole = items and offset == 0 and limit is None
     standings = [standing(agency, roadmap, as_of, items=whole) for agency in agencies]
     peers = peer_durations(standings)
+    standings = [s for s in standings if s.agency.on_roadmap(as_of) is not archived]
     standings.sort(key=lambda measured: measured.agency.name.lower())
     chosen = standings[offset : None if limit is None else offset + limit]
     if items and not whole:
@@ -185,3 +190,41 @@ def _change(uow: UnitOfWork, slug: str, decide: Callable[[Agency], Change]) -> C
         uow.agencies.save(change.agency)
         uow.commit()
     return change
+
+
+def edit_agency(
+    uow: UnitOfWork, slug: str, *, name: str | None = None, region: str | None = None, timezone: str | None = None
+) -> Agency:
+    """Correct an agency's name, region or timezone (audited; the slug stays)."""
+    with uow:
+        edited = corrections.edit(uow.agencies.get(slug, for_update=True), name=name, region=region, timezone=timezone)
+        uow.agencies.save(edited)
+        uow.commit()
+    return edited
+
+
+def archive_agency(uow: UnitOfWork, slug: str, *, on: date, reason: str, as_of: date) -> tuple[Agency, int]:
+    """Take an agency off the roadmap: no reminders or visits from `on`; returns it and how many unsent
+    reminders about it were stopped. Its history, reports and audit trail stay."""
+    with uow:
+        archived = corrections.archive(uow.agencies.get(slug, for_update=True), on=on, reason=reason, as_of=as_of)
+        uow.agencies.save(archived)
+        stopped = uow.outbox.withdraw(slug, f"not sent: the agency left the roadmap on {on}")
+        uow.commit()
+    return archived, stopped
+
+
+def remove_agency(uow: UnitOfWork, slug: str) -> Agency:
+    """Delete an agency added by mistake (a bad import), only while nothing has been recorded for it."""
+    with uow:
+        agency = uow.agencies.get(slug, for_update=True)
+        recorded = uow.agencies.recorded(slug)
+        if recorded:
+            what = ", ".join(f"{count} {kind}" for kind, count in recorded.items())
+            raise RuleViolation(
+                f"agency {slug!r} has records ({what}); to take it off the roadmap and keep its history use "
+                f"`ips-roadmap agency archive {slug} --on DATE --reason TEXT`"
+            )
+        uow.agencies.remove(slug)
+        uow.commit()
+    return agency

@@ -30,6 +30,7 @@ def state_due(
     with uow:
         agencies = [uow.agencies.get(agency)] if agency else uow.agencies.all()
         records = Records.read(uow, [agency] if agency else None)
+    agencies = [each for each in agencies if each.on_roadmap(as_of)]  # nothing is due from an agency that left
     horizon = as_of + timedelta(days=within_days)
     found = [
         item

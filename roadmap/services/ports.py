@@ -35,8 +35,8 @@ class AgencyRepository(Protocol):
         """The agencies with these slugs (unknown ones are left out), ordered by slug; `for_update` as for get."""
         ...
 
-    def launches(self) -> list[tuple[str, str, date, date | None]]:
-        """(slug, name, launch date, the day tracking began or None) of every launched agency."""
+    def launches(self) -> list[tuple[str, str, date, date | None, date | None]]:
+        """(slug, name, launch date, the day tracking began, the day it left) of every launched agency."""
         ...
 
     def timezones(self) -> dict[str, str]:
@@ -69,6 +69,14 @@ class AgencyRepository(Protocol):
 
     def delete_all(self) -> int:
         """Remove every agency; returns how many there were."""
+        ...
+
+    def recorded(self, slug: str) -> dict[str, int]:
+        """How many of each kind of record the agency has (checklist, reviews, routines...), empty kinds left out."""
+        ...
+
+    def remove(self, slug: str) -> None:
+        """Delete the agency with its contacts, links and unsent reminders."""
         ...
 
 
@@ -196,6 +204,10 @@ class Outbox(Protocol):
 
     def save(self, entry: OutboxEntry) -> None:
         """Store the new state of an entry loaded in this unit of work."""
+        ...
+
+    def withdraw(self, agency: str, reason: str) -> int:
+        """Stop every unsent reminder about an agency (marked failed with the reason); returns how many."""
         ...
 
 

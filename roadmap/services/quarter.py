@@ -88,7 +88,7 @@ def quarter_summary(
     outcome = next((r for r in roadmap.routines.routines if r.kind is DueKind.OUTCOME_REPORT), None)
     label = quarter_label(*quarter)
     with uow:
-        agencies = [agency for agency in uow.agencies.all() if agency.joined_on <= cutoff]
+        agencies = [a for a in uow.agencies.all() if a.joined_on <= cutoff and a.on_roadmap(start)]
         records = Records.read(uow)
     rows = []
     for agency in agencies:

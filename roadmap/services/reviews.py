@@ -207,8 +207,8 @@ def reviews_due(uow: UnitOfWork, rules: CadenceRules, *, as_of: date) -> list[Du
         launches = uow.agencies.launches()
         history = uow.reviews.history()
     due = []
-    for slug, name, launched_on, tracked_from in launches:
-        if launched_on > as_of:
+    for slug, name, launched_on, tracked_from, archived_on in launches:
+        if launched_on > as_of or (archived_on is not None and archived_on <= as_of):
             continue
         reviews = [review for review in history.get(slug, []) if review[0] <= as_of]
         next_due = next_review_due(launched_on, reviews, rules, tracked_from)

@@ -60,9 +60,10 @@ class BatchOutcome:
 
 
 def plan_sweep(uow: UnitOfWork, roadmap: Roadmap, *, as_of: date, max_batches: int = MAX_BATCHES) -> SweepPlan:
-    """Every agency that had joined by as_of, in at most `max_batches` batches of near-equal size."""
+    """Every agency that had joined by as_of and not left, in at most `max_batches` batches of near-equal size."""
     with uow:
-        agencies = [agency for agency in uow.agencies.all() if agency.joined_on <= as_of]
+        # An archived agency gets nothing from the day it left: no stages moved, no reminders.
+        agencies = [agency for agency in uow.agencies.all() if agency.joined_on <= as_of and agency.on_roadmap(as_of)]
     peers = peer_durations(standing(agency, roadmap, as_of) for agency in agencies)
     return SweepPlan(batches=split([agency.slug for agency in agencies], max_batches), peers=peers)
 

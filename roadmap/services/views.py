@@ -79,6 +79,8 @@ def agency_view(summary: AgencySummary) -> dict[str, Any]:
         "timezone": agency.timezone,
         "joined_on": agency.joined_on.isoformat(),
         "tracked_from": _iso(agency.tracked_from),
+        "archived_on": _iso(agency.archived_on),
+        "archive_reason": agency.archive_reason,
         "launched_on": _iso(standing.launched_on),
         "as_of": standing.as_of.isoformat(),
         "current_stage": standing.current_stage,

@@ -114,7 +114,7 @@ def read_planning_state(
     trainers' days in those weeks), and back a few months for done visits awaiting their record (a review visit
     until its scores are entered). With `instance`, also this database's calendar id (the caller commits).
     """
-    everyone = uow.agencies.all()
+    everyone = [agency for agency in uow.agencies.all() if agency.on_roadmap(start)]  # no visits once it left
     records = Records.read(uow, planning=True)
     contexts = [records.context(agency, rules.roadmap, rules.cadence) for agency in everyone]
     booked: list[Visit] = []

@@ -17,6 +17,7 @@ def write(row: AgencyRow, agency: Agency) -> None:
     """Bring a row and its children in line with the domain agency (the slug never changes)."""
     row.name, row.region, row.timezone = agency.name, agency.region, agency.timezone
     row.joined_on, row.launched_on, row.tracked_from = agency.joined_on, agency.launched_on, agency.tracked_from
+    row.archived_on, row.archive_reason = agency.archived_on, agency.archive_reason
     stages = {stage.stage_key: stage for stage in row.stages}
     for key, progress in agency.stages.items():
         stage = stages.get(key)
@@ -57,6 +58,8 @@ def agency_of(row: AgencyRow) -> Agency:
         joined_on=row.joined_on,
         launched_on=row.launched_on,
         tracked_from=row.tracked_from,
+        archived_on=row.archived_on,
+        archive_reason=row.archive_reason,
         stages=stages,
         checklist={mark.item_key: mark.done_on for mark in row.marks},
     )
@@ -69,7 +72,8 @@ def read_agencies(session: Session, slugs: Collection[str] | None = None) -> lis
     more than everything else it does.
     """
     agencies = select(AgencyRow.id, AgencyRow.slug, AgencyRow.name, AgencyRow.region, AgencyRow.timezone,
-                      AgencyRow.joined_on, AgencyRow.launched_on, AgencyRow.tracked_from)  # fmt: skip
+                      AgencyRow.joined_on, AgencyRow.launched_on, AgencyRow.tracked_from, AgencyRow.archived_on,
+                      AgencyRow.archive_reason)  # fmt: skip
     stages = select(StageRow.agency_id, StageRow.stage_key, StageRow.started_on, StageRow.completed_on,
                     StageRow.forced, StageRow.note, StageRow.before_tracking)  # fmt: skip
     marks = select(ChecklistMarkRow.agency_id, ChecklistMarkRow.item_key, ChecklistMarkRow.done_on)
@@ -96,12 +100,23 @@ def read_agencies(session: Session, slugs: Collection[str] | None = None) -> lis
             joined_on=joined_on,
             launched_on=launched_on,
             tracked_from=tracked_from,
+            archived_on=archived_on,
+            archive_reason=archive_reason,
             stages=progress.get(agency_id, {}),
             checklist=checklist.get(agency_id, {}),
         )
-        for agency_id, slug, name, region, timezone, joined_on, launched_on, tracked_from in session.execute(
-            agencies.order_by(AgencyRow.slug)
-        )
+        for (
+            agency_id,
+            slug,
+            name,
+            region,
+            timezone,
+            joined_on,
+            launched_on,
+            tracked_from,
+            archived_on,
+            archive_reason,
+        ) in session.execute(agencies.order_by(AgencyRow.slug))
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -77,6 +77,15 @@ class SqlOutbox:
         elif claim:
             query = query.with_for_update(skip_locked=True)
         return [self._remember(row) for row in self._session.scalars(query)]
+
+    def withdraw(self, agency: str, reason: str) -> int:
+        """Stop every unsent reminder about an agency: failed, with the reason, never sent and never escalated."""
+        stopped = self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.agency == agency, OutboxRow.status == OutboxStatus.PENDING.value)
+            .values(status=OutboxStatus.FAILED.value, last_error=reason)
+        )
+        return int(getattr(stopped, "rowcount", 0) or 0)
 
     def listed(self, agency: str | None = None, status: str | None = None) -> list[OutboxEntry]:
         query = select(OutboxRow)

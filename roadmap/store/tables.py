@@ -47,6 +47,8 @@ class AgencyRow(Base):
     joined_on: Mapped[date] = mapped_column(Date)
     launched_on: Mapped[date | None] = mapped_column(Date)
     tracked_from: Mapped[date | None] = mapped_column(Date)
+    archived_on: Mapped[date | None] = mapped_column(Date)
+    archive_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     stages: Mapped[list[StageRow]] = relationship(

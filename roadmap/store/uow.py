@@ -21,12 +21,21 @@ from roadmap.store.audit import SqlAuditTrail
 from roadmap.store.contacts import SqlContactRepository
 from roadmap.store.database import Database
 from roadmap.store.locks import hold
-from roadmap.store.mapping import agency_of, read_agencies, write
+from roadmap.store.mapping import agency_of, agency_row_id, read_agencies, write
 from roadmap.store.outbox import SqlOutbox
 from roadmap.store.outcomes import SqlOutcomeRepository
 from roadmap.store.reviews import SqlActionRepository, SqlReviewRepository
 from roadmap.store.routines import SqlRoutineLog
-from roadmap.store.tables import AgencyRow, MetaRow
+from roadmap.store.tables import (
+    AgencyRow,
+    ChecklistMarkRow,
+    MetaRow,
+    OutboxRow,
+    OutcomeRow,
+    ReviewRow,
+    RoutineDoneRow,
+    VisitRow,
+)
 from roadmap.store.visits import SqlTrainerRepository, SqlVisitRepository
 
 
@@ -60,15 +69,12 @@ class SqlAgencyRepository:
         # wrote back the checklist as read, dropping a tick committed in between. In slug order (locks.hold).
         hold(self._session, AgencyRow.slug, AgencyRow.slug.in_(slugs))
 
-    def launches(self) -> list[tuple[str, str, date, date | None]]:
-        """(slug, name, launch date, tracked from) of every launched agency — without stages or checklists."""
-        query = select(AgencyRow.slug, AgencyRow.name, AgencyRow.launched_on, AgencyRow.tracked_from).where(
-            AgencyRow.launched_on.is_not(None)
-        )
-        return [
-            (slug, name, launched_on, tracked_from)
-            for slug, name, launched_on, tracked_from in self._session.execute(query.order_by(AgencyRow.slug))
-        ]
+    def launches(self) -> list[tuple[str, str, date, date | None, date | None]]:
+        """(slug, name, launch date, tracked from, archived on) of every launched agency — without stages."""
+        query = select(
+            AgencyRow.slug, AgencyRow.name, AgencyRow.launched_on, AgencyRow.tracked_from, AgencyRow.archived_on
+        ).where(AgencyRow.launched_on.is_not(None))
+        return [tuple(row) for row in self._session.execute(query.order_by(AgencyRow.slug))]
 
     def timezones(self) -> dict[str, str]:
         """Every agency's timezone by slug — one narrow query."""
@@ -101,6 +107,35 @@ class SqlAgencyRepository:
             raise NotFound(f"agency {agency.slug!r} no longer exists")
         self._audit.record(agency_changes(agency_of(row), agency))
         write(row, agency)
+
+    def recorded(self, slug: str) -> dict[str, int]:
+        """What has been recorded for an agency since it was added, by kind (only the kinds that have some)."""
+        agency_id = agency_row_id(self._session, slug)
+        counts = {
+            "checklist items done": select(func.count()).select_from(ChecklistMarkRow).where(
+                ChecklistMarkRow.agency_id == agency_id
+            ),
+            "fidelity reviews": select(func.count()).select_from(ReviewRow).where(
+                ReviewRow.agency_id == agency_id, ReviewRow.scores.any()
+            ),
+            "routines done": select(func.count()).select_from(RoutineDoneRow).where(
+                RoutineDoneRow.agency_id == agency_id
+            ),
+            "quarterly outcomes": select(func.count()).select_from(OutcomeRow).where(OutcomeRow.agency_id == agency_id),
+            "site visits": select(func.count()).select_from(VisitRow).where(VisitRow.agency_id == agency_id),
+            "reminders sent": select(func.count()).select_from(OutboxRow).where(
+                OutboxRow.agency == slug, OutboxRow.status == "sent"
+            ),
+        }  # fmt: skip
+        found = {kind: self._session.scalar(query) or 0 for kind, query in counts.items()}
+        return {kind: count for kind, count in found.items() if count}
+
+    def remove(self, slug: str) -> None:
+        """Delete an agency and everything that hangs off it (its contacts, links, pending reminders)."""
+        removed = self.get(slug)
+        self._session.execute(delete(OutboxRow).where(OutboxRow.agency == slug, OutboxRow.status != "sent"))
+        self._session.execute(delete(AgencyRow).where(AgencyRow.slug == slug))
+        self._audit.record(agency_changes(removed, None))
 
     def delete_all(self) -> int:
         removed = read_agencies(self._session)
