@@ -169,6 +169,19 @@ def mark_done(agency: Agency, roadmap: Roadmap, item_key: str, *, on: date, as_o
     return change
 
 
+# The checklist item a recorded fidelity review does (if the state's roadmap has it).
+REVIEW_ITEM = "monitoring.fidelity-review"
+
+
+def review_ticks(agency: Agency, roadmap: Roadmap, visited_on: date, *, as_of: date) -> Agency | None:
+    """The agency with its 'complete a fidelity review' item done on the review's date, or None when it was
+    already done (or the roadmap has no such item)."""
+    items = {item.key for item in roadmap.stage("monitoring").checklist}
+    if REVIEW_ITEM not in items or REVIEW_ITEM in agency.checklist:
+        return None
+    return mark_done(agency, roadmap, REVIEW_ITEM, on=visited_on, as_of=as_of).agency
+
+
 def complete_stage(
     agency: Agency,
     roadmap: Roadmap,

@@ -43,6 +43,7 @@ def record(
     recorded = reviews.record_review(
         app.uow(), app.scale, app.cadence, agency,
         visited_on=visited_on, scores=read_scores_file(scores), reviewers=reviewer or [], as_of=today,
+        roadmap=app.roadmap,
     )  # fmt: skip
     review = recorded.review
     document: dict[str, Any] = {

@@ -63,7 +63,8 @@ def agencies_table(summaries: Sequence[AgencySummary]) -> Table:
     """Every agency: where it is and for how long, and its next fidelity review."""
     table = Table(title=f"{len(summaries)} agencies", title_justify="left")
     for column in ("Slug", "Name", "Region", "Current stage"):
-        table.add_column(column)
+        # Slugs are typed back into commands: never cut short (the other columns wrap instead).
+        table.add_column(column, no_wrap=column == "Slug")
     table.add_column("Days in stage", justify="right")
     table.add_column("Stalled")
     table.add_column("Gates done", justify="right")
@@ -245,7 +246,9 @@ def due_table(listed: Sequence[DueReview]) -> Table:
     """Launched agencies by next review date."""
     table = Table(title=f"Fidelity reviews due ({len(listed)} launched agencies)", title_justify="left")
     for column in ("Agency", "Last review", "Last total", "Next review due", "Days"):
-        table.add_column(column, justify="right" if column in ("Last total", "Days") else "left")
+        table.add_column(
+            column, justify="right" if column in ("Last total", "Days") else "left", no_wrap=column == "Agency"
+        )
     for due in listed:
         table.add_row(
             due.agency,
@@ -311,7 +314,7 @@ def reminders_table(reminders: Sequence[Reminder], as_of: date) -> RenderableTyp
     people = len({r.recipient.id for r in reminders})
     table = Table(title=f"Reminders owed on {as_of}: {len(reminders)} to {people} people", title_justify="left")
     for column in ("To", "Role", "Agency", "About", "Due", "When"):
-        table.add_column(column, no_wrap=column in ("Due", "When"))
+        table.add_column(column, no_wrap=column in ("Agency", "Due", "When"))
     for reminder in reminders:
         # The real distance on the day, as the message will say it (the rule's offset only decided to send it).
         when = reminder.item.distance(as_of)
@@ -330,7 +333,7 @@ def outbox_table(entries: Sequence[OutboxEntry], names: dict[int | None, str]) -
         return Text("The outbox is empty.")
     table = Table(title=f"{len(entries)} reminders in the outbox", title_justify="left")
     for column in ("Id", "To", "Agency", "Kind", "Due", "Offset", "Status", "Tries", "Last error"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column == "Agency")
     for entry in entries:
         style = {"sent": "green", "failed": "bold red"}.get(entry.status.value, "yellow")
         table.add_row(

@@ -103,7 +103,7 @@ def build_demo(uow: UnitOfWork, roadmap: Roadmap, scale: FidelityScale, rules: C
         for spec in DEMO_AGENCIES:
             uow.agencies.add(play_agency(spec, roadmap, as_of))
         for spec in DEMO_AGENCIES:
-            _review(uow, scale, rules, spec, as_of)
+            _review(uow, roadmap, scale, rules, spec, as_of)
             if spec.onboarded and spec.onboarded.last_review:
                 days_ago, total = spec.onboarded.last_review
                 uow.reviews.add_total(slugify(spec.name), as_of - timedelta(days=days_ago), total)
@@ -205,7 +205,9 @@ def demo_scores(total: int, rotation: int = 0) -> dict[int, int]:
     return {number: score for number, score in enumerate(scores, start=1)}
 
 
-def _review(uow: UnitOfWork, scale: FidelityScale, rules: CadenceRules, spec: DemoAgency, as_of: date) -> None:
+def _review(
+    uow: UnitOfWork, roadmap: Roadmap, scale: FidelityScale, rules: CadenceRules, spec: DemoAgency, as_of: date
+) -> None:
     slug = slugify(spec.name)
     for rotation, (days_ago, total) in enumerate(spec.reviews):
         # Earlier plans were carried out by the time of the next review.
@@ -215,7 +217,7 @@ def _review(uow: UnitOfWork, scale: FidelityScale, rules: CadenceRules, spec: De
         visited_on = as_of - timedelta(days=days_ago)
         recorded = store_review(
             uow, scale, rules, slug, visited_on=visited_on, scores=demo_scores(total, rotation),
-            reviewers=DEMO_REVIEWERS, as_of=as_of,
+            reviewers=DEMO_REVIEWERS, as_of=as_of, roadmap=roadmap,
         )  # fmt: skip
     if spec.reviews and recorded.actions:
         # The team is working through the latest plan: most steps done, one assigned and still open.

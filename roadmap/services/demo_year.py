@@ -154,7 +154,8 @@ def _keep(
     elif item.kind is DueKind.FIDELITY_REVIEW:
         total = min(125, max((t for _, t in reviews), default=FIRST_TOTAL - GAIN_PER_REVIEW) + GAIN_PER_REVIEW)
         record_review(uow_factory(), policies.scale, policies.cadence, item.agency, visited_on=day,
-                      scores=demo_scores(total, len(reviews)), reviewers=DEMO_REVIEWERS, as_of=day)  # fmt: skip
+                      scores=demo_scores(total, len(reviews)), reviewers=DEMO_REVIEWERS, as_of=day,
+                      roadmap=policies.roadmap)  # fmt: skip
         month.reviews.append(total)
     elif item.kind is DueKind.ACTION_PLAN:
         action_id = int(item.subject.removeprefix("action:"))

@@ -11,11 +11,13 @@ from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.cadence import CadenceRules, next_review_due
 from roadmap.domain.cadence import action_plan_due as plan_due
 from roadmap.domain.cadence import report_due as written_report_due
+from roadmap.domain.definition import Roadmap
 from roadmap.domain.errors import InvalidInput, NotFound
 from roadmap.domain.fidelity import FidelityScale
 from roadmap.domain.names import printable
 from roadmap.domain.review import Review, check_new_review, corrected, item_changes
 from roadmap.services.ports import UnitOfWork
+from stages.progression import review_ticks
 
 MAX_REVIEWER_NAME = 120
 
@@ -72,12 +74,14 @@ def record_review(
     scores: dict[int, int],
     reviewers: Sequence[str],
     as_of: date,
+    roadmap: Roadmap,
 ) -> RecordedReview:
     """Store a review; when it is the agency's latest, draft an action plan from its low-scoring items."""
     with uow:
         recorded = store_review(
-            uow, scale, rules, slug, visited_on=visited_on, scores=scores, reviewers=reviewers, as_of=as_of
-        )
+            uow, scale, rules, slug, visited_on=visited_on, scores=scores, reviewers=reviewers, as_of=as_of,
+            roadmap=roadmap,
+        )  # fmt: skip
         uow.commit()
     return recorded
 
@@ -166,16 +170,23 @@ def store_review(
     scores: dict[int, int],
     reviewers: Sequence[str],
     as_of: date,
+    roadmap: Roadmap,
 ) -> RecordedReview:
-    """Record a review inside an open unit of work (the caller commits)."""
+    """Record a review inside an open unit of work (the caller commits); it ticks the monitoring stage's
+    fidelity-review checklist item, if still open."""
     names = tuple(_reviewer(name) for name in reviewers)
     # Held until committed, like a correction: two reviews recorded at once cannot both be the latest.
     agency = uow.agencies.get(slug, for_update=True)
     recorded = uow.reviews.for_agency(slug)
-    check_new_review(agency, visited_on, (r.visited_on for r in recorded), as_of=as_of)
+    # Every review date counts, those known only by their total (recorded when the agency was onboarded) too.
+    held = [day for day, _ in uow.reviews.history([slug]).get(slug, [])]
+    check_new_review(agency, visited_on, held, as_of=as_of)
     past = [r for r in recorded if r.visited_on <= as_of]  # reviews after as_of have not happened yet
     review = Review(agency=slug, visited_on=visited_on, scores=scores, reviewers=names)
     uow.reviews.add(review)
+    ticked = review_ticks(agency, roadmap, visited_on, as_of=as_of)
+    if ticked is not None:
+        uow.agencies.save(ticked)
     # A back-dated review completes the history; it does not open a plan for a visit long past.
     is_latest = all(r.visited_on < visited_on for r in past)
     drafts = action_plan.draft_action_plan(review, scale, rules) if is_latest else []

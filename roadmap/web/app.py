@@ -216,7 +216,7 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
             recorded = record_review(
                 application.uow(who.actor), application.scale, application.cadence, slug,
                 visited_on=visited_on, scores=validate_scores(forms.scores(form)), reviewers=forms.reviewers(form),
-                as_of=today(),
+                as_of=today(), roadmap=application.roadmap,
             )  # fmt: skip
             drafted = f" {len(recorded.actions)} draft action-plan steps." if recorded.actions else ""
             said = review_recorded(recorded)

@@ -308,3 +308,15 @@ def test_a_csv_scores_file_from_a_spreadsheet_with_bom_and_blank_lines_is_read(
     result = cli.ok("review", "record", launched, "--date", "2026-07-20", "--scores", str(path), "--as-of", TODAY,
                     "--json").json()  # fmt: skip
     assert result["total"] == 100
+
+
+def test_recording_a_review_ticks_the_monitoring_checklist_item_for_it(cli: Cli, launched: str, tmp_path: Path) -> None:
+    record(cli, tmp_path, launched, "2026-07-20", 99)
+    shown = cli.ok("agency", "show", launched, "--json", "--as-of", TODAY).json()
+    monitoring = next(stage for stage in shown["stages"] if stage["key"] == "monitoring")
+    done = {item["key"]: item["done_on"] for item in monitoring["checklist"]}
+    assert done["monitoring.fidelity-review"] == "2026-07-20" and done["monitoring.action-plan"] is None
+    record(cli, tmp_path, launched, "2027-01-18", 104)  # a later review leaves the first tick as it was
+    shown = cli.ok("agency", "show", launched, "--json", "--as-of", TODAY).json()
+    monitoring = next(stage for stage in shown["stages"] if stage["key"] == "monitoring")
+    assert {i["key"]: i["done_on"] for i in monitoring["checklist"]}["monitoring.fidelity-review"] == "2026-07-20"

@@ -136,3 +136,28 @@ def test_an_impossible_onboarding_row_is_refused_and_nothing_is_written(
     refused = cli("import", "agencies", str(path), "--as-of", TODAY)
     assert refused.code == 2 and message in refused.err and refused.err.count("\n") == 1
     assert snapshot(cli.url) == before
+
+
+def test_a_scored_review_on_the_day_of_the_last_review_before_tracking_is_refused_in_one_line(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli.ok("import", "agencies", workbook(tmp_path), "--as-of", TODAY)
+    scores = tmp_path / "scores.json"
+    scores.write_text(json.dumps({str(item): 4 for item in range(1, 26)}))
+    before = snapshot(cli.url)
+    refused = cli("review", "record", "red-river-community-services", "--date", "2026-05-12", "--scores", str(scores),
+                  "--as-of", TODAY)  # fmt: skip
+    assert refused.code == 2 and "2026-05-12" in refused.err and refused.err.count("\n") == 1
+    assert snapshot(cli.url) == before
+
+
+def test_slugs_are_printed_whole_in_a_narrow_terminal(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    cli.ok("import", "agencies", csv_export(tmp_path), "--as-of", TODAY)
+    listed = cli.ok("agency", "list", "--as-of", TODAY).out
+    assert "north-country-behavioral-health" in listed and "prairie-wind-behavioral-health" in listed
+    assert max(len(line) for line in listed.splitlines()) <= 80
+    due = cli.ok("due", "--within", "400", "--as-of", TODAY).out
+    assert "red-river-community-services" in due
