@@ -16,13 +16,14 @@ from rich.progress import Progress
 from notifications.delivery import AppriseSender
 from notifications.smtp_sink import Received, SmtpSink
 from roadmap.bootstrap import build
-from roadmap.cli.output import console, print_json, show
+from roadmap.cli.output import console, print_json, show, warn_nobody_to_remind
 from roadmap.cli.report import write_fidelity_report
 from roadmap.cli.state import AsOf, JsonFlag, cli_state
 from roadmap.cli.tables import due_table, overview_table, sent_mail_table, year_table
 from roadmap.domain.definition import Roadmap
 from roadmap.services import agencies, reviews
 from roadmap.services.agencies import AgencySummary
+from roadmap.services.contacts import agencies_nobody_reminds
 from roadmap.services.demo import REPORT_AGENCY, build_demo
 from roadmap.services.demo_year import month_totals, simulate_year
 from roadmap.services.outbox import PageLinks
@@ -108,10 +109,10 @@ def simulate(
 def overview(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None:
     """Every agency against the ten stages."""
     state = cli_state(ctx)
-    app = state.app
-    _print_overview(
-        app.roadmap, agencies.list_agencies(app.uow(), app.roadmap, app.cadence, as_of=state.today(as_of)), json
-    )
+    app, today = state.app, state.today(as_of)
+    _print_overview(app.roadmap, agencies.list_agencies(app.uow(), app.roadmap, app.cadence, as_of=today), json)
+    if not json:
+        warn_nobody_to_remind(agencies_nobody_reminds(app.uow(), as_of=today))
 
 
 def _print_overview(roadmap: Roadmap, summaries: list[AgencySummary], json: bool) -> None:

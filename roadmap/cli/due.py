@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from roadmap.cli.output import print_json, show
+from roadmap.cli.output import print_json, show, warn_nobody_to_remind
 from roadmap.cli.state import AsOf, JsonFlag, cli_state
 from roadmap.cli.tables import due_items_table
+from roadmap.services.contacts import agencies_nobody_reminds
 from roadmap.services.due import state_due
 from roadmap.services.views import due_item_view
 
@@ -27,3 +28,5 @@ def due(
         print_json([due_item_view(item, today) for item in items])
     else:
         show(due_items_table(items, today, within))
+        if agency is None:
+            warn_nobody_to_remind(agencies_nobody_reminds(app.uow(), as_of=today))

@@ -9,11 +9,11 @@ import typer
 
 from notifications.delivery import AppriseSender
 from notifications.messages import Message
-from roadmap.cli.output import print_json, show
+from roadmap.cli.output import print_json, show, warn_nobody_to_remind
 from roadmap.cli.state import AsOf, JsonFlag, as_of_or_none, cli_state
 from roadmap.cli.tables import outbox_table, reminders_table
 from roadmap.domain.errors import NotFound, RuleViolation
-from roadmap.services.contacts import list_contacts
+from roadmap.services.contacts import agencies_nobody_reminds, list_contacts
 from roadmap.services.outbox import retry_now
 from roadmap.services.reminders import preview_reminders
 from roadmap.services.sweep import sweep_in_process
@@ -32,6 +32,7 @@ def preview(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> N
         print_json([reminder_view(reminder, today) for reminder in owed])
     else:
         show(reminders_table(owed, today))
+        warn_nobody_to_remind(agencies_nobody_reminds(app_.uow(), as_of=today))
 
 
 @app.command("flush")

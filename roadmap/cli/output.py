@@ -62,3 +62,19 @@ def show_events(slug: str, events: tuple[Event, ...]) -> None:
     out = console()
     for event in events:
         out.print(f"[bold]{slug}[/]: {escape(describe(event))}", highlight=False)
+
+
+def warn_nobody_to_remind(slugs: list[str]) -> None:
+    """One line naming the agencies whose reminders reach nobody there (printed under a table)."""
+    if slugs:
+        shown = ", ".join(slugs[:10]) + (f" and {len(slugs) - 10} more" if len(slugs) > 10 else "")
+        console().print(
+            f"[bold yellow]⚠ {_agencies(len(slugs))} nobody to remind[/] (no director or IPS supervisor), so "
+            f"their reminders reach no one there until escalated: {escape(shown)}. Add one with "
+            "`ips-roadmap contact add SLUG --role director --name ... --email ...`.",
+            soft_wrap=True,
+        )
+
+
+def _agencies(count: int) -> str:
+    return "1 agency has" if count == 1 else f"{count} agencies have"

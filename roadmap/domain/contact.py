@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -65,3 +66,13 @@ class Contact(BaseModel):
         if self.agency is not None and self.role in STATE_ROLES:
             raise ValueError(f"role {self.role.value!r} is a state role; add it without an agency")
         return self
+
+
+# Who is reminded of an agency's own work by default: without one of them, its reminders reach nobody there.
+AGENCY_RECIPIENTS = frozenset({Role.DIRECTOR, Role.IPS_SUPERVISOR})
+
+
+def nobody_to_remind(slugs: Iterable[str], contacts: Iterable[Contact]) -> list[str]:
+    """The agencies (of these slugs, in their order) with no director or IPS supervisor to remind."""
+    reachable = {contact.agency for contact in contacts if contact.role in AGENCY_RECIPIENTS}
+    return [slug for slug in slugs if slug not in reachable]

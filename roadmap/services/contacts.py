@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from pydantic import ValidationError
 
 from notifications.delivery import masked_channel
-from roadmap.domain.contact import Contact
+from roadmap.domain.contact import Contact, nobody_to_remind
 from roadmap.domain.errors import InvalidInput, first_problem
 from roadmap.services.ports import UnitOfWork
 
@@ -67,3 +68,11 @@ def remove_contact(uow: UnitOfWork, contact_id: int) -> ContactCard:
 def _card(contact: Contact, zones: dict[str, str]) -> ContactCard:
     timezone = contact.timezone or (zones.get(contact.agency) if contact.agency else None)
     return ContactCard(contact, timezone, tuple(masked_channel(url) for url in contact.notify))
+
+
+def agencies_nobody_reminds(uow: UnitOfWork, *, as_of: date) -> list[str]:
+    """The agencies on the roadmap with no director or IPS supervisor to remind: their reminders reach no one
+    there until they are escalated to the state team."""
+    with uow:
+        slugs = [agency.slug for agency in uow.agencies.all() if agency.joined_on <= as_of and agency.on_roadmap(as_of)]
+        return nobody_to_remind(slugs, uow.contacts.listed())

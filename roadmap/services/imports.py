@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from roadmap.domain.cadence import CadenceRules
-from roadmap.domain.contact import Role
+from roadmap.domain.contact import nobody_to_remind
 from roadmap.domain.dates import parse_iso_date
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.errors import InvalidInput, RoadmapError
@@ -161,11 +161,10 @@ def preview_import(
         if item.due_on <= horizon
     ]
     owed = reminders_owed(items, contacts, rules, as_of, already=set())
-    reachable = {c.agency for c in contacts if c.role in (Role.DIRECTOR, Role.IPS_SUPERVISOR)}
     return ImportPreview(
         changes=changes,
         reminders=sorted(owed, key=lambda r: (r.recipient.name, r.item.due_on, r.item.agency, r.item.subject)),
-        unreachable=[change.agency.slug for change in changes if change.agency.slug not in reachable],
+        unreachable=nobody_to_remind((change.agency.slug for change in changes), contacts),
     )
 
 

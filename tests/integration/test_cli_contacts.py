@@ -68,3 +68,23 @@ def test_bad_contacts_are_refused_and_nothing_is_stored(cli: Cli) -> None:
     missing = cli("contact", "remove", "999")
     assert (missing.code, "no contact 999" in missing.err) == (2, True)
     assert snapshot(cli.url) == before
+
+
+WEBHOOKS = {
+    "slack://": "https://hooks.slack.com/services/T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ",
+    "discord://": "https://discord.com/api/webhooks/4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js",
+    "workflow://": "https://prod-12.westus.logic.azure.com:443/workflows/abc123def456/triggers/manual/paths/invoke"
+    "?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=AbCdEfSecret123",
+}
+
+
+def test_webhook_urls_as_slack_discord_and_teams_give_them_are_accepted_and_shown_masked(cli: Cli) -> None:
+    for scheme, url in WEBHOOKS.items():
+        added = cli.ok("contact", "add", "--role", "trainer", "--name", f"Via {scheme}", "--notify", url)
+        assert "added" in added.out
+    listed = cli.ok("contact", "list", "--json").json()
+    shown = [channel for contact in listed for channel in contact["notify"]]
+    assert sorted(channel.split("://")[0] + "://" for channel in shown) == sorted(WEBHOOKS)
+    printed = cli.ok("contact", "list").out + str(listed)
+    assert "TIiajkdnlazkcOXrIdevi7FQ" not in printed and "AbCdEfSecret123" not in printed
+    assert "JHMHI8qBe7bk2ZwO5U711o3dV_js" not in printed

@@ -161,3 +161,16 @@ def test_slugs_are_printed_whole_in_a_narrow_terminal(
     assert max(len(line) for line in listed.splitlines()) <= 80
     due = cli.ok("due", "--within", "400", "--as-of", TODAY).out
     assert "red-river-community-services" in due
+
+
+def test_agencies_with_nobody_to_remind_are_flagged_in_the_overview_due_and_preview(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    cli.ok("import", "agencies", csv_export(tmp_path), "--as-of", TODAY)
+    add_directors(cli)
+    cli.ok("agency", "add", "Quiet Valley Clinic", "--region", "North", "--timezone", "UTC", "--as-of", TODAY)
+    for command in (("overview",), ("due",), ("notify", "preview")):
+        out = " ".join(cli.ok(*command, "--as-of", TODAY).out.split())
+        assert "⚠ 1 agency has nobody to remind (no director or IPS supervisor)" in out, command
+        assert "quiet-valley-clinic" in out and "Add one with `ips-roadmap contact add SLUG --role director" in out
