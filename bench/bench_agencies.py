@@ -113,6 +113,7 @@ def record_reviews(app: Application, count: int) -> None:
             record_review(
                 app.uow(), app.scale, app.cadence, f"agency-{number:05d}",
                 visited_on=visited_on, scores=demo_scores(total), reviewers=["Bench"], as_of=AS_OF,
+                roadmap=app.roadmap,
             )  # fmt: skip
 
 

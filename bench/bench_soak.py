@@ -305,7 +305,7 @@ class Agencies:
             held = self.reviews[item.agency]
             scores = demo_scores(min(125, 84 + 7 * held), held)
             record_review(app.uow(), app.scale, app.cadence, item.agency, visited_on=day, scores=scores,
-                          reviewers=list(DEMO_REVIEWERS), as_of=day)  # fmt: skip
+                          reviewers=list(DEMO_REVIEWERS), as_of=day, roadmap=app.roadmap)  # fmt: skip
             self.reviews[item.agency] += 1
         elif item.kind is DueKind.ACTION_PLAN:
             close_action(app.uow(), item.agency, int(item.subject.removeprefix("action:")), on=day, as_of=day)

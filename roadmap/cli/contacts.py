@@ -62,6 +62,31 @@ def list_(
         show(contacts_table(cards))
 
 
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    contact: Annotated[int, typer.Argument(metavar="CONTACT_ID", min=1, max=2**31 - 1, help="See `contact list`.")],
+    role: Annotated[str | None, typer.Option("--role", help=ROLE_HELP)] = None,
+    name: Annotated[str | None, typer.Option("--name", help="The person's name.")] = None,
+    email: Annotated[str | None, typer.Option("--email", metavar="ADDR", help="Email address.")] = None,
+    notify: Annotated[
+        list[str] | None,
+        typer.Option("--notify", metavar="APPRISE_URL", help="Replaces every other channel (repeatable)."),
+    ] = None,
+    timezone: Annotated[str | None, typer.Option("--timezone", metavar="IANA_TZ", help="Their own timezone.")] = None,
+    json: JsonFlag = False,
+) -> None:
+    """Correct a contact's name, role, address, channels or timezone (audited; secrets never printed back)."""
+    card = contacts.edit_contact(
+        cli_state(ctx).app.uow(), contact, role=role, name=name, email=email, notify=notify, timezone=timezone
+    )
+    if json:
+        print_json(contact_view(card))
+    else:
+        print(f"Contact {contact} changed: {card.contact.name} ({card.contact.role.value}, "
+              f"{card.contact.agency or 'the state team'})")  # fmt: skip
+
+
 @app.command("remove")
 def remove(
     ctx: typer.Context,

@@ -64,3 +64,23 @@ def assign(ctx: typer.Context, name: TrainerName, agency: AgencySlug, json: Json
         print(f"{trainer.name} now visits {agency} ({len(trainer.agencies)} agencies).")
     else:
         print(f"{trainer.name} already visits {agency}.")
+
+
+@app.command("unassign")
+def unassign(ctx: typer.Context, name: TrainerName, agency: AgencySlug, json: JsonFlag = False) -> None:
+    """Take an agency from a trainer (its visits go to its other trainers, or to any while it has none)."""
+    trainer = trainers.unassign(cli_state(ctx).app.uow(), name, agency)
+    if json:
+        print_json(trainer_view(trainer))
+    else:
+        print(f"{trainer.name} no longer visits {agency} ({len(trainer.agencies)} agencies).")
+
+
+@app.command("remove")
+def remove(ctx: typer.Context, name: TrainerName, json: JsonFlag = False) -> None:
+    """Take a trainer off the state's team; refused while they are on a visit (cancel, or unassign instead)."""
+    removed = trainers.remove_trainer(cli_state(ctx).app.uow(), name)
+    if json:
+        print_json({"removed": removed.name})
+    else:
+        print(f"{removed.name} removed from the state's team, with their {len(removed.agencies)} agency assignments.")

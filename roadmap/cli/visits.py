@@ -118,6 +118,26 @@ def cancel(ctx: typer.Context, visit_id: VisitId, json: JsonFlag = False) -> Non
         print(f"Visit {visit_id} ({cancelled.purpose}, {cancelled.where}, {cancelled.on}) cancelled.")
 
 
+@app.command("move")
+def move(
+    ctx: typer.Context,
+    visit_id: VisitId,
+    to: Annotated[str, typer.Option("--to", metavar="DATE", help="The new first day (YYYY-MM-DD).")],
+    as_of: AsOf = None,
+    json: JsonFlag = False,
+) -> None:
+    """Move a planned visit to another working day when everyone on it is free; its calendar event follows."""
+    state = cli_state(ctx)
+    moved = visits.move(
+        state.app.uow(), state.app.visit_rules, visit_id, to=option_date(to, "--to"), as_of=state.today(as_of)
+    )
+    if json:
+        print_json(visit_view(moved))
+    else:
+        print(f"Visit {visit_id} ({moved.purpose}, {moved.where}) moved to {moved.on:%A %-d %B %Y}; "
+              "export the calendar again (`ips-roadmap visits ics`) to update it.")  # fmt: skip
+
+
 @app.command("ics")
 def ics(
     ctx: typer.Context,

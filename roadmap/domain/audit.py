@@ -234,6 +234,19 @@ def trainer_assigned(trainer: str, agency: str) -> AuditChange:
     )
 
 
+def trainer_unassigned(trainer: str, agency: str) -> AuditChange:
+    """An agency taken from a trainer: kept on the agency's trail, keyed by the trainer."""
+    return AuditChange(
+        subject=Subject.TRAINER, agency=agency, key=trainer, action=Action.REMOVED, before={"assigned": True}
+    )
+
+
+def trainer_removed(trainer: Trainer) -> AuditChange:
+    """A trainer (or reviewer) taken off the state's team."""
+    kept = trainer.model_dump(mode="json", include={"region", "capacity", "reviewer", "contact_id", "agencies"})
+    return AuditChange(subject=Subject.TRAINER, agency=None, key=trainer.name, action=Action.REMOVED, before=kept)
+
+
 def visit_change(before: Visit | None, after: Visit) -> AuditChange | None:
     """A site visit booked, held or cancelled."""
     return change(Subject.VISIT, after.agency, f"#{after.id} {after.purpose}", _visit(before), _visit(after))

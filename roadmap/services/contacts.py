@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from notifications.delivery import masked_channel
 from roadmap.domain.contact import Contact, nobody_to_remind
-from roadmap.domain.errors import InvalidInput, first_problem
+from roadmap.domain.errors import InvalidInput, NotFound, RuleViolation, first_problem
 from roadmap.services.ports import UnitOfWork
 
 
@@ -55,6 +55,43 @@ def list_contacts(uow: UnitOfWork, agency: str | None = None) -> list[ContactCar
         zones = {a.slug: a.timezone for a in ([uow.agencies.get(agency)] if agency else uow.agencies.all())}
         contacts = uow.contacts.listed(agency)
     return [_card(contact, zones) for contact in contacts]
+
+
+def edit_contact(
+    uow: UnitOfWork,
+    contact_id: int,
+    *,
+    role: str | None = None,
+    name: str | None = None,
+    email: str | None = None,
+    notify: Sequence[str] | None = None,
+    timezone: str | None = None,
+) -> ContactCard:
+    """Correct a contact: the fields given replace theirs (`notify` replaces every channel); audited."""
+    changes: dict[str, object] = {
+        key: value for key, value in (("role", role), ("name", name), ("email", email), ("timezone", timezone)) if value
+    }
+    if notify is not None:
+        channels = tuple(url.strip() for url in notify)
+        for url in channels:
+            masked_channel(url)  # refuses an unusable URL before anything is stored
+        changes["notify"] = channels
+    if not changes:
+        raise InvalidInput("nothing to change: give --name, --role, --email, --notify or --timezone")
+    with uow:
+        found = [contact for contact in uow.contacts.listed() if contact.id == contact_id]
+        if not found:
+            raise NotFound(f"no contact {contact_id}; `ips-roadmap contact list` shows them")
+        try:
+            edited = Contact.model_validate({**found[0].model_dump(), **changes})
+        except ValidationError as error:
+            raise InvalidInput(first_problem(error, "contact")) from None
+        if edited == found[0]:
+            raise RuleViolation(f"contact {contact_id} already has those values")
+        uow.contacts.replace(edited)
+        home = uow.agencies.get(edited.agency) if edited.agency else None
+        uow.commit()
+    return _card(edited, {home.slug: home.timezone} if home else {})
 
 
 def remove_contact(uow: UnitOfWork, contact_id: int) -> ContactCard:

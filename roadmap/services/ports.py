@@ -155,6 +155,10 @@ class ContactRepository(Protocol):
         """Store a new contact; returns it with its id."""
         ...
 
+    def replace(self, contact: Contact) -> Contact:
+        """Store a contact's new name, role, address, channels or timezone (same id and agency)."""
+        ...
+
     def remove(self, contact_id: int) -> Contact:
         """Delete a contact, or NotFound; returns what was removed."""
         ...
@@ -252,6 +256,14 @@ class TrainerRepository(Protocol):
 
     def delete_all(self) -> None:
         """Remove every trainer."""
+        ...
+
+    def unassign(self, name: str, agency: str) -> bool:
+        """Take an agency from a trainer; False when it was not theirs."""
+        ...
+
+    def remove(self, name: str) -> Trainer:
+        """Delete a trainer (with their assignments); returns them as they were."""
         ...
 
 

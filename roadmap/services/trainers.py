@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from roadmap.domain.contact import Contact, Role
 from roadmap.domain.errors import InvalidInput, RuleViolation, first_problem
 from roadmap.domain.trainer import Trainer
+from roadmap.domain.visit import VisitStatus
 from roadmap.services.ports import UnitOfWork
 
 
@@ -47,3 +48,33 @@ def list_trainers(uow: UnitOfWork) -> list[Trainer]:
     """Every trainer with their agencies, by name."""
     with uow:
         return uow.trainers.all()
+
+
+def unassign(uow: UnitOfWork, name: str, agency: str) -> Trainer:
+    """Take an agency from a trainer (its visits and meeting reminders go to its other trainers, or to all)."""
+    with uow:
+        if not uow.trainers.unassign(name, agency):
+            raise RuleViolation(f"{agency!r} is not assigned to {name}; `ips-roadmap trainer list` shows who has what")
+        uow.commit()
+        return uow.trainers.get(name)
+
+
+def remove_trainer(uow: UnitOfWork, name: str) -> Trainer:
+    """Take a trainer off the team; refused while they are on a visit, planned or on record."""
+    with uow:
+        trainer = uow.trainers.get(name)
+        visits = uow.visits.listed(trainer=name)
+        planned = [visit for visit in visits if visit.status is VisitStatus.PLANNED]
+        if planned:
+            raise RuleViolation(
+                f"{name} is booked on {len(planned)} planned visits (the first {planned[0].id} on {planned[0].on}); "
+                "cancel them (`ips-roadmap visits cancel ID`) and plan again, then remove"
+            )
+        if any(visit.status is VisitStatus.DONE for visit in visits):
+            raise RuleViolation(
+                f"{name} has visits on record, which keep who went; take their agencies away with "
+                f"`ips-roadmap trainer unassign` instead"
+            )
+        uow.trainers.remove(name)
+        uow.commit()
+    return trainer

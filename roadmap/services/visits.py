@@ -245,7 +245,7 @@ def mark_done(uow: UnitOfWork, rules: VisitRules, visit_id: int, *, on: date, as
         counted: list[str] = []
         note = None
         if visit.purpose == FIDELITY_REVIEW:
-            note = f"record the scores with `ips-roadmap review record {visit.agency} --visited {on} ...`"
+            note = f"record the scores with `ips-roadmap review record {visit.agency} --date {on} --scores FILE`"
         else:
             routine = rules.roadmap.routines.get(visit.purpose)
             slugs = [visit.agency] if visit.agency else None
@@ -274,6 +274,35 @@ def cancel(uow: UnitOfWork, visit_id: int) -> Visit:
         uow.visits.save(cancelled)
         uow.commit()
     return cancelled
+
+
+def move(uow: UnitOfWork, rules: VisitRules, visit_id: int, *, to: date, as_of: date) -> Visit:
+    """Move a planned visit to another working day, if everyone on it is free then (the calendar updates)."""
+    if to < as_of:
+        raise InvalidInput(f"--to {to} has passed (today is {as_of}); a visit moves to today or later")
+    is_workday = workday_rule(rules.policy)
+    with uow:
+        uow.trainers.hold()  # like `visits plan`: nobody books these trainers while the move is decided
+        visit = _planned(uow, visit_id, "move it")
+        moved = visit.model_copy(update={"on": to, "sequence": visit.sequence + 1})
+        closed = [day for day in moved.dates if not is_workday(day)]
+        if closed:
+            raise RuleViolation(f"{closed[0]:%A %-d %B %Y} is not a working day (weekend or public holiday)")
+        for other in uow.visits.listed(status=VisitStatus.PLANNED):
+            shared = set(other.trainers) & set(moved.trainers)
+            if (
+                other.id != visit.id
+                and shared
+                and set(other.dates) & set(moved.dates)
+                and (other.whole_days or moved.whole_days or other.slot == moved.slot)
+            ):
+                raise RuleViolation(
+                    f"{', '.join(sorted(shared))} already go on visit {other.id} ({other.where}, {other.on}) then; "
+                    "move or cancel that one first"
+                )
+        uow.visits.save(moved)
+        uow.commit()
+    return moved
 
 
 def _planned(uow: UnitOfWork, visit_id: int, action: str) -> Visit:

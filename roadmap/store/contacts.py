@@ -48,6 +48,17 @@ class SqlContactRepository:
         self._session.execute(delete(ContactRow))
         self._audit.record(contact_change(contact, None) for contact in removed)
 
+    def replace(self, contact: Contact) -> Contact:
+        """Store a contact's new fields (its id and agency stay); the trail keeps before and after."""
+        row = self._session.get(ContactRow, contact.id)
+        if row is None:
+            raise NotFound(f"no contact {contact.id}; `ips-roadmap contact list` shows them")
+        before = _contact(row, contact.agency)
+        row.role, row.name, row.email = contact.role.value, contact.name, contact.email
+        row.notify, row.timezone = list(contact.notify), contact.timezone
+        self._audit.record([contact_change(before, contact)])
+        return contact
+
     def remove(self, contact_id: int) -> Contact:
         found = self._session.execute(
             select(ContactRow, AgencyRow.slug).outerjoin(ContactRow.agency).where(ContactRow.id == contact_id)

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from roadmap.domain.audit import trainer_added, trainer_assigned, visit_change
+from roadmap.domain.audit import trainer_added, trainer_assigned, trainer_removed, trainer_unassigned, visit_change
 from roadmap.domain.errors import NotFound
 from roadmap.domain.names import did_you_mean
 from roadmap.domain.trainer import Trainer
@@ -87,6 +87,22 @@ class SqlTrainerRepository:
         self._session.add(TrainerAgencyRow(trainer_id=trainer_id, agency_id=agency_id))
         self._audit.record([trainer_assigned(name, agency)])
         return True
+
+    def unassign(self, name: str, agency: str) -> bool:
+        """Take an agency from a trainer; False when it was not theirs."""
+        row = self._session.get(TrainerAgencyRow, (self._id(name), agency_row_id(self._session, agency)))
+        if row is None:
+            return False
+        self._session.delete(row)
+        self._audit.record([trainer_unassigned(name, agency)])
+        return True
+
+    def remove(self, name: str) -> Trainer:
+        """Delete a trainer and their assignments (their visits are the caller's to check first)."""
+        trainer = self.get(name)
+        self._session.execute(delete(TrainerRow).where(TrainerRow.name == name))
+        self._audit.record([trainer_removed(trainer)])
+        return trainer
 
     def contacts_by_agency(self, slugs: Collection[str] | None = None) -> dict[str, tuple[int, ...]]:
         """Agency slug -> contact ids of its assigned trainers who can be reached (every agency with a trainer)."""
@@ -197,12 +213,14 @@ class SqlVisitRepository:
         return _visit(found[0], found[1], self._people([visit_id]).get(visit_id, []))
 
     def save(self, visit: Visit) -> None:
-        """Store a visit's new status (done or cancelled), raising its sequence."""
+        """Store a visit's new status (done or cancelled) or day (moved), raising its sequence."""
         row = self._session.get(VisitRow, visit.id)
         if row is None:
             raise NotFound(f"no visit {visit.id}")
         before = visit.model_copy(update={"status": VisitStatus(row.status), "done_on": row.done_on})
+        before = before.model_copy(update={"on": row.starts_on})
         row.status, row.done_on, row.sequence = visit.status.value, visit.done_on, visit.sequence
+        row.starts_on = visit.on
         self._audit.record([visit_change(before, visit)])
 
     def delete_all(self) -> None:

@@ -149,7 +149,7 @@ def test_two_corrections_of_one_review_at_once_keep_both_scores_and_a_true_total
     app, other = apps
     scores = demo_scores(100)
     record_review(app.uow(), app.scale, app.cadence, SLUG, visited_on=REVIEWED, scores=scores,
-                  reviewers=list(DEMO_REVIEWERS), as_of=TODAY)  # fmt: skip
+                  reviewers=list(DEMO_REVIEWERS), as_of=TODAY, roadmap=app.roadmap)  # fmt: skip
     first, second = (1, 5 if scores[1] != 5 else 4), (2, 5 if scores[2] != 5 else 4)
 
     def correct(app: Application, item: int, score: int) -> None:

@@ -74,3 +74,75 @@ def test_an_agency_added_by_mistake_is_removed_but_one_with_records_is_pointed_t
     assert refused.code == 2 and refused.err.count("\n") == 1
     assert "has records (" in refused.err and f"ips-roadmap agency archive {PRAIRIE}" in refused.err
     assert snapshot(bare_cli.url) == before
+
+
+def test_a_contact_is_corrected_and_the_trail_keeps_the_old_values(bare_cli: Cli) -> None:
+    bare_cli.ok("demo", "--as-of", TODAY)
+    [director] = [c for c in bare_cli.ok("contact", "list", PRAIRIE, "--json").json() if c["role"] == "director"]
+    edited = bare_cli.ok("contact", "edit", str(director["id"]), "--name", "Ruth Okafor", "--email",
+                         "ruth.okafor@prairie.example.org", "--json").json()  # fmt: skip
+    assert (edited["name"], edited["email"], edited["role"]) == ("Ruth Okafor", "ruth.okafor@prairie.example.org",
+                                                                 "director")  # fmt: skip
+    [entry] = [e for e in bare_cli.ok("audit", PRAIRIE, "--json").json() if e["subject"] == "contact"][-1:]
+    assert entry["action"] == "changed" and entry["before"]["email"] == "director@prairie.example.org"
+    before = snapshot(bare_cli.url)
+    for args, message in (
+        (("--email", "not-an-address"), "is not an email address"),
+        (("--role", "state-lead"), "is a state role"),
+        (("--notify", "nonsense://x"), "is not a notification channel"),
+        ((), "nothing to change"),
+    ):
+        refused = bare_cli("contact", "edit", str(director["id"]), *args)
+        assert refused.code == 2 and message in refused.err and refused.err.count("\n") == 1, args
+    assert snapshot(bare_cli.url) == before
+
+
+def test_a_trainer_is_unassigned_and_one_added_by_mistake_removed(bare_cli: Cli) -> None:
+    bare_cli.ok("demo", "--as-of", TODAY)
+    left = bare_cli.ok("trainer", "unassign", "Tia Moss", PRAIRIE, "--json").json()
+    assert PRAIRIE not in left["agencies"]
+    assert [e["action"] for e in bare_cli.ok("audit", PRAIRIE, "--json").json()][-1] == "removed"
+    refused = bare_cli("trainer", "unassign", "Tia Moss", PRAIRIE)
+    assert refused.code == 2 and "is not assigned to Tia Moss" in refused.err
+    bare_cli.ok("trainer", "add", "Jo Typo", "--region", "North", "--capacity", "2")
+    bare_cli.ok("trainer", "assign", "Jo Typo", "riverbend-community-mental-health")
+    assert bare_cli.ok("trainer", "remove", "Jo Typo", "--json").json() == {"removed": "Jo Typo"}
+    assert "Jo Typo" not in {t["name"] for t in bare_cli.ok("trainer", "list", "--json").json()}
+    # A trainer booked on visits stays until those are dealt with.
+    bare_cli.ok("visits", "plan", "--weeks", "4", "--as-of", TODAY)
+    booked = bare_cli("trainer", "remove", "Tia Moss")
+    assert booked.code == 2 and "is booked on" in booked.err and "visits cancel" in booked.err
+
+
+def test_a_booked_visit_moves_to_a_free_working_day_and_its_calendar_event_follows(bare_cli: Cli) -> None:
+    bare_cli.ok("demo", "--as-of", TODAY)
+    planned = bare_cli.ok("visits", "plan", "--weeks", "4", "--as-of", TODAY, "--json").json()["visits"]
+    visit = next(v for v in planned if v["agency"] == "bluestem-health-partners")
+    busy = {v["date"] for v in planned if set(v["trainers"]) & set(visit["trainers"])}
+    free = next(day for day in ("2026-12-14", "2026-12-15", "2026-12-16", "2026-12-17") if day not in busy)
+    moved = bare_cli.ok("visits", "move", str(visit["id"]), "--to", free, "--as-of", TODAY, "--json").json()
+    assert moved["date"] == free and moved["status"] == "planned"
+    listed = {v["id"]: v for v in bare_cli.ok("visits", "list", "--json").json()}
+    assert listed[visit["id"]]["date"] == free
+    change = [e for e in bare_cli.ok("audit", "bluestem-health-partners", "--json").json() if e["subject"] == "visit"]
+    assert change[-1]["before"]["on"] == visit["date"] and change[-1]["after"]["on"] == free
+    before = snapshot(bare_cli.url)
+    for to, message in (
+        ("2026-12-12", "Saturday 12 December 2026 is not a working day"),
+        ("2026-12-25", "Friday 25 December 2026 is not a working day"),
+        ("2026-11-20", "has passed"),
+    ):
+        refused = bare_cli("visits", "move", str(visit["id"]), "--to", to, "--as-of", TODAY)
+        assert refused.code == 2 and message in refused.err, to
+
+    def whole(v: dict[str, object]) -> bool:
+        return v["days"] != 1 or len(v["trainers"]) > 1  # type: ignore[arg-type]
+
+    clash = next(
+        v for v in planned
+        if v["id"] != visit["id"] and set(v["trainers"]) & set(visit["trainers"])
+        and (whole(v) or whole(visit) or v["slot"] == visit["slot"])
+    )  # fmt: skip
+    refused = bare_cli("visits", "move", str(visit["id"]), "--to", clash["date"], "--as-of", TODAY)
+    assert refused.code == 2 and "already go on visit" in refused.err
+    assert snapshot(bare_cli.url) == before
