@@ -430,16 +430,30 @@ def quarter_table(summary: QuarterSummary) -> Table:
     table = Table(
         title=f"Quarter {summary.quarter} ({summary.start} to {summary.end}) as of {summary.as_of}: "
         f"{totals['stages_completed']} stages completed, {totals['reviews']} reviews, outcome reports "
-        f"{totals['outcome_reports_received']} of {totals['outcome_reports_owed']}",
+        f"{totals['outcome_reports_received']} of {totals['outcome_reports_owed']}"
+        + (
+            f"; statewide {totals['working']} of {totals['served']} served working ({totals['employment_rate']}%)"
+            if totals["served"]
+            else ""
+        ),
         title_justify="left",
     )
-    for column in ("Agency", "Stage at end", "Completed", "Reviews", "Routines", "Outcome report"):
-        table.add_column(column, justify="right" if column == "Routines" else "left")
+    for column in ("Agency", "Stage at end", "Completed", "Reviews", "Routines", "Outcome report", "Served",
+                   "Working", "Rate"):  # fmt: skip
+        table.add_column(
+            column, justify="right" if column in ("Routines", "Served", "Working", "Rate") else "left",
+            no_wrap=column == "Agency",
+        )  # fmt: skip
     styles = {"received": "green", "late": "bold red"}
     for row in summary.agencies:
         reviews = ", ".join(f"{day} ({total})" for day, total in row.reviews)
         when = row.outcome_received or row.outcome_due
         report = Text(row.outcome_status + (f" {when}" if when else ""), style=styles.get(row.outcome_status, ""))
         table.add_row(row.agency, row.stage_at_end or "all gates done", ", ".join(row.stages_completed), reviews,
-                      str(row.routines_kept), report)  # fmt: skip
+                      str(row.routines_kept), report, _count(row.served), _count(row.working),
+                      "" if row.rate is None else f"{row.rate}%")  # fmt: skip
     return table
+
+
+def _count(value: int | None) -> str:
+    return "" if value is None else f"{value:,}"

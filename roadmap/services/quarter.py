@@ -40,6 +40,14 @@ class AgencyQuarter:
     outcome_due: date | None  # None: not owed for this quarter (not running IPS services for all of it)
     outcome_received: date | None
     outcome_status: str  # received, late (not received, past due), not yet due, not owed
+    # The counts its outcome report gave for the quarter (None until one is recorded).
+    served: int | None = None
+    working: int | None = None
+
+    @property
+    def rate(self) -> float | None:
+        """Working ÷ served in percent, one decimal; None without a report or with nobody served."""
+        return _rate(self.working, self.served)
 
 
 @dataclass(frozen=True)
@@ -52,9 +60,12 @@ class QuarterSummary:
     as_of: date
     agencies: list[AgencyQuarter] = field(default_factory=list)
 
-    def totals(self) -> dict[str, int]:
-        """State-wide counts."""
+    def totals(self) -> dict[str, int | float | None]:
+        """State-wide counts; the employment rate is statewide working ÷ served over the agencies that reported."""
         owed = [a for a in self.agencies if a.outcome_due is not None]
+        reported = [a for a in self.agencies if a.served is not None]
+        served = sum(a.served or 0 for a in reported)
+        working = sum(a.working or 0 for a in reported)
         return {
             "agencies": len(self.agencies),
             "stages_completed": sum(len(a.stages_completed) for a in self.agencies),
@@ -62,6 +73,9 @@ class QuarterSummary:
             "routines_kept": sum(a.routines_kept for a in self.agencies),
             "outcome_reports_owed": len(owed),
             "outcome_reports_received": sum(1 for a in owed if a.outcome_received),
+            "served": served if reported else None,
+            "working": working if reported else None,
+            "employment_rate": _rate(working, served) if reported else None,
         }
 
 
@@ -90,6 +104,8 @@ def quarter_summary(
     with uow:
         agencies = [a for a in uow.agencies.all() if a.joined_on <= cutoff and a.on_roadmap(start)]
         records = Records.read(uow)
+        # Counts recorded by as_of for this quarter; a report entered later is not known yet.
+        counts = {o.agency: o for o in uow.outcomes.listed() if o.quarter == label and o.reported_on <= as_of}
     rows = []
     for agency in agencies:
         context = records.context(agency, roadmap, rules)
@@ -125,9 +141,15 @@ def quarter_summary(
                 outcome_due=due,
                 outcome_received=received,
                 outcome_status=_status(due, received, as_of),
+                served=counts[agency.slug].served if agency.slug in counts else None,
+                working=counts[agency.slug].working if agency.slug in counts else None,
             )
         )
     return QuarterSummary(quarter=label, start=start, end=end, as_of=as_of, agencies=rows)
+
+
+def _rate(working: int | None, served: int | None) -> float | None:
+    return round(100 * working / served, 1) if working is not None and served else None
 
 
 def _status(due: date | None, received: date | None, as_of: date) -> str:

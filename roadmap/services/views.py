@@ -281,6 +281,9 @@ def quarter_view(summary: QuarterSummary) -> dict[str, Any]:
                 "stages_completed": list(row.stages_completed),
                 "reviews": [{"date": day.isoformat(), "total": total} for day, total in row.reviews],
                 "routines_kept": row.routines_kept,
+                "served": row.served,
+                "working": row.working,
+                "employment_rate": row.rate,
                 "outcome_report": {
                     "status": row.outcome_status,
                     "due_on": _iso(row.outcome_due),

@@ -45,3 +45,27 @@ def test_a_bad_quarter_request_is_refused_in_one_line(bare_cli: Cli) -> None:
     for args, message in BAD_REQUESTS:
         result = bare_cli("report", "quarter", "--as-of", LATER, *args)
         assert result.code != 0 and message in result.err and len(result.err.strip().splitlines()) == 1, args
+
+
+def test_the_quarter_carries_served_working_and_the_rate_per_agency_and_statewide(
+    bare_cli: Cli, tmp_path: Path
+) -> None:
+    bare_cli.ok("demo", "--as-of", TODAY)
+    for slug, served, working in (
+        ("lakeshore-behavioral-health", 40, 18),
+        ("riverbend-community-mental-health", 60, 30),
+    ):
+        bare_cli.ok("outcomes", "record", slug, "--quarter", "2026Q4", "--served", str(served), "--working",
+                    str(working), "--as-of", LATER)  # fmt: skip
+    out = tmp_path / "q4.html"
+    summary = bare_cli.ok("report", "quarter", "--as-of", LATER, "--out", str(out), "--json").json()
+    rows = {row["agency"]: row for row in summary["agencies"]}
+    lake = rows["lakeshore-behavioral-health"]
+    assert (lake["served"], lake["working"], lake["employment_rate"]) == (40, 18, 45.0)
+    assert rows["cedar-valley-recovery-services"]["served"] is None
+    totals = summary["totals"]
+    assert (totals["served"], totals["working"], totals["employment_rate"]) == (100, 48, 48.0)
+    page = " ".join(out.read_text().split())
+    assert "48 / 100" in page and "48.0%" in page and "45.0%" in page
+    table = " ".join(bare_cli.ok("report", "quarter", "--as-of", LATER).out.split())
+    assert "statewide 48 of 100 served working (48.0%)" in table
