@@ -54,6 +54,33 @@ class AppriseSender:
         return "; ".join(failures) or None
 
 
+class _Transcript(logging.Handler):
+    """What apprise reports of each exchange with a server: what was sent, and every reply it was refused with."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        said = " ".join(record.getMessage().split())
+        # Notices and the servers' own words; apprise's other debug lines echo URLs and settings.
+        if record.levelno >= logging.INFO or said.startswith(("Socket Exception", "Response Details")):
+            self.lines.append(said[:500])
+
+
+def send_with_transcript(sender: AppriseSender, contact: Contact, message: Message) -> tuple[str | None, list[str]]:
+    """Send as the sender does, and say what the servers answered (for `notify test`)."""
+    heard = _Transcript()
+    level = _APPRISE_LOG.level
+    _APPRISE_LOG.addHandler(heard)
+    _APPRISE_LOG.setLevel(logging.DEBUG)
+    try:
+        return sender.send(contact, message), heard.lines
+    finally:
+        _APPRISE_LOG.removeHandler(heard)
+        _APPRISE_LOG.setLevel(level)
+
+
 def _notify(url: str, title: str, body: str, *, html: bool) -> bool:
     sender = apprise.Apprise()
     if not sender.add(url):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from notifications.delivery import AppriseSender
+from notifications.delivery import AppriseSender, send_with_transcript
 from notifications.messages import Message
 from roadmap.cli.output import print_json, show, warn_nobody_to_remind
 from roadmap.cli.state import AsOf, JsonFlag, as_of_or_none, cli_state
@@ -73,7 +73,10 @@ def test(
         text=f"Hello {found[0].name}, this is a test of your IPS roadmap reminders.",
         html=f"<p>Hello {found[0].name}, this is a test of your IPS roadmap reminders.</p>",
     )
-    error = AppriseSender(app_.settings.mail_url).send(found[0], message)
+    error, heard = send_with_transcript(AppriseSender(app_.settings.mail_url), found[0], message)
+    # What the servers answered, so a state can tell a wrong password from a full mailbox or a greylist.
+    for line in heard:
+        print(f"  server: {line}")
     if error:
         raise RuleViolation(f"the test message to contact {contact} was not delivered: {error}")
     print(f"Test message sent to {found[0].name}.")

@@ -10,6 +10,7 @@ from typing import ClassVar
 
 import pytest
 
+from notifications.smtp_sink import MailKeeper, SmtpSink
 from tests.conftest import Cli
 from tests.integration.demo_state import demo_without_contacts
 
@@ -68,3 +69,31 @@ def test_notify_test_sends_one_message_and_reports_a_dead_channel(bare_cli: Cli,
     assert failed.code == 2
     assert "was not delivered: json://127.0.0.1:9/nowhere did not accept the message" in failed.err
     assert "HookSecret" not in failed.err + failed.out
+
+
+class Greylisting(MailKeeper):
+    """A mail server that refuses every message for now, as a greylisting server does."""
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        return "451 4.7.1 Greylisted, please try again in 5 minutes"
+
+
+def test_notify_test_prints_what_the_mail_server_answered(bare_cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    bare_cli.ok("init")
+    bare_cli.ok("agency", "add", "Riverbend", "--region", "N", "--timezone", "UTC")
+    contact = bare_cli.ok("contact", "add", "riverbend", "--role", "director", "--name", "Maria",
+                          "--email", "maria@riverbend.example", "--json").json()["id"]  # fmt: skip
+    with SmtpSink() as accepting:
+        monkeypatch.setenv("IPS_ROADMAP_MAIL_URL", accepting.url)
+        sent = bare_cli.ok("notify", "test", str(contact))
+    assert "server: Sent Email to maria@riverbend.example" in sent.out and "Test message sent to Maria." in sent.out
+    with SmtpSink(Greylisting()) as refusing:
+        monkeypatch.setenv("IPS_ROADMAP_MAIL_URL", refusing.url)
+        failed = bare_cli("notify", "test", str(contact))
+        assert failed.code == 2 and failed.err.count("\n") == 1 and "was not delivered" in failed.err
+        assert "451" in failed.out and "Greylisted, please try again in 5 minutes" in failed.out
+        # A login the server does not offer: said so, and the password never printed.
+        monkeypatch.setenv("IPS_ROADMAP_MAIL_URL", refusing.url + "&user=ips&pass=MailSecret")
+        login = bare_cli("notify", "test", str(contact))
+    assert login.code == 2 and "SMTP AUTH extension not supported by server" in login.out
+    assert "MailSecret" not in login.out + login.err
