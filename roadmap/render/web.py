@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from importlib import resources
 from typing import Any
 
+from notifications.messages import KIND_NAMES
 from roadmap.domain.completion import StageStatus
 from roadmap.domain.definition import Roadmap
+from roadmap.domain.due import DueItem
 from roadmap.domain.fidelity import FidelityScale, band_for
 from roadmap.domain.outcome import EmploymentBenchmarks
 from roadmap.domain.visit import purpose_title
 from roadmap.render import _render, environment
 from roadmap.render.charts import fidelity_chart, outcomes_chart
-from roadmap.services.pages import AgencyPage, OverviewPage, TrainerPage
+from roadmap.services.pages import AgencyPage, DuePage, OverviewPage, TrainerPage
 from roadmap.services.views import agency_view, outcome_view, overview_view
 
 
@@ -98,6 +101,21 @@ def render_trainer(page: TrainerPage, roadmap: Roadmap) -> str:
     )  # fmt: skip
 
 
+def render_due(page: DuePage) -> str:
+    """What is due across the state, overdue first, with the agencies nobody can remind."""
+    items = [_due_line(item, page.as_of) | {"name": page.names.get(item.agency, item.agency)} for item in page.items]
+    nobody = [{"slug": slug, "name": page.names.get(slug, slug)} for slug in page.nobody]
+    return _render(
+        environment(), "web_due.html.j2", as_of=page.as_of, scoped=False, items=items, nobody=nobody,
+        within=page.within_days,
+    )  # fmt: skip
+
+
+def _due_line(item: DueItem, as_of: date) -> dict[str, Any]:
+    return {"agency": item.agency, "kind": KIND_NAMES[item.kind], "title": item.title, "due_on": item.due_on,
+            "when": item.distance(as_of), "overdue": item.due_on < as_of}  # fmt: skip
+
+
 def render_agency(
     page: AgencyPage,
     roadmap: Roadmap,
@@ -147,6 +165,8 @@ def render_agency(
         "outcomes": outcomes,
         "rates": outcomes_chart(rates, lines),
         "visits": visits,
+        "due": [_due_line(item, as_of) for item in page.due],
+        "contacts": [{"name": c.name, "role": c.role.value, "email": c.email} for c in page.contacts],
         "message": message,
         "form": form,
         # Values typed into the refused form (only that form's fields are filled in again).

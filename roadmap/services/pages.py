@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.cadence import CadenceRules
+from roadmap.domain.contact import Contact
 from roadmap.domain.definition import Roadmap
+from roadmap.domain.due import DueItem
 from roadmap.domain.outbox import OutboxEntry, OutboxStatus
 from roadmap.domain.outcome import QuarterOutcome
 from roadmap.domain.trainer import Trainer
 from roadmap.domain.visit import Visit, VisitStatus
 from roadmap.domain.workload import MonthLoad
 from roadmap.services.agencies import AgencySummary, list_agencies, show_agency
+from roadmap.services.contacts import agencies_nobody_reminds
+from roadmap.services.due import state_due
 from roadmap.services.forecast import workload
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.reviews import DueReview, ReviewEntry, list_reviews, reviews_due
@@ -40,6 +44,32 @@ class AgencyPage:
     actions: list[ActionItem]
     outcomes: list[QuarterOutcome]
     visits: list[Visit]
+    # What the agency owes in the coming weeks (overdue first), and who is reminded of it there.
+    due: list[DueItem] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DuePage:
+    """What is due across the state: overdue, then the coming weeks; and who nobody can remind."""
+
+    as_of: date
+    within_days: int
+    items: list[DueItem]
+    names: dict[str, str]
+    nobody: list[str]
+
+
+# How far ahead the web's due lists look: the longest reminder lead of the default rules.
+DUE_WINDOW_DAYS = 30
+
+
+def due_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> DuePage:
+    """The statewide 'what is due' page."""
+    items = state_due(uow, roadmap, rules, as_of=as_of, within_days=DUE_WINDOW_DAYS)
+    with uow:
+        names = uow.agencies.names()
+    return DuePage(as_of, DUE_WINDOW_DAYS, items, names, agencies_nobody_reminds(uow, as_of=as_of))
 
 
 @dataclass(frozen=True)
@@ -79,4 +109,6 @@ def agency_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, slug: st
         actions = uow.actions.for_agency(slug)
         outcomes = uow.outcomes.listed(slug)
         visits = uow.visits.listed(start=as_of, status=VisitStatus.PLANNED, agencies=[slug])
-    return AgencyPage(summary, reviews, actions, outcomes, visits)
+        contacts = uow.contacts.listed(slug)
+    due = state_due(uow, roadmap, rules, as_of=as_of, within_days=DUE_WINDOW_DAYS, agency=slug)
+    return AgencyPage(summary, reviews, actions, outcomes, visits, due, contacts)

@@ -19,12 +19,12 @@ from roadmap.domain.audit import Actor
 from roadmap.domain.errors import NotFound, RoadmapError
 from roadmap.domain.fidelity import validate_scores
 from roadmap.render import render_fidelity_report
-from roadmap.render.web import render_agency, render_overview, render_trainer, stylesheet
+from roadmap.render.web import render_agency, render_due, render_overview, render_trainer, stylesheet
 from roadmap.services.agencies import count_agencies, list_agencies, mark_item_done, show_agency
 from roadmap.services.fidelity_report import build_report
 from roadmap.services.links import open_link
 from roadmap.services.outcomes import Counts, record_outcomes
-from roadmap.services.pages import agency_page, overview_page, trainer_page
+from roadmap.services.pages import agency_page, due_page, overview_page, trainer_page
 from roadmap.services.reviews import record_review, review_recorded
 from roadmap.services.views import agency_view
 from roadmap.web import forms
@@ -223,6 +223,10 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
             return f"{said[0].upper()}{said[1:]}.{drafted}"
 
         return write(slug, "fidelity", form, work)
+
+    @api.get("/due", response_class=HTMLResponse, include_in_schema=False, dependencies=[Team])
+    def due() -> str:
+        return render_due(due_page(application.uow(), application.roadmap, application.cadence, as_of=today()))
 
     @api.get("/trainers/{name}", response_class=HTMLResponse, include_in_schema=False, dependencies=[Team])
     def trainer(name: str) -> str:

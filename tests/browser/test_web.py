@@ -176,6 +176,49 @@ def test_an_agency_page_has_its_stages_fidelity_chart_action_plan_outcomes_and_v
     assert page.locator("#total").inner_text() == "104 / 125"
 
 
+def test_the_due_page_lists_what_is_late_and_coming_with_agency_names_and_true_distances(
+    server: Server, page: Page
+) -> None:
+    page.goto(server.base + "/")
+    page.click("text=What is due")
+    assert page.url == server.base + "/due"
+    rows = page.locator("#due tbody tr")
+    assert rows.count() > 10
+    first = rows.nth(0).inner_text()
+    # Overdue first, by name, with the real distance: the action-plan step of Riverbend due 148 days before.
+    assert "Riverbend Community Mental Health" in first and "148 days overdue" in first
+    assert page.locator("#due tbody tr.overdue").count() >= 1
+    assert "riverbend-community-mental-health" not in page.locator("#due").inner_text()
+    screenshot(page, "due")
+    page.click("#due tbody tr >> nth=0 >> a")
+    assert page.url == f"{server.base}/agencies/{AGENCY}"
+
+
+def test_an_agency_page_shows_what_it_owes_and_who_is_reminded(server: Server, page: Page) -> None:
+    page.goto(f"{server.base}/agencies/prairie-hills-counseling-center")
+    due = page.locator("#due").inner_text()
+    assert "Fidelity review" in due and "16 days overdue" in due
+    contacts = page.locator("#contacts").inner_text()
+    assert "Director of Prairie Hills Counseling Center (director, director@prairie.example.org)" in contacts
+
+
+def test_on_a_laptop_screen_the_matrix_scrolls_in_its_frame_with_the_names_in_view(
+    server: Server, browser: Browser
+) -> None:
+    laptop = browser.new_page(viewport={"width": 1024, "height": 640})
+    laptop.goto(server.base + "/")
+    frame = laptop.locator("#matrix-frame")
+    # The page itself does not scroll sideways: the frame does, and it fits the window.
+    assert laptop.evaluate("document.documentElement.scrollWidth") <= 1024
+    assert frame.evaluate("f => f.scrollWidth > f.clientWidth")
+    frame.evaluate("f => { f.scrollLeft = f.scrollWidth; }")
+    name = laptop.locator('#matrix tr[data-agency="riverbend-community-mental-health"] td').first
+    box, outer = name.bounding_box(), frame.bounding_box()
+    assert box is not None and outer is not None and box["x"] >= outer["x"] - 1 and box["width"] > 100
+    screenshot(laptop, "overview-laptop")
+    laptop.close()
+
+
 def test_a_trainers_page_has_their_visit_plan_and_workload(server: Server, page: Page) -> None:
     page.goto(server.base + "/")
     assert page.locator("#trainers tbody tr").count() == 3
@@ -313,7 +356,7 @@ def test_off_loopback_the_app_needs_the_state_teams_sign_in(
         database_url=SecretStr(database), web=WebSettings(username="state", password=SecretStr("s3cret-Pass"))
     )
     with Server(settings, host="0.0.0.0") as server:
-        for path in ("/", f"/agencies/{AGENCY}", "/api/agencies"):
+        for path in ("/", "/due", f"/agencies/{AGENCY}", "/api/agencies"):
             with pytest.raises(urllib.error.HTTPError) as refused:
                 urllib.request.urlopen(server.base + path)
             assert refused.value.code == 401 and refused.value.headers["WWW-Authenticate"] == "Basic"
@@ -356,7 +399,7 @@ def test_an_agency_link_opens_that_agencys_pages_only_until_revoked(
         assert page.locator("#agency-name").inner_text() == "Riverbend Community Mental Health"
         assert page.locator("text=State overview").count() == 0 and page.locator("form").count() == 0
         assert page.request.get(f"{server.base}/agencies/{AGENCY}/report").status == 200
-        for other in ("/agencies/lakeshore-behavioral-health", "/", "/api/agencies", "/trainers/Tia%20Moss"):
+        for other in ("/agencies/lakeshore-behavioral-health", "/", "/due", "/api/agencies", "/trainers/Tia%20Moss"):
             assert page.request.get(server.base + other).status == 403, other
         assert page.request.get(f"{server.base}/api/agencies/{AGENCY}").status == 200
         # Revoked: the same browser is turned away at once; the link itself no longer works either.
