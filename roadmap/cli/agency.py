@@ -6,8 +6,18 @@ from typing import Annotated
 
 import typer
 
-from roadmap.cli.output import print_json, show, show_events
-from roadmap.cli.state import AsOf, JsonFlag, OnDate, cli_state, option_date, optional_date
+from roadmap.cli.output import export, print_json, show, show_events
+from roadmap.cli.state import (
+    AsOf,
+    CsvFile,
+    JsonFlag,
+    OnDate,
+    XlsxFile,
+    cli_state,
+    export_targets,
+    option_date,
+    optional_date,
+)
 from roadmap.cli.tables import agencies_table, agency_detail
 from roadmap.domain.errors import InvalidInput
 from roadmap.services import agencies
@@ -86,11 +96,15 @@ def list_(
     ] = False,
     as_of: AsOf = None,
     json: JsonFlag = False,
+    csv: CsvFile = None,
+    xlsx: XlsxFile = None,
 ) -> None:
     """Every agency on the roadmap with its current stage and how long it has been there."""
     state = cli_state(ctx)
+    targets = export_targets(csv, xlsx)
     app = state.app
     summaries = agencies.list_agencies(app.uow(), app.roadmap, app.cadence, as_of=state.today(as_of), archived=archived)
+    export(targets, [agency_view(summary) for summary in summaries])
     if json:
         print_json([agency_view(summary) for summary in summaries])
     else:

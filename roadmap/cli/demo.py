@@ -16,9 +16,9 @@ from rich.progress import Progress
 from notifications.delivery import AppriseSender
 from notifications.smtp_sink import Received, SmtpSink
 from roadmap.bootstrap import build
-from roadmap.cli.output import console, print_json, show, warn_nobody_to_remind
+from roadmap.cli.output import console, export, print_json, show, warn_nobody_to_remind
 from roadmap.cli.report import write_fidelity_report
-from roadmap.cli.state import AsOf, JsonFlag, cli_state
+from roadmap.cli.state import AsOf, CsvFile, JsonFlag, XlsxFile, cli_state, export_targets
 from roadmap.cli.tables import due_table, overview_table, sent_mail_table, year_table
 from roadmap.domain.definition import Roadmap
 from roadmap.services import agencies, reviews
@@ -106,11 +106,16 @@ def simulate(
     )
 
 
-def overview(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None:
+def overview(
+    ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False, csv: CsvFile = None, xlsx: XlsxFile = None
+) -> None:
     """Every agency against the ten stages."""
     state = cli_state(ctx)
+    targets = export_targets(csv, xlsx)
     app, today = state.app, state.today(as_of)
-    _print_overview(app.roadmap, agencies.list_agencies(app.uow(), app.roadmap, app.cadence, as_of=today), json)
+    summaries = agencies.list_agencies(app.uow(), app.roadmap, app.cadence, as_of=today)
+    export(targets, overview_view(summaries))
+    _print_overview(app.roadmap, summaries, json)
     if not json:
         warn_nobody_to_remind(agencies_nobody_reminds(app.uow(), as_of=today))
 

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from roadmap.cli.output import print_json, show, warn_nobody_to_remind
-from roadmap.cli.state import AsOf, JsonFlag, cli_state
+from roadmap.cli.output import export, print_json, show, warn_nobody_to_remind
+from roadmap.cli.state import AsOf, CsvFile, JsonFlag, XlsxFile, cli_state, export_targets
 from roadmap.cli.tables import due_items_table
 from roadmap.services.contacts import agencies_nobody_reminds
 from roadmap.services.due import state_due
@@ -20,10 +20,14 @@ def due(
     agency: Annotated[str | None, typer.Option("--agency", metavar="AGENCY", help="Only this agency.")] = None,
     as_of: AsOf = None,
     json: JsonFlag = False,
+    csv: CsvFile = None,
+    xlsx: XlsxFile = None,
 ) -> None:
     """Everything overdue or due within DAYS: reviews, action-plan steps, checklist items past their stage norm."""
+    targets = export_targets(csv, xlsx)
     app, today = cli_state(ctx).app, cli_state(ctx).today(as_of)
     items = state_due(app.uow(), app.roadmap, app.cadence, as_of=today, within_days=within, agency=agency)
+    export(targets, [due_item_view(item, today) for item in items])
     if json:
         print_json([due_item_view(item, today) for item in items])
     else:

@@ -9,8 +9,8 @@ import typer
 from rich.table import Table
 
 from roadmap.cli.agency import AgencySlug, OnlyAgency
-from roadmap.cli.output import print_json, show
-from roadmap.cli.state import AsOf, JsonFlag, QuarterOption, cli_state, option_date
+from roadmap.cli.output import export, print_json, show
+from roadmap.cli.state import AsOf, CsvFile, JsonFlag, QuarterOption, XlsxFile, cli_state, export_targets, option_date
 from roadmap.domain.errors import InvalidInput
 from roadmap.services import outcomes
 from roadmap.services.views import outcome_view
@@ -70,10 +70,14 @@ def list_(
     ctx: typer.Context,
     agency: OnlyAgency = None,
     json: JsonFlag = False,
+    csv: CsvFile = None,
+    xlsx: XlsxFile = None,
 ) -> None:
     """Every reported quarter with its employment rate and band (31% minimal, 41% average, 50% excellent)."""
+    targets = export_targets(csv, xlsx)
     app = cli_state(ctx).app
     views = [outcome_view(each, app.settings.benchmarks) for each in outcomes.list_outcomes(app.uow(), agency)]
+    export(targets, views)
     if json:
         print_json(views)
         return

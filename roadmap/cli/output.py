@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console, RenderableType
@@ -18,6 +19,7 @@ from roadmap.domain.events import (
     StageCompleted,
     StageStarted,
 )
+from roadmap.services.sheets import write_rows
 
 
 def console() -> Console:
@@ -78,3 +80,10 @@ def warn_nobody_to_remind(slugs: list[str]) -> None:
 
 def _agencies(count: int) -> str:
     return "1 agency has" if count == 1 else f"{count} agencies have"
+
+
+def export(targets: list[Path], records: list[dict[str, Any]]) -> None:
+    """Write what --json would print to each --csv/--xlsx file, and say so on stderr (stdout stays the table)."""
+    for target in targets:
+        count = write_rows(target, records)
+        print(f"Wrote {count} rows to {target}", file=sys.stderr)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from roadmap.bootstrap import Application, build
 from roadmap.domain.dates import parse_iso_date
+from roadmap.domain.errors import InvalidInput
+from roadmap.render import check_writable
 from roadmap.settings import Settings, load_settings
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout instead of a table.")]
@@ -74,3 +77,22 @@ def option_date(text: str, option: str) -> date:
 def optional_date(text: str | None, option: str) -> date | None:
     """A date option's value, or None when the option was not given at all (an empty one is refused)."""
     return parse_iso_date(text, option) if text is not None else None
+
+
+CsvFile = Annotated[
+    Path | None, typer.Option("--csv", metavar="FILE", help="Also write the rows to a CSV file (UTF-8, for Excel).")
+]
+XlsxFile = Annotated[
+    Path | None, typer.Option("--xlsx", metavar="FILE", help="Also write the rows to an Excel workbook.")
+]
+
+
+def export_targets(csv: Path | None, xlsx: Path | None) -> list[Path]:
+    """The checked files --csv and --xlsx write to (refused in one line before anything runs)."""
+    targets = []
+    for out, suffix in ((csv, ".csv"), (xlsx, ".xlsx")):
+        if out is not None:
+            if out.suffix.lower() != suffix:
+                raise InvalidInput(f"--{suffix[1:]} {out}: give a file ending in {suffix}")
+            targets.append(check_writable(out))
+    return targets

@@ -1,4 +1,4 @@
-"""A spreadsheet as a state keeps it — a CSV export or an Excel workbook — read into a header and its rows.
+"""Spreadsheets as states keep them — CSV or an Excel workbook — read into rows, and lists written out as one.
 
 The only module that talks to openpyxl. Cells keep what the file says: text, or a date where Excel stored a
 date; headers are matched by whoever reads the sheet.
@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import re
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
 from roadmap.domain.errors import InvalidInput
 
@@ -110,3 +115,71 @@ def _cell(value: object) -> Cell:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # a whole number typed in a cell: 104, not 104.0
     return str(value)
+
+
+# --- writing: what a command prints with --json, as a spreadsheet for analysts ----------------------------------
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A JSON record as one row: nested objects become `parent.key` columns, lists of values one cell; lists of
+    objects (an agency's every stage and checklist item) are left to the JSON output."""
+    row: dict[str, Any] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            row.update(flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            if all(not isinstance(each, dict | list) for each in value):
+                row[name] = "; ".join(str(each) for each in value)
+        else:
+            row[name] = value
+    return row
+
+
+def write_rows(target: Path, records: list[dict[str, Any]]) -> int:
+    """Write records as a .csv or .xlsx file (by its suffix), one row each under a header; returns the rows.
+
+    `target` is a path the caller checked can be written. The file is written whole or not at all. In a
+    workbook, dates are date cells and numbers numbers.
+    """
+    rows = [flatten(record) for record in records]
+    columns: list[str] = []
+    for row in rows:
+        columns += [name for name in row if name not in columns]
+    suffix = target.suffix.lower()
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=suffix)
+    os.close(handle)
+    try:
+        if suffix == ".csv":
+            with open(temporary, "w", encoding="utf-8-sig", newline="") as stream:  # Excel reads the BOM as UTF-8
+                writer = csv.writer(stream)
+                writer.writerow(columns)
+                writer.writerows([_text(row.get(name)) for name in columns] for row in rows)
+        else:
+            from openpyxl import Workbook
+
+            book = Workbook(write_only=True)
+            sheet = book.create_sheet("ips-roadmap")
+            sheet.append(columns)
+            for row in rows:
+                sheet.append([_typed(row.get(name)) for name in columns])
+            book.save(temporary)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except OSError as error:
+        raise InvalidInput(f"cannot write {target}: {error.strerror}") from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return len(rows)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _typed(value: object) -> object:
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        return date.fromisoformat(value)
+    return value

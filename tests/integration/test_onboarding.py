@@ -6,13 +6,14 @@ server: programs that already run are where they are, nothing is overdue for wha
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import datetime
 from email.message import Message as MailMessage
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from notifications.smtp_sink import SmtpSink
 from tests.conftest import Cli, snapshot
@@ -174,3 +175,28 @@ def test_agencies_with_nobody_to_remind_are_flagged_in_the_overview_due_and_prev
         out = " ".join(cli.ok(*command, "--as-of", TODAY).out.split())
         assert "⚠ 1 agency has nobody to remind (no director or IPS supervisor)" in out, command
         assert "quiet-valley-clinic" in out and "Add one with `ips-roadmap contact add SLUG --role director" in out
+
+
+def test_lists_export_to_csv_and_excel_for_analysts(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("import", "agencies", workbook(tmp_path), "--as-of", TODAY)
+    table = cli.ok("agency", "list", "--as-of", TODAY, "--csv", str(tmp_path / "agencies.csv"),
+                   "--xlsx", str(tmp_path / "agencies.xlsx"))  # fmt: skip
+    assert "Wrote 4 rows to" in table.err and "red-river-community-services" in table.out
+    with (tmp_path / "agencies.csv").open(encoding="utf-8-sig", newline="") as stream:
+        rows = {row["slug"]: row for row in csv.DictReader(stream)}
+    assert rows["red-river-community-services"]["launched_on"] == "2019-04-01"
+    assert rows["red-river-community-services"]["next_review_due"] == "2027-05-12"
+    sheet = load_workbook(tmp_path / "agencies.xlsx").active
+    assert sheet is not None
+    header = [cell.value for cell in sheet[1]]
+    launched = header.index("launched_on")
+    assert [row[launched].value for row in sheet.iter_rows(min_row=2)].count(datetime(2019, 4, 1)) == 1
+    for command in (("overview", "--as-of", TODAY), ("due", "--within", "400", "--as-of", TODAY), ("outcomes", "list")):
+        out = tmp_path / f"{command[0]}.xlsx"
+        cli.ok(*command, "--xlsx", str(out))
+        assert out.exists()
+    overview = load_workbook(tmp_path / "overview.xlsx").active
+    assert overview is not None and "stages.monitoring" in [cell.value for cell in overview[1]]
+    refused = cli("due", "--csv", str(tmp_path / "due.txt"))
+    assert refused.code == 2 and "--csv" in refused.err and "give a file ending in .csv" in refused.err
+    assert not (tmp_path / "due.txt").exists()
