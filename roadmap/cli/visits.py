@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -61,6 +61,15 @@ def plan(
         f"{len(result.booked)} visits booked now, {len(result.kept)} kept from earlier plans. "
         f"Trip days: {result.trip_days} (one agency per trip day would take {result.naive_trip_days})."
     )
+    notice = app.visit_policy.min_notice_days
+    late = [visit for visit in result.booked if visit.due_on < today + timedelta(days=notice)]
+    if late:
+        # Overdue (or due within the notice): booked on the first day the notice allows, not tomorrow morning.
+        shown = "; ".join(f"{v.where} {v.purpose} (due {v.due_on}) on {v.on}" for v in late[:8])
+        more = f" and {len(late) - 8} more" if len(late) > 8 else ""
+        print(
+            f"{len(late)} overdue visits could not be booked sooner than {notice} days' notice allows: {shown}{more}."
+        )
     if ics is not None:
         print(f"Calendar written to {ics}")
 

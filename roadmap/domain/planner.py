@@ -147,6 +147,13 @@ class PlanRequest:
     max_visits_per_day: int = 2
     # Plan one trainer's visits only (their agencies, and reviews they can take part in).
     only: str | None = None
+    # No visit is booked before this day (the notice an agency and its trainers get); None: from `start`.
+    earliest: date | None = None
+
+    @property
+    def opens(self) -> date:
+        """The first day a visit may be booked on."""
+        return max(self.start, self.earliest) if self.earliest else self.start
 
 
 def plan_visits(request: PlanRequest, *, grouping: bool = True) -> Plan:
@@ -308,9 +315,11 @@ class Candidates:
 
 
 def _window(request: PlanRequest, stream: Stream, due: date) -> tuple[date, date]:
-    if due < request.start:
-        return request.start, min(request.end, request.start + timedelta(days=stream.need.window_days))
-    return max(request.start, due - timedelta(days=stream.need.window_days)), min(due, request.end)
+    opens = request.opens
+    if due < opens:
+        # Overdue, or due before the notice allows a visit: as soon as the notice allows.
+        return opens, min(request.end, opens + timedelta(days=stream.need.window_days))
+    return max(opens, due - timedelta(days=stream.need.window_days)), min(due, request.end)
 
 
 def _book(
@@ -328,7 +337,7 @@ def _book(
         # One trainer's plan: they take every visit; a review is theirs with whichever reviewer is free.
         able.sort(key=lambda t: t.name != request.only)
     first, last = _window(request, stream, due)
-    overdue = due < request.start
+    overdue = due < request.opens
 
     def unmet(reason: str) -> Unmet:
         return Unmet(stream.agency, need.purpose, due, reason)

@@ -59,6 +59,9 @@ class VisitPolicy(BaseModel):
     day_ends: clock = clock(16, 0)
     # A trainer's day in one region holds this many visits (agencies near each other share a trip).
     max_visits_per_day: int = Field(strict=True, default=2, ge=1, le=4)
+    # An agency and its trainers hear of a visit at least this many days ahead: a plan never books sooner, even
+    # for a visit that is overdue (which it books on the first day the notice allows, and says so).
+    min_notice_days: int = Field(strict=True, default=5, ge=0, le=60)
     needs: tuple[VisitNeed, ...]
 
     @model_validator(mode="after")

@@ -163,7 +163,7 @@ def plan(
         raise InvalidInput(f"--from {start} is in the past (today is {as_of}); plan from today or later")
     with uow:
         uow.trainers.hold()  # a second plan meanwhile waits, then plans around what this one booked
-        request, state = _request(uow, rules, start, weeks, trainer, instance=True)
+        request, state = _request(uow, rules, start, weeks, trainer, as_of=as_of, instance=True)
         if not state.trainers:
             raise RuleViolation("no trainers yet: add one with `ips-roadmap trainer add NAME --region R --capacity D`")
         if trainer is not None:
@@ -194,12 +194,19 @@ def plan(
 def preview(uow: UnitOfWork, rules: VisitRules, *, start: date, weeks: int) -> tuple[Plan, Plan]:
     """The plan and the naive plan for these weeks, saving nothing (for measuring): (grouped, naive)."""
     with uow:
-        request, _ = _request(uow, rules, start, weeks, None)
+        request, _ = _request(uow, rules, start, weeks, None, as_of=start)
     return plan_visits(request), plan_visits(request, grouping=False)
 
 
 def _request(
-    uow: UnitOfWork, rules: VisitRules, start: date, weeks: int, trainer: str | None, *, instance: bool = False
+    uow: UnitOfWork,
+    rules: VisitRules,
+    start: date,
+    weeks: int,
+    trainer: str | None,
+    *,
+    as_of: date,
+    instance: bool = False,
 ) -> tuple[PlanRequest, PlanningState]:
     end = start + timedelta(days=weeks * 7 - 1)
     state, _ = read_planning_state(uow, rules, start, end, instance=instance)
@@ -212,6 +219,7 @@ def _request(
         existing=state.booked,
         max_visits_per_day=rules.policy.max_visits_per_day,
         only=trainer,
+        earliest=as_of + timedelta(days=rules.policy.min_notice_days),
     )
     return request, state
 

@@ -226,9 +226,10 @@ def test_a_trainers_page_has_their_visit_plan_and_workload(server: Server, page:
     assert page.locator("#trainer-name").inner_text() == "Tia Moss"
     rows = page.locator("#visits tbody tr")
     assert rows.count() >= 5
-    # Her two-day review at Prairie Hills is shared with Omar Haddad.
+    # Her two-day review at Prairie Hills is shared with Omar Haddad; overdue, it is booked on the first working
+    # day the five days' notice allows, not tomorrow morning.
     review = page.locator("#visits tbody tr", has_text="Fidelity review")
-    assert review.count() == 1 and "Omar Haddad" in review.inner_text() and "2026-11-23" in review.inner_text()
+    assert review.count() == 1 and "Omar Haddad" in review.inner_text() and "2026-11-30" in review.inner_text()
     # Twelve months of workload; November holds the lapsed agency's overdue visits in one working week.
     months = page.locator("#workload tbody tr")
     assert months.count() == 12 and months.first.get_attribute("class") == "overdue"

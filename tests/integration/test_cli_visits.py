@@ -97,11 +97,13 @@ def assert_every_cadence_met_or_reported(plan: dict[str, Any], dues: dict[tuple[
     for key, first_due in dues.items():
         window = POLICY.need(key[1]).window_days  # type: ignore[union-attr]
         due = first_due
+        # Nothing is booked with less than the policy's notice (5 days by default).
+        opens = TODAY + timedelta(days=POLICY.min_notice_days)
         while due <= END:
-            if due >= TODAY:
-                first, last = max(TODAY, due - timedelta(days=window)), due
-            else:  # overdue: as soon as it can be, within its window from today
-                first, last = TODAY, min(END, TODAY + timedelta(days=window))
+            if due >= opens:
+                first, last = max(opens, due - timedelta(days=window)), due
+            else:  # overdue, or due before the notice allows: as soon as the notice allows, within its window
+                first, last = opens, min(END, opens + timedelta(days=window))
             in_window = [day for day in booked.get(key, []) if first <= day <= last]
             if in_window:
                 day = min(in_window)

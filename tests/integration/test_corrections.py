@@ -146,3 +146,17 @@ def test_a_booked_visit_moves_to_a_free_working_day_and_its_calendar_event_follo
     refused = bare_cli("visits", "move", str(visit["id"]), "--to", clash["date"], "--as-of", TODAY)
     assert refused.code == 2 and "already go on visit" in refused.err
     assert snapshot(bare_cli.url) == before
+
+
+def test_the_planner_gives_five_days_notice_and_says_which_overdue_visits_it_could_not_book_sooner(
+    bare_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")
+    bare_cli.ok("demo", "--as-of", TODAY)
+    out = " ".join(bare_cli.ok("visits", "plan", "--weeks", "4", "--as-of", TODAY).out.split())
+    assert (
+        "overdue visits could not be booked sooner than 5 days' notice allows: prairie-hills-counseling-center "
+        "fidelity-review (due 2026-11-07) on 2026-11-30"
+    ) in out
+    planned = bare_cli.ok("visits", "list", "--json").json()
+    assert planned and min(visit["date"] for visit in planned) >= "2026-11-28"
