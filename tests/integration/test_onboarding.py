@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import json
 from datetime import datetime
-from email.message import Message as MailMessage
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from notifications.smtp_sink import SmtpSink
 from tests.conftest import Cli, snapshot
+from tests.smtp import text_part
 
 TODAY = "2026-12-07"
 HEADER = ("Agency Name", "Region", "Time Zone", "Launch Date", "Current Stage", "In stage since", "Last Review",
@@ -91,14 +91,7 @@ def test_programs_already_running_start_where_they_are_and_owe_nothing_overdue(
     # The first sweep mails only what is coming up; nothing is escalated to the state lead.
     assert flushed["failed"] == 0 and smtp.to("sam@state.example") == []
     for mail in (message for received in smtp.received for message in [received.message]):
-        assert "overdue" not in mail["Subject"] and "overdue" not in text_of(mail)
-
-
-def text_of(mail: MailMessage) -> str:
-    parts = [part for part in mail.walk() if part.get_content_type() == "text/plain"]
-    payload = parts[0].get_payload(decode=True)
-    assert isinstance(payload, bytes)
-    return payload.decode()
+        assert "overdue" not in mail["Subject"] and "overdue" not in text_part(mail)
 
 
 def test_a_dry_run_shows_the_first_sweep_per_person_and_writes_nothing(cli: Cli, tmp_path: Path) -> None:

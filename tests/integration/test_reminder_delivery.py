@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from email.message import Message as MailMessage
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from roadmap.services.sweep import advance_batch, plan_sweep
 from roadmap.settings import load_settings
 from tests.conftest import Cli
 from tests.integration.demo_state import demo_without_contacts
+from tests.smtp import body, text_part
 
 TODAY = "2026-11-23"
 
@@ -55,13 +55,6 @@ def state(bare_cli: Cli, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch) -> Cli
     return bare_cli
 
 
-def body(message: MailMessage) -> str:
-    parts = [part for part in message.walk() if part.get_content_type() == "text/html"]
-    payload = parts[0].get_payload(decode=True)
-    assert isinstance(payload, bytes)
-    return payload.decode()
-
-
 def test_each_person_gets_one_digest_with_the_agency_item_and_date(state: Cli, smtp: SmtpSink) -> None:
     result = state.ok("notify", "flush", "--as-of", TODAY, "--json").json()
     assert result["sent"] == result["queued"] > 0 and result["failed"] == 0
@@ -82,13 +75,6 @@ def test_each_person_gets_one_digest_with_the_agency_item_and_date(state: Cli, s
     assert len(dev) == 1 and dev[0]["Subject"].startswith(
         "IPS roadmap: Pinecrest Behavioral Health: 6 reminders, 6 overdue (most urgent: "
     )
-
-
-def text_part(message: MailMessage) -> str:
-    parts = [part for part in message.walk() if part.get_content_type() == "text/plain"]
-    payload = parts[0].get_payload(decode=True)
-    assert isinstance(payload, bytes)
-    return payload.decode()
 
 
 def test_an_agency_contacts_reminder_carries_a_link_to_that_agencys_pages_only(

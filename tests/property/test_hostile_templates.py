@@ -22,8 +22,8 @@ from markupsafe import escape
 from notifications.smtp_sink import SmtpSink
 from roadmap.render import HTML, SUBJECT, TEXT
 from tests.conftest import Cli
-from tests.integration.test_reminder_delivery import body, text_part
 from tests.property.support import HOSTILE, assert_refused, guarded
+from tests.smtp import body, text_part
 
 AS_OF = "2026-06-05"  # Lone Oak launched on 2026-01-01: its director is owed ten reminders, nine overdue
 PACKAGED_ROADMAP = Path(__file__).parents[2] / "roadmap" / "data" / "roadmap.yaml"
