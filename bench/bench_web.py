@@ -26,6 +26,7 @@ from roadmap.store.tables import (
     ActionRow,
     AgencyRow,
     ChecklistMarkRow,
+    ContactRow,
     OutboxRow,
     ReviewRow,
     RoutineDoneRow,
@@ -86,6 +87,7 @@ def run(label: str, url: str, count: int) -> None:
     everything = (AgencyRow, StageRow, ChecklistMarkRow, ReviewRow)
     pages = {
         "/ (state overview)": ("/", (*everything, OutboxRow)),
+        "/due (what is due)": ("/due", (*everything, ActionRow, RoutineDoneRow, VisitRow, ContactRow)),
         f"/agencies/{AGENCY}": (f"/agencies/{AGENCY}", (*everything, ActionRow)),
         f"/agencies/{AGENCY}/report": (f"/agencies/{AGENCY}/report", (AgencyRow, ReviewRow, ScoreRow)),
         f"/trainers/{TRAINER}": (f"/trainers/{TRAINER}", (*everything, VisitRow, RoutineDoneRow)),

@@ -72,7 +72,8 @@ class Contact(BaseModel):
 AGENCY_RECIPIENTS = frozenset({Role.DIRECTOR, Role.IPS_SUPERVISOR})
 
 
-def nobody_to_remind(slugs: Iterable[str], contacts: Iterable[Contact]) -> list[str]:
-    """The agencies (of these slugs, in their order) with no director or IPS supervisor to remind."""
-    reachable = {contact.agency for contact in contacts if contact.role in AGENCY_RECIPIENTS}
+def nobody_to_remind(slugs: Iterable[str], roles: Iterable[tuple[str | None, Role]]) -> list[str]:
+    """The agencies (of these slugs, in their order) with no director or IPS supervisor to remind, given every
+    contact's (agency, role)."""
+    reachable = {agency for agency, role in roles if role in AGENCY_RECIPIENTS}
     return [slug for slug in slugs if slug not in reachable]

@@ -26,6 +26,7 @@ def stylesheet() -> str:
 
 # Rows of the stage matrix per page: a state of a thousand agencies is read a region or a page at a time.
 MATRIX_ROWS = 100
+DUE_ROWS = 200
 
 
 def render_overview(page: OverviewPage, roadmap: Roadmap, *, region: str | None = None, number: int = 1) -> str:
@@ -101,13 +102,18 @@ def render_trainer(page: TrainerPage, roadmap: Roadmap) -> str:
     )  # fmt: skip
 
 
-def render_due(page: DuePage) -> str:
-    """What is due across the state, overdue first, with the agencies nobody can remind."""
-    items = [_due_line(item, page.as_of) | {"name": page.names.get(item.agency, item.agency)} for item in page.items]
+def render_due(page: DuePage, *, number: int = 1) -> str:
+    """What is due across the state, overdue first, a page of DUE_ROWS at a time, with the agencies nobody can
+    remind (a thousand agencies owe thousands of items: laying them all out took most of a second)."""
+    pages = max(1, -(-len(page.items) // DUE_ROWS))
+    number = min(max(1, number), pages)
+    shown = page.items[(number - 1) * DUE_ROWS : number * DUE_ROWS]
+    items = [_due_line(item, page.as_of) | {"name": page.names.get(item.agency, item.agency)} for item in shown]
     nobody = [{"slug": slug, "name": page.names.get(slug, slug)} for slug in page.nobody]
     return _render(
         environment(), "web_due.html.j2", as_of=page.as_of, scoped=False, items=items, nobody=nobody,
-        within=page.within_days,
+        within=page.within_days, total=len(page.items), overdue=sum(1 for i in page.items if i.due_on < page.as_of),
+        number=number, pages=pages,
     )  # fmt: skip
 
 

@@ -111,5 +111,4 @@ def agencies_nobody_reminds(uow: UnitOfWork, *, as_of: date) -> list[str]:
     """The agencies on the roadmap with no director or IPS supervisor to remind: their reminders reach no one
     there until they are escalated to the state team."""
     with uow:
-        slugs = [agency.slug for agency in uow.agencies.all() if agency.joined_on <= as_of and agency.on_roadmap(as_of)]
-        return nobody_to_remind(slugs, uow.contacts.listed())
+        return nobody_to_remind(uow.agencies.on_roadmap(as_of), uow.contacts.roles())

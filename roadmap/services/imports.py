@@ -164,7 +164,9 @@ def preview_import(
     return ImportPreview(
         changes=changes,
         reminders=sorted(owed, key=lambda r: (r.recipient.name, r.item.due_on, r.item.agency, r.item.subject)),
-        unreachable=nobody_to_remind((change.agency.slug for change in changes), contacts),
+        unreachable=nobody_to_remind(
+            (change.agency.slug for change in changes), ((c.agency, c.role) for c in contacts)
+        ),
     )
 
 

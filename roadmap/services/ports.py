@@ -11,7 +11,7 @@ from roadmap.domain.access_link import AccessLink
 from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.agency import Agency
 from roadmap.domain.audit import AuditChange, AuditEntry, Fields, Subject
-from roadmap.domain.contact import Contact
+from roadmap.domain.contact import Contact, Role
 from roadmap.domain.outbox import OutboxEntry
 from roadmap.domain.outcome import QuarterOutcome
 from roadmap.domain.review import Review
@@ -45,6 +45,10 @@ class AgencyRepository(Protocol):
 
     def names(self) -> dict[str, str]:
         """Every agency's name, by slug."""
+        ...
+
+    def on_roadmap(self, as_of: date) -> list[str]:
+        """Slugs of the agencies that had joined by as_of and not left, in order."""
         ...
 
     def count(self) -> int:
@@ -149,6 +153,10 @@ class ContactRepository(Protocol):
 
     def listed(self, agency: str | None = None) -> list[Contact]:
         """State contacts first, then each agency's, by role and name (only one agency's when given)."""
+        ...
+
+    def roles(self) -> list[tuple[str | None, Role]]:
+        """Every contact's (agency slug, or None for the state team; role)."""
         ...
 
     def add(self, contact: Contact) -> Contact:

@@ -27,6 +27,11 @@ class SqlContactRepository:
         rows = self._session.execute(query.order_by(AgencyRow.slug.nulls_first(), ContactRow.role, ContactRow.name))
         return [_contact(row, slug) for row, slug in rows]
 
+    def roles(self) -> list[tuple[str | None, Role]]:
+        """Every contact's (agency slug or None, role) — one narrow query, no channels read."""
+        query = select(AgencyRow.slug, ContactRow.role).select_from(ContactRow).outerjoin(ContactRow.agency)
+        return [(slug, Role(role)) for slug, role in self._session.execute(query)]
+
     def add(self, contact: Contact) -> Contact:
         row = ContactRow(
             agency_id=agency_row_id(self._session, contact.agency) if contact.agency is not None else None,

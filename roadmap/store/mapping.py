@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -84,10 +85,11 @@ def read_agencies(session: Session, slugs: Collection[str] | None = None) -> lis
         marks = marks.where(ChecklistMarkRow.agency_id.in_(ids))
     progress: dict[int, dict[str, StageProgress]] = {}
     for agency_id, key, started_on, completed_on, forced, note, before_tracking in session.execute(stages):
+        # Fields left at their defaults are not passed: pydantic then skips them (a listing builds 10 per agency).
+        extra = {"before_tracking": True} if before_tracking else {}
         progress.setdefault(agency_id, {})[key] = StageProgress(
-            key=key, started_on=started_on, completed_on=completed_on, forced=forced, note=note,
-            before_tracking=before_tracking,
-        )  # fmt: skip
+            key=key, started_on=started_on, completed_on=completed_on, forced=forced, note=note, **extra
+        )
     checklist: dict[int, dict[str, date]] = {}
     for agency_id, key, done_on in session.execute(marks):
         checklist.setdefault(agency_id, {})[key] = done_on
@@ -99,10 +101,8 @@ def read_agencies(session: Session, slugs: Collection[str] | None = None) -> lis
             timezone=timezone,
             joined_on=joined_on,
             launched_on=launched_on,
-            tracked_from=tracked_from,
-            archived_on=archived_on,
-            archive_reason=archive_reason,
             stages=progress.get(agency_id, {}),
+            **_set(tracked_from=tracked_from, archived_on=archived_on, archive_reason=archive_reason),
             checklist=checklist.get(agency_id, {}),
         )
         for (
@@ -118,6 +118,11 @@ def read_agencies(session: Session, slugs: Collection[str] | None = None) -> lis
             archive_reason,
         ) in session.execute(agencies.order_by(AgencyRow.slug))
     ]
+
+
+def _set(**fields: object) -> dict[str, Any]:
+    """The fields that are not None (the rest keep their defaults, unvalidated)."""
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 def agency_row_id(session: Session, slug: str) -> int:

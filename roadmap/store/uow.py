@@ -80,6 +80,13 @@ class SqlAgencyRepository:
         """Every agency's timezone by slug — one narrow query."""
         return dict(self._session.execute(select(AgencyRow.slug, AgencyRow.timezone)).tuples().all())
 
+    def on_roadmap(self, as_of: date) -> list[str]:
+        """Slugs of the agencies that had joined by as_of and not left — one narrow query."""
+        query = select(AgencyRow.slug).where(
+            AgencyRow.joined_on <= as_of, (AgencyRow.archived_on.is_(None)) | (AgencyRow.archived_on > as_of)
+        )
+        return list(self._session.scalars(query.order_by(AgencyRow.slug)))
+
     def names(self) -> dict[str, str]:
         """Every agency's name by slug — one narrow query."""
         return dict(self._session.execute(select(AgencyRow.slug, AgencyRow.name)).tuples().all())

@@ -225,8 +225,9 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
         return write(slug, "fidelity", form, work)
 
     @api.get("/due", response_class=HTMLResponse, include_in_schema=False, dependencies=[Team])
-    def due() -> str:
-        return render_due(due_page(application.uow(), application.roadmap, application.cadence, as_of=today()))
+    def due(page: int = 1) -> str:
+        shown = due_page(application.uow(), application.roadmap, application.cadence, as_of=today())
+        return render_due(shown, number=page)
 
     @api.get("/trainers/{name}", response_class=HTMLResponse, include_in_schema=False, dependencies=[Team])
     def trainer(name: str) -> str:
