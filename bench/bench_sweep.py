@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, select
 from flows.environment import prepare
 from roadmap.bootstrap import build
 from roadmap.domain.contact import Contact, Role
+from roadmap.services.agencies import launch_agency
 from roadmap.services.imports import import_agencies, parse_agencies_csv
 from roadmap.settings import Settings
 from roadmap.store.tables import (
@@ -37,18 +38,19 @@ from roadmap.store.tables import (
 
 JOINED = date(2023, 1, 9)
 SWEEP_ON = date(2026, 11, 23)
+LAUNCHED = date(2025, 6, 1)
 
 
 def build_state(url: str, count: int) -> None:
     """N agencies (a third launched in 2025 with two reviews each), a director each, a state lead."""
     app = build(Settings(database_url=url))  # type: ignore[arg-type]
     app.database.upgrade()
-    rows = ["name,region,timezone,joined,launched"] + [
-        f"Agency {n:05d},Region {n % 12},{ZONES[n % 4]},{JOINED},{'2025-06-01' if n % 3 == 0 else ''}"
-        for n in range(count)
-    ]
+    rows = ["name,region,timezone"] + [f"Agency {n:05d},Region {n % 12},{ZONES[n % 4]}" for n in range(count)]
     csv = ("\n".join(rows) + "\n").encode()
-    import_agencies(app.uow(), app.roadmap, parse_agencies_csv(csv), as_of=SWEEP_ON)
+    # Entered in 2023 (tracked since then, never swept); a third launch IPS services in June 2025.
+    import_agencies(app.uow(), app.roadmap, parse_agencies_csv(csv), as_of=JOINED)
+    for number in range(0, count, 3):
+        launch_agency(app.uow(), app.roadmap, f"agency-{number:05d}", on=LAUNCHED, as_of=LAUNCHED)
     with app.uow() as uow:
         for number in range(count):
             uow.contacts.add(Contact(agency=f"agency-{number:05d}", role=Role.DIRECTOR, name=f"Director {number}",

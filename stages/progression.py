@@ -90,8 +90,8 @@ def _onboard(
 
     The stage reached (default: monitoring, for a program that launched) is active since `stage_since`; an
     ongoing stage means the program runs, from its launch date (default `stage_since`, else today). Tracking
-    begins on the joining date when one is given, else today (as_of): checklist norms, routines, stalls and
-    overdue reviews count from it, not from the past.
+    begins today (as_of), the day it is entered: checklist norms, routines, stalls and overdue reviews count from
+    it, not from the past.
     """
     target = roadmap.stage(stage or "monitoring")
     ongoing = target.kind is StageKind.ONGOING
@@ -124,9 +124,9 @@ def _onboard(
     }
     if not ongoing:
         stages[target.key] = StageProgress(key=target.key, started_on=since)
-    # Tracking begins today, or on the day the agency joined the roadmap when that is given: from then on
-    # everything owed is the state's to chase.
-    tracked_from = joined_on or as_of
+    # Tracking begins the day the agency is entered (as_of), whatever joining date a spreadsheet gives: a state's
+    # "Date joined" column must not make years of reviews and reports overdue on the first sweep.
+    tracked_from = as_of
     agency = _validated_agency(
         slug=slug, name=name, region=region, timezone=timezone, joined_on=joined, tracked_from=tracked_from,
         stages=stages,

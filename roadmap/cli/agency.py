@@ -166,13 +166,15 @@ def archive(
 ) -> None:
     """Take an agency off the roadmap: no reminders or visits from that day; its history and reports stay."""
     state = cli_state(ctx)
-    archived, stopped = agencies.archive_agency(
+    archived, stopped, cancelled = agencies.archive_agency(
         state.app.uow(), agency, on=option_date(on, "--on"), reason=reason, as_of=state.today(as_of)
     )
     if json:
-        print_json({"agency": agency, "archived_on": str(archived.archived_on), "reminders_stopped": stopped})
+        print_json({"agency": agency, "archived_on": str(archived.archived_on), "reminders_stopped": stopped,
+                    "visits_cancelled": cancelled})  # fmt: skip
     else:
-        print(f"{archived.name} left the roadmap on {archived.archived_on}; {stopped} unsent reminders stopped. "
+        print(f"{archived.name} left the roadmap on {archived.archived_on}; {stopped} unsent reminders stopped, "
+              f"{cancelled} booked visits cancelled. "
               "`ips-roadmap agency list --archived` lists it.")  # fmt: skip
 
 

@@ -123,7 +123,9 @@ def standing(agency: Agency, roadmap: Roadmap, as_of: date, *, items: bool = Tru
             # Its dates only say it was passed by then: kept out of durations, medians and stalls.
             status, duration = StageStatus.COMPLETED, None
         else:
-            status, duration = StageStatus.COMPLETED, days_between(started, completed)
+            # A stage entered before tracking began is measured from that day: the years before it are not the
+            # stage's to carry into the medians other agencies are held to.
+            status, duration = StageStatus.COMPLETED, days_between(agency.counted_from(started), completed)
         stages.append(
             StageStanding(
                 key=definition.key,

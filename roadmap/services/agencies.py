@@ -14,6 +14,7 @@ from roadmap.domain.definition import Roadmap
 from roadmap.domain.errors import RuleViolation
 from roadmap.domain.names import slugify
 from roadmap.domain.review import check_review_before_tracking
+from roadmap.domain.visit import VisitStatus
 from roadmap.services.ports import UnitOfWork
 from stages import progression
 from stages.progression import Change
@@ -203,15 +204,19 @@ def edit_agency(
     return edited
 
 
-def archive_agency(uow: UnitOfWork, slug: str, *, on: date, reason: str, as_of: date) -> tuple[Agency, int]:
-    """Take an agency off the roadmap: no reminders or visits from `on`; returns it and how many unsent
-    reminders about it were stopped. Its history, reports and audit trail stay."""
+def archive_agency(uow: UnitOfWork, slug: str, *, on: date, reason: str, as_of: date) -> tuple[Agency, int, int]:
+    """Take an agency off the roadmap: no reminders or visits from `on`; returns it, how many unsent reminders
+    about it were stopped and how many booked visits were cancelled. Its history, reports and trail stay."""
     with uow:
         archived = corrections.archive(uow.agencies.get(slug, for_update=True), on=on, reason=reason, as_of=as_of)
         uow.agencies.save(archived)
         stopped = uow.outbox.withdraw(slug, f"not sent: the agency left the roadmap on {on}")
+        # Booked visits from that day free their trainers' days (the calendars update on the next export).
+        booked = [v for v in uow.visits.listed(status=VisitStatus.PLANNED, agencies=[slug]) if v.on >= on]
+        for visit in booked:
+            uow.visits.save(visit.model_copy(update={"status": VisitStatus.CANCELLED, "sequence": visit.sequence + 1}))
         uow.commit()
-    return archived, stopped
+    return archived, stopped, len(booked)
 
 
 def remove_agency(uow: UnitOfWork, slug: str) -> Agency:

@@ -16,6 +16,7 @@ from roadmap.domain.audit import Fields, Subject, rules_changes
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.completion import standing
 from roadmap.domain.definition import Roadmap
+from roadmap.domain.errors import RuleViolation
 from roadmap.domain.fidelity import FidelityScale
 from roadmap.domain.outbox import RetryPolicy
 from roadmap.domain.reminder_rules import ReminderRules
@@ -128,7 +129,9 @@ def advance_one(
 ) -> BatchOutcome:
     """One agency, judged for stalls against every agency's medians (an unknown slug is refused)."""
     with uow_factory() as uow:
-        uow.agencies.get(slug)
+        agency = uow.agencies.get(slug)
+    if not agency.on_roadmap(as_of):
+        raise RuleViolation(f"agency {slug!r} left the roadmap on {agency.archived_on}; nothing is run for it")
     plan = plan_sweep(uow_factory(), roadmap, as_of=as_of)
     return advance_batch(uow_factory(), roadmap, cadence, rules, [slug], as_of=as_of, now=now, peers=plan.peers)
 

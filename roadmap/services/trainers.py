@@ -76,5 +76,8 @@ def remove_trainer(uow: UnitOfWork, name: str) -> Trainer:
                 f"`ips-roadmap trainer unassign` instead"
             )
         uow.trainers.remove(name)
+        if trainer.contact_id is not None:
+            # Their contact goes too: trainers are reminded as contacts, and a removed one must hear nothing.
+            uow.contacts.remove(trainer.contact_id)
         uow.commit()
     return trainer

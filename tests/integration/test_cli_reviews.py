@@ -17,7 +17,7 @@ TODAY = "2027-12-31"
 def launched(cli: Cli) -> str:
     """An agency launched on 2026-01-15."""
     cli.ok("agency", "add", "Riverbend", "--region", "North", "--timezone", "America/Chicago",
-           "--launched", "2026-01-15", "--joined", "2026-01-15", "--as-of", TODAY)  # fmt: skip
+           "--launched", "2026-01-15", "--as-of", "2026-01-15")  # fmt: skip
     return "riverbend"
 
 
@@ -147,7 +147,7 @@ def test_bad_reviews_are_refused_whole_and_nothing_is_stored(cli: Cli, launched:
 
 def test_review_due_lists_only_launched_agencies_soonest_first(cli: Cli, launched: str, tmp_path: Path) -> None:
     cli.ok("agency", "add", "Later", "--region", "South", "--timezone", "UTC", "--launched", "2026-06-01",
-           "--joined", "2026-06-01", "--as-of", TODAY)  # fmt: skip
+           "--as-of", "2026-06-01")  # fmt: skip
     cli.ok("agency", "add", "Unlaunched", "--region", "South", "--timezone", "UTC", "--as-of", TODAY)
     listed = cli.ok("review", "due", "--as-of", "2026-07-01", "--json").json()
     assert [(e["agency"], e["next_review_due"], e["days_until"], e["overdue"]) for e in listed] == [
@@ -255,7 +255,7 @@ def test_steps_and_owners_cannot_inject_markup_into_the_report(cli: Cli, launche
 
 def test_as_of_hides_reviews_and_launches_that_had_not_happened(cli: Cli, launched: str, tmp_path: Path) -> None:
     cli.ok("agency", "add", "Later", "--region", "S", "--timezone", "UTC", "--launched", "2027-03-01",
-           "--joined", "2027-03-01", "--as-of", TODAY)  # fmt: skip
+           "--as-of", "2027-03-01")  # fmt: skip
     record(cli, tmp_path, launched, "2026-07-20", 88)
     record(cli, tmp_path, launched, "2027-01-18", 104)
     early = cli.ok("review", "due", "--as-of", "2026-12-01", "--json").json()

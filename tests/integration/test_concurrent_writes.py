@@ -103,7 +103,7 @@ def apps(database_url: str) -> Iterator[tuple[Application, Application]]:
     first, second = build(settings), build(settings)
     first.database.upgrade()
     add_agency(first.uow(), first.roadmap, name="Oak Clinic", region="North", timezone="UTC",
-               joined_on=date(2026, 1, 1), launched_on=date(2026, 6, 1), as_of=TODAY)  # fmt: skip
+               joined_on=date(2026, 1, 1), launched_on=date(2026, 6, 1), as_of=date(2026, 6, 1))  # fmt: skip
     yield first, second
     first.close()
     second.close()

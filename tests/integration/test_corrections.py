@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 
 from notifications.smtp_sink import SmtpSink
+from roadmap.bootstrap import build
+from roadmap.domain.errors import RuleViolation
+from roadmap.services.sweep import advance_one
+from roadmap.settings import load_settings
 from tests.conftest import Cli, snapshot
 
 TODAY = "2026-11-23"
@@ -40,9 +46,22 @@ def test_an_archived_agency_gets_nothing_from_the_next_sweep_and_keeps_its_histo
     bare_cli: Cli, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bare_cli.ok("demo", "--as-of", TODAY)
+    bare_cli.ok("visits", "plan", "--weeks", "4", "--as-of", TODAY)
+    booked = [v for v in bare_cli.ok("visits", "list", "--json").json() if v["agency"] == PRAIRIE]
     archived = bare_cli.ok("agency", "archive", PRAIRIE, "--on", TODAY, "--reason", "Program closed in November",
                            "--as-of", TODAY, "--json").json()  # fmt: skip
-    assert archived["archived_on"] == TODAY
+    assert archived["archived_on"] == TODAY and archived["visits_cancelled"] == len(booked) > 0
+    # Its booked visits are cancelled: the trainers' days are free again and their calendars drop them.
+    still = bare_cli.ok("visits", "list", "--status", "planned", "--json").json()
+    assert PRAIRIE not in {visit["agency"] for visit in still}
+    # Running its progression alone (what `ips-roadmap advance` does in a flow) is refused too.
+    app = build(load_settings(bare_cli.url))
+    try:
+        with pytest.raises(RuleViolation, match="left the roadmap on 2026-11-23"):
+            advance_one(app.uow, app.roadmap, app.cadence, app.reminder_rules, PRAIRIE, as_of=date(2026, 11, 30),
+                        now=datetime(2026, 11, 30, 12, tzinfo=UTC))  # fmt: skip
+    finally:
+        app.close()
     monkeypatch.setenv("IPS_ROADMAP_MAIL_URL", smtp.url)
     flushed = bare_cli.ok("notify", "flush", "--as-of", LATER, "--json").json()
     assert flushed["sent"] > 0  # other agencies still get theirs
@@ -104,10 +123,12 @@ def test_a_trainer_is_unassigned_and_one_added_by_mistake_removed(bare_cli: Cli)
     assert [e["action"] for e in bare_cli.ok("audit", PRAIRIE, "--json").json()][-1] == "removed"
     refused = bare_cli("trainer", "unassign", "Tia Moss", PRAIRIE)
     assert refused.code == 2 and "is not assigned to Tia Moss" in refused.err
-    bare_cli.ok("trainer", "add", "Jo Typo", "--region", "North", "--capacity", "2")
+    bare_cli.ok("trainer", "add", "Jo Typo", "--region", "North", "--capacity", "2", "--email", "jo@state.example")
     bare_cli.ok("trainer", "assign", "Jo Typo", "riverbend-community-mental-health")
     assert bare_cli.ok("trainer", "remove", "Jo Typo", "--json").json() == {"removed": "Jo Typo"}
     assert "Jo Typo" not in {t["name"] for t in bare_cli.ok("trainer", "list", "--json").json()}
+    # Their contact goes with them: a removed trainer is reminded of nothing.
+    assert "jo@state.example" not in {c["email"] for c in bare_cli.ok("contact", "list", "--json").json()}
     # A trainer booked on visits stays until those are dealt with.
     bare_cli.ok("visits", "plan", "--weeks", "4", "--as-of", TODAY)
     booked = bare_cli("trainer", "remove", "Tia Moss")

@@ -21,7 +21,7 @@ def test_a_state_cadence_from_the_environment_sets_the_due_dates(
     monkeypatch.setenv("IPS_ROADMAP_CADENCE__GOOD_MONTHS", "24")
     monkeypatch.setenv("IPS_ROADMAP_CADENCE__ACTION_PLAN_DUE_DAYS", "28")
     cli.ok("agency", "add", "Riverbend", "--region", "N", "--timezone", "UTC", "--launched", "2026-01-15",
-           "--joined", "2026-01-15", "--as-of", "2026-11-23")  # fmt: skip
+           "--as-of", "2026-01-15")  # fmt: skip
     assert cli.ok("agency", "show", "riverbend", "--json").json()["next_review_due"] == "2026-04-15"
     scores = tmp_path / "s.json"
     scores.write_text(json.dumps({str(k): v for k, v in demo_scores(110).items()}))

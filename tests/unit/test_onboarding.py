@@ -88,3 +88,13 @@ def test_a_stage_is_found_by_key_label_title_or_number() -> None:
         "training", "supervisor-expertise"
     }  # fmt: skip
     assert ROADMAP.find_stage("improvement team").key == "improvement-team"
+
+
+def test_a_stage_entered_before_tracking_is_measured_from_the_day_tracking_began() -> None:
+    agency = onboard(stage="training", stage_since=date(2025, 1, 10))
+    later = TODAY + timedelta(days=10)
+    done = progression.complete_stage(agency, ROADMAP, "training", on=later, as_of=later, force=True, note="mastery")
+    measured = standing(done.agency, ROADMAP, later)
+    # 10 days tracked, not the 692 since the spreadsheet's date: other agencies' medians are not skewed by it.
+    assert measured.stage("training").duration_days == 10
+    assert peer_durations([measured]).medians == {"training": 10.0}
