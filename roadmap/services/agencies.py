@@ -178,10 +178,10 @@ def list_agencies(
     return [_summary(s, roadmap, rules, history.get(s.agency.slug, []), peers) for s in chosen]
 
 
-def count_agencies(uow: UnitOfWork) -> int:
-    """How many agencies the state has."""
+def count_agencies(uow: UnitOfWork, *, as_of: date) -> int:
+    """How many agencies are on the roadmap on a day (what `list_agencies` lists, for paging)."""
     with uow:
-        return uow.agencies.count()
+        return len(uow.agencies.on_roadmap(as_of))
 
 
 def _change(uow: UnitOfWork, slug: str, decide: Callable[[Agency], Change]) -> Change:

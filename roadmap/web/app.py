@@ -259,7 +259,7 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
         summaries = list_agencies(
             application.uow(), application.roadmap, application.cadence, as_of=today(), offset=offset, limit=limit
         )
-        total = count_agencies(application.uow())
+        total = count_agencies(application.uow(), as_of=today())
         headers = {"X-Total-Count": str(total)}
         if offset + limit < total:
             following = request.url.include_query_params(offset=offset + limit, limit=limit)
