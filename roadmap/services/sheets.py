@@ -175,11 +175,20 @@ def write_rows(target: Path, records: list[dict[str, Any]]) -> int:
     return len(rows)
 
 
+# Text a spreadsheet program would run as a formula ("=HYPERLINK(...)" typed as an agency's name, say).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _text(value: object) -> str:
-    return "" if value is None else str(value)
+    return "" if value is None else _inert(value) if isinstance(value, str) else str(value)
 
 
 def _typed(value: object) -> object:
-    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
-        return date.fromisoformat(value)
+    if isinstance(value, str):
+        return date.fromisoformat(value) if _ISO_DAY.fullmatch(value) else _inert(value)
     return value
+
+
+def _inert(text: str) -> str:
+    """Text that opens as text: a leading apostrophe keeps a formula-like value from being run."""
+    return "'" + text if text.startswith(_FORMULA_START) else text

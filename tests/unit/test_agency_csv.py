@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from roadmap.domain.errors import InvalidInput
 from roadmap.services.imports import parse_agencies, parse_agencies_csv
+from roadmap.services.sheets import write_rows
 
 
 def test_a_spreadsheet_export_with_bom_and_optional_columns_is_read() -> None:
@@ -111,3 +113,15 @@ def test_a_damaged_workbook_is_refused_in_one_line() -> None:
     with pytest.raises(InvalidInput, match="looks like an Excel workbook but cannot be read") as refused:
         parse_agencies_csv(b"PK\x03\x04" + b"\x00" * 40)
     assert "\n" not in str(refused.value)
+
+
+def test_exported_text_that_looks_like_a_formula_opens_as_text(tmp_path: Path) -> None:
+    records = [{"name": '=HYPERLINK("http://evil.example","click")', "served": 40, "on": "2026-11-23"}]
+    write_rows(tmp_path / "out.csv", records)
+    assert "'=HYPERLINK(" in (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+    write_rows(tmp_path / "out.xlsx", records)
+    sheet = load_workbook(tmp_path / "out.xlsx").active
+    assert sheet is not None
+    name, served, on = (cell.value for cell in sheet[2])
+    assert name == '\'=HYPERLINK("http://evil.example","click")' and served == 40
+    assert on == datetime(2026, 11, 23)
