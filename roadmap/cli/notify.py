@@ -54,7 +54,8 @@ def flush(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> Non
     if json:
         print_json(document)
     else:
-        print(f"{today}: {document['queued']} reminders queued; {result.sent} sent, {result.retried} to retry, "
+        queued = f"{document['queued']} reminder{'' if document['queued'] == 1 else 's'} queued"
+        print(f"{today}: {queued}; {result.sent} sent, {result.retried} to retry, "
               f"{result.failed} failed for good")  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from notifications.messages import KIND_NAMES
 from roadmap.domain.completion import StageStatus
+from roadmap.domain.contact import nobody_to_remind
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.due import DueItem
 from roadmap.domain.fidelity import FidelityScale, band_for
@@ -173,6 +174,8 @@ def render_agency(
         "visits": visits,
         "due": [_due_line(item, as_of) for item in page.due],
         "contacts": [{"name": c.name, "role": c.role.value, "email": c.email} for c in page.contacts],
+        # The same rule as the overview's flag: only a director or IPS supervisor is reminded of agency work.
+        "nobody_reminded": bool(nobody_to_remind([agency["slug"]], ((c.agency, c.role) for c in page.contacts))),
         "message": message,
         "form": form,
         # Values typed into the refused form (only that form's fields are filled in again).

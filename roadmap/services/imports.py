@@ -85,6 +85,11 @@ def import_agencies(uow: UnitOfWork, roadmap: Roadmap, lines: list[AgencyLine], 
     """Enrol every agency in one transaction; any refusal names its row and nothing is written."""
     changes = plan_import(uow, roadmap, lines, as_of=as_of)
     with uow:
+        # Checked again where it is written: an agency added meanwhile is a one-line refusal, not a key error.
+        taken = uow.agencies.slugs()
+        for line in lines:
+            if line.slug in taken:
+                raise InvalidInput(f"row {line.row}: an agency with slug {line.slug!r} already exists")
         for line, change in zip(lines, changes, strict=True):
             uow.agencies.add(change.agency)
             if line.last_review is not None:

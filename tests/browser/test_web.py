@@ -200,6 +200,7 @@ def test_an_agency_page_shows_what_it_owes_and_who_is_reminded(server: Server, p
     assert "Fidelity review" in due and "16 days overdue" in due
     contacts = page.locator("#contacts").inner_text()
     assert "Director of Prairie Hills Counseling Center (director, director@prairie.example.org)" in contacts
+    assert page.locator("#nobody").count() == 0  # a director is reminded here
 
 
 def test_on_a_laptop_screen_the_matrix_scrolls_in_its_frame_with_the_names_in_view(
