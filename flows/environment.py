@@ -23,7 +23,7 @@ def prepare(data_dir: Path) -> None:
     """
     if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
         home = (data_dir / "prefect").resolve()
-        home.mkdir(parents=True, exist_ok=True)
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.environ["PREFECT_HOME"] = str(home)
     for name, value in QUIET.items():
         os.environ.setdefault(name, value)

@@ -10,6 +10,7 @@ from roadmap.domain.audit import Actor
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.fidelity import FidelityScale
+from roadmap.domain.permission import Principal, flow, operator
 from roadmap.domain.reminder_rules import ReminderRules
 from roadmap.domain.visit import VisitPolicy
 from roadmap.services.outbox import PageLinks
@@ -29,7 +30,8 @@ class Application:
     reminder_rules: ReminderRules
     visit_policy: VisitPolicy
     database: Database
-    actor: Actor
+    # Who this process acts as when no one else is named: the OS user on the CLI, `flow` for scheduled runs.
+    who: Principal
 
     @property
     def cadence(self) -> CadenceRules:
@@ -55,9 +57,12 @@ class Application:
         """What visit planning follows: the routines, the review cadence and the visits file."""
         return VisitRules(roadmap=self.roadmap, cadence=self.cadence, policy=self.visit_policy)
 
-    def uow(self, actor: Actor | None = None) -> SqlUnitOfWork:
-        """A new unit of work (one transaction); its changes are audited as this process's user, or `actor`."""
-        return SqlUnitOfWork(self.database, actor or self.actor)
+    def uow(self, who: Principal | None = None) -> SqlUnitOfWork:
+        """A new unit of work (one transaction) for this process's principal, or `who` (a signed-in user, a link).
+
+        The use cases check what the principal may do; its changes are audited under its name.
+        """
+        return SqlUnitOfWork(self.database, who or self.who)
 
     def close(self) -> None:
         """Release database connections."""
@@ -74,7 +79,7 @@ def build(settings: Settings, *, via: str = "cli") -> Application:
         reminder_rules=load_reminder_rules(settings.reminder_rules_file),
         visit_policy=load_visit_policy(roadmap.routines, settings.visits_file),
         database=Database(settings.database_url.get_secret_value(), sqlite_wait=settings.sqlite_wait_seconds),
-        actor=Actor(name=os_user(), via=via),
+        who=flow() if via == "flow" else operator(Actor(name=os_user(), via=via)),
     )
 
 

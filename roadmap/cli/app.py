@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -26,6 +27,7 @@ from roadmap.cli import (
     reviews,
     routines,
     trainers,
+    users,
     visits,
     web,
 )
@@ -54,6 +56,7 @@ app.add_typer(trainers.app, name="trainer")
 app.add_typer(visits.app, name="visits")
 app.add_typer(outcomes.app, name="outcomes")
 app.add_typer(links.app, name="link")
+app.add_typer(users.app, name="user")
 app.add_typer(notify.app, name="notify")
 app.add_typer(notify.outbox_app, name="outbox")
 app.command("init")(catalog.init)
@@ -103,6 +106,9 @@ def root(
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; refusals print one line on stderr and exit 2, never a traceback."""
+    # Everything a command creates (the SQLite database, Prefect's, exports, backups, calendars) is its owner's
+    # alone: the database holds the key that signs agency links.
+    os.umask(0o077)
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             # A terminal or pipe that cannot show a name's accents gets escapes, not a crash.

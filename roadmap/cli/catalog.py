@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -16,6 +17,10 @@ def init(ctx: typer.Context, json: JsonFlag = False) -> None:
     """Create or upgrade the database schema; safe to run again."""
     database = cli_state(ctx).app.database
     before, after = database.upgrade()
+    if database.tightened is not None:
+        # Said on stderr so --json output stays one document.
+        print(f"{database.sqlite_path} was readable by other users ({database.tightened:o}); it is now owner-only "
+              "(600): it holds the key that signs agency links.", file=sys.stderr)  # fmt: skip
     if json:
         print_json({"database": database.masked_url, "revision_before": before, "revision": after})
     elif before == after:

@@ -144,12 +144,19 @@ def actions_list(
 
 @actions_app.command("done")
 def actions_done(
-    ctx: typer.Context, agency: AgencySlug, action: ActionId, on: OnDate, as_of: AsOf = None, json: JsonFlag = False
+    ctx: typer.Context,
+    agency: AgencySlug,
+    action: ActionId,
+    on: OnDate,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="What was done, in a line.")] = None,
+    as_of: AsOf = None,
+    json: JsonFlag = False,
 ) -> None:
     """Close a step of the action plan."""
     closed = reviews.close_action(
-        cli_state(ctx).app.uow(), agency, action, on=option_date(on, "--on"), as_of=cli_state(ctx).today(as_of)
-    )
+        cli_state(ctx).app.uow(), agency, action, on=option_date(on, "--on"), as_of=cli_state(ctx).today(as_of),
+        note=note,
+    )  # fmt: skip
     _print_action(closed, json, f"action {action} done on {closed.done_on}")
 
 

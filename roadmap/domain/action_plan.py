@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from roadmap.domain.agency import Line
 from roadmap.domain.cadence import CadenceRules, action_plan_due
-from roadmap.domain.errors import InvalidInput, RuleViolation
+from roadmap.domain.errors import InvalidInput, RuleViolation, first_problem
 from roadmap.domain.fidelity import FidelityScale
 from roadmap.domain.review import Review
 
@@ -36,6 +36,8 @@ class ActionItem(BaseModel):
     owner: Line | None = Field(default=None, max_length=200)
     due_on: date
     done_on: date | None = None
+    # What was done, in a line, when the step was closed (by the agency from its link, say).
+    done_note: Line | None = Field(default=None, max_length=500)
 
     @property
     def status(self) -> ActionStatus:
@@ -61,15 +63,20 @@ def draft_action_plan(review: Review, scale: FidelityScale, rules: CadenceRules)
     ]
 
 
-def close(action: ActionItem, *, on: date, as_of: date) -> ActionItem:
-    """Mark a step done on a date (not before its review, not in the future, not twice)."""
+def close(action: ActionItem, *, on: date, as_of: date, note: str | None = None) -> ActionItem:
+    """Mark a step done on a date (not before its review, not in the future, not twice), with what was done."""
     if action.done_on is not None:
         raise RuleViolation(f"action {action.id} was already done on {action.done_on}")
     if on > as_of:
         raise InvalidInput(f"completion date {on} is in the future (today is {as_of})")
     if on < action.review_date:
         raise RuleViolation(f"{on} is before the review of {action.review_date} that created action {action.id}")
-    return action.model_copy(update={"done_on": on})
+    try:
+        done = {"done_on": on, "done_note": (note or "").strip() or None}
+        noted = ActionItem.model_validate({**action.model_dump(), **done})
+    except ValidationError as error:
+        raise InvalidInput(first_problem(error, "--note")) from None
+    return noted
 
 
 def revise(action: ActionItem, *, step: str | None = None, owner: str | None = None) -> ActionItem:

@@ -26,6 +26,7 @@ from roadmap.domain.outcome import QuarterOutcome
 from roadmap.domain.review import Review
 from roadmap.domain.routine import Occurrence
 from roadmap.domain.trainer import Trainer
+from roadmap.domain.user import User
 from roadmap.domain.visit import Visit
 
 # A value as it is kept: plain JSON, the same on every backend and in exports.
@@ -52,6 +53,7 @@ class Subject(StrEnum):
     RULES = "rules"
     TRAINER = "trainer"
     VISIT = "visit"
+    USER = "user"
 
 
 class Action(StrEnum):
@@ -247,6 +249,11 @@ def trainer_removed(trainer: Trainer) -> AuditChange:
     return AuditChange(subject=Subject.TRAINER, agency=None, key=trainer.name, action=Action.REMOVED, before=kept)
 
 
+def user_change(before: User | None, after: User) -> AuditChange | None:
+    """A person given a sign-in, or disabled (their email is the key; no secret is kept)."""
+    return change(Subject.USER, None, after.email, _user(before), _user(after))
+
+
 def visit_change(before: Visit | None, after: Visit) -> AuditChange | None:
     """A site visit booked, held or cancelled."""
     return change(Subject.VISIT, after.agency, f"#{after.id} {after.purpose}", _visit(before), _visit(after))
@@ -328,7 +335,8 @@ def _done(on: date | None) -> Fields | None:
 def _action(action: ActionItem | None) -> Fields | None:
     if action is None:
         return None
-    return action.model_dump(mode="json", include={"score", "criterion", "step", "owner", "due_on", "done_on"})
+    kept = {"score", "criterion", "step", "owner", "due_on", "done_on", "done_note"}
+    return action.model_dump(mode="json", include=kept)
 
 
 def _contact(contact: Contact | None) -> Fields | None:
@@ -342,6 +350,12 @@ def _link(link: AccessLink | None) -> Fields | None:
     if link is None:
         return None
     return link.model_dump(mode="json", include={"label", "expires_on", "revoked_at", "contact_id"})
+
+
+def _user(user: User | None) -> Fields | None:
+    if user is None:
+        return None
+    return user.model_dump(mode="json", include={"name", "role", "regions", "trainer", "active"})
 
 
 def _visit(visit: Visit | None) -> Fields | None:

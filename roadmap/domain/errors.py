@@ -6,6 +6,7 @@ Hierarchy::
     ├── InvalidInput        a malformed value from outside: a date, a timezone, a CSV row, a data file
     ├── NotFound            an unknown agency, stage or checklist item
     ├── RuleViolation       a progression rule refuses the change (order, already done, open items)
+    ├── Forbidden           the one asking may not do this (their role, regions or link does not reach it)
     └── StorageError        the database cannot be used (not initialised, unreachable, a conflict)
 """
 
@@ -28,6 +29,10 @@ class NotFound(RoadmapError):
 
 class RuleViolation(RoadmapError):
     """A change the roadmap's progression rules refuse."""
+
+
+class Forbidden(RoadmapError):
+    """Whoever asked may not do this; the message names no data of the agency."""
 
 
 class StorageError(RoadmapError):

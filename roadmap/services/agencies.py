@@ -13,8 +13,10 @@ from roadmap.domain.completion import Standing, standing
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.errors import RuleViolation
 from roadmap.domain.names import slugify
+from roadmap.domain.permission import Ability
 from roadmap.domain.review import check_review_before_tracking
 from roadmap.domain.visit import VisitStatus
+from roadmap.services.access import require, visible
 from roadmap.services.ports import UnitOfWork
 from stages import progression
 from stages.progression import Change
@@ -54,6 +56,7 @@ def add_agency(
     if last_review is not None:
         check_review_before_tracking(change.agency, last_review[0], as_of=as_of)
     with uow:
+        require(uow, Ability.RUN_STATE)
         existing = uow.agencies.name_of(change.agency.slug)
         if existing is not None:
             raise RuleViolation(
@@ -73,7 +76,12 @@ def launch_agency(uow: UnitOfWork, roadmap: Roadmap, slug: str, *, on: date, as_
 
 def mark_item_done(uow: UnitOfWork, roadmap: Roadmap, slug: str, item_key: str, *, on: date, as_of: date) -> Change:
     """Tick a checklist item (completing the stage when it was the last one open)."""
-    return _change(uow, slug, lambda agency: progression.mark_done(agency, roadmap, item_key, on=on, as_of=as_of))
+    return _change(
+        uow,
+        slug,
+        lambda agency: progression.mark_done(agency, roadmap, item_key, on=on, as_of=as_of),
+        Ability.TICK_CHECKLIST,
+    )
 
 
 def complete_stage(
@@ -138,6 +146,7 @@ def _summary(
 def show_agency(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, slug: str, *, as_of: date) -> AgencySummary:
     """One agency: its stages, fidelity history, next review, and whether it is stalled against its peers."""
     with uow:
+        require(uow, Ability.READ_AGENCY, slug)
         agency = uow.agencies.get(slug)
         # Every review's date and total, those known only by their total (before tracking) included.
         fidelity = uow.reviews.history([slug]).get(slug, [])
@@ -165,12 +174,16 @@ def list_agencies(
     measured with their checklists.
     """
     with uow:
+        shown = visible(uow)
         agencies = uow.agencies.all()
         history = uow.reviews.history()
     whole = items and offset == 0 and limit is None
     standings = [standing(agency, roadmap, as_of, items=whole) for agency in agencies]
     peers = peer_durations(standings)
-    standings = [s for s in standings if s.agency.on_roadmap(as_of) is not archived]
+    # Stalls are measured against every agency (medians are aggregates); only the visible ones are listed.
+    standings = [
+        s for s in standings if s.agency.on_roadmap(as_of) is not archived and (shown is None or s.agency.slug in shown)
+    ]
     standings.sort(key=lambda measured: measured.agency.name.lower())
     chosen = standings[offset : None if limit is None else offset + limit]
     if items and not whole:
@@ -181,12 +194,16 @@ def list_agencies(
 def count_agencies(uow: UnitOfWork, *, as_of: date) -> int:
     """How many agencies are on the roadmap on a day (what `list_agencies` lists, for paging)."""
     with uow:
-        return len(uow.agencies.on_roadmap(as_of))
+        shown = visible(uow)
+        return len([slug for slug in uow.agencies.on_roadmap(as_of) if shown is None or slug in shown])
 
 
-def _change(uow: UnitOfWork, slug: str, decide: Callable[[Agency], Change]) -> Change:
-    """Load one agency, let the core decide, save the result — all in one transaction."""
+def _change(
+    uow: UnitOfWork, slug: str, decide: Callable[[Agency], Change], ability: Ability = Ability.CHANGE_AGENCY
+) -> Change:
+    """Check who asks, load one agency, let the core decide, save the result — all in one transaction."""
     with uow:
+        require(uow, ability, slug)
         change = decide(uow.agencies.get(slug, for_update=True))
         uow.agencies.save(change.agency)
         uow.commit()
@@ -198,6 +215,7 @@ def edit_agency(
 ) -> Agency:
     """Correct an agency's name, region or timezone (audited; the slug stays)."""
     with uow:
+        require(uow, Ability.CHANGE_AGENCY, slug)
         edited = corrections.edit(uow.agencies.get(slug, for_update=True), name=name, region=region, timezone=timezone)
         uow.agencies.save(edited)
         uow.commit()
@@ -208,6 +226,7 @@ def archive_agency(uow: UnitOfWork, slug: str, *, on: date, reason: str, as_of: 
     """Take an agency off the roadmap: no reminders or visits from `on`; returns it, how many unsent reminders
     about it were stopped and how many booked visits were cancelled. Its history, reports and trail stay."""
     with uow:
+        require(uow, Ability.CHANGE_AGENCY, slug)
         archived = corrections.archive(uow.agencies.get(slug, for_update=True), on=on, reason=reason, as_of=as_of)
         uow.agencies.save(archived)
         stopped = uow.outbox.withdraw(slug, f"not sent: the agency left the roadmap on {on}")
@@ -222,6 +241,7 @@ def archive_agency(uow: UnitOfWork, slug: str, *, on: date, reason: str, as_of: 
 def remove_agency(uow: UnitOfWork, slug: str) -> Agency:
     """Delete an agency added by mistake (a bad import), only while nothing has been recorded for it."""
     with uow:
+        require(uow, Ability.RUN_STATE)
         agency = uow.agencies.get(slug, for_update=True)
         recorded = uow.agencies.recorded(slug)
         if recorded:

@@ -9,7 +9,9 @@ from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.cadence import CadenceRules, action_plan_due, next_review_due, report_due
 from roadmap.domain.errors import NotFound, RuleViolation
 from roadmap.domain.fidelity import Band, FidelityScale
+from roadmap.domain.permission import Ability
 from roadmap.domain.review import Review
+from roadmap.services.access import require
 from roadmap.services.ports import UnitOfWork
 
 
@@ -90,6 +92,7 @@ def build_report(
 ) -> FidelityReport:
     """The report for one review (default: the agency's latest)."""
     with uow:
+        require(uow, Ability.READ_AGENCY, slug)
         agency = uow.agencies.get(slug)
         reviews = [review for review in uow.reviews.for_agency(slug) if review.visited_on <= as_of]
         actions = uow.actions.for_agency(slug)

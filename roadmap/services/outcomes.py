@@ -12,7 +12,9 @@ from roadmap.domain.definition import Roadmap
 from roadmap.domain.due import DueKind
 from roadmap.domain.errors import InvalidInput, RuleViolation
 from roadmap.domain.outcome import QuarterOutcome
+from roadmap.domain.permission import Ability
 from roadmap.domain.routine import Occurrence, quarter_end, quarter_label
+from roadmap.services.access import require
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.quarter import parse_quarter
 from roadmap.services.records import Records
@@ -66,6 +68,7 @@ def record_outcomes(
     except ValidationError as error:
         raise InvalidInput(_problem(error)) from None
     with uow:
+        require(uow, Ability.RECORD_OUTCOMES, slug)
         agency = uow.agencies.get(slug)
         if agency.launched_on is None or agency.launched_on > end:
             raise RuleViolation(f"{slug} had not launched IPS services by the end of {label} ({end}): no outcomes")
@@ -83,6 +86,7 @@ def list_outcomes(uow: UnitOfWork, agency: str | None = None) -> list[QuarterOut
     """Every agency's (or one agency's) reported quarters."""
     with uow:
         if agency is not None:
+            require(uow, Ability.READ_AGENCY, agency)
             uow.agencies.get(agency)  # an unknown slug is refused, not answered with nothing
         return uow.outcomes.listed(agency)
 

@@ -15,6 +15,7 @@ from roadmap.domain.outcome import QuarterOutcome
 from roadmap.domain.trainer import Trainer
 from roadmap.domain.visit import Visit, VisitStatus
 from roadmap.domain.workload import MonthLoad
+from roadmap.services.access import require_trainer, visible
 from roadmap.services.agencies import AgencySummary, list_agencies, show_agency
 from roadmap.services.contacts import agencies_nobody_reminds
 from roadmap.services.due import state_due
@@ -66,10 +67,16 @@ DUE_WINDOW_DAYS = 30
 
 def due_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> DuePage:
     """The statewide 'what is due' page."""
+    with uow:
+        shown = visible(uow)
     items = state_due(uow, roadmap, rules, as_of=as_of, within_days=DUE_WINDOW_DAYS)
     with uow:
         names = uow.agencies.names()
-    return DuePage(as_of, DUE_WINDOW_DAYS, items, names, agencies_nobody_reminds(uow, as_of=as_of))
+    nobody = agencies_nobody_reminds(uow, as_of=as_of)
+    if shown is not None:
+        items = [item for item in items if item.agency in shown]
+        nobody = [slug for slug in nobody if slug in shown]
+    return DuePage(as_of, DUE_WINDOW_DAYS, items, names, nobody)
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,7 @@ class TrainerPage:
 def trainer_page(uow: UnitOfWork, rules: VisitRules, name: str, *, as_of: date, months: int = 12) -> TrainerPage:
     """A trainer's page (NotFound for an unknown name)."""
     with uow:
+        require_trainer(uow, name)
         trainer = uow.trainers.get(name)
         visits = uow.visits.listed(start=as_of, status=VisitStatus.PLANNED, trainer=name)
     projected = workload(uow, rules, as_of=as_of, months=months, trainer=name)
@@ -94,10 +102,13 @@ def trainer_page(uow: UnitOfWork, rules: VisitRules, name: str, *, as_of: date, 
 def overview_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> OverviewPage:
     """The state team's first page."""
     summaries = list_agencies(uow, roadmap, rules, as_of=as_of, items=False)
-    due = reviews_due(uow, rules, as_of=as_of)
+    listed = {summary.standing.agency.slug for summary in summaries}
+    due = [row for row in reviews_due(uow, rules, as_of=as_of) if row.agency in listed]
     with uow:
-        failed = uow.outbox.listed(status=OutboxStatus.FAILED.value)
-        trainers = uow.trainers.all()
+        everyone = uow.who.sees_every_agency
+        # Failed deliveries name recipients and the team's workload: the state team's business, not a trainer's.
+        failed = uow.outbox.listed(status=OutboxStatus.FAILED.value) if everyone else []
+        trainers = [t for t in uow.trainers.all() if everyone or t.name == uow.who.trainer]
     return OverviewPage(as_of, summaries, due, failed, trainers)
 
 

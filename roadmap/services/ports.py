@@ -14,9 +14,11 @@ from roadmap.domain.audit import AuditChange, AuditEntry, Fields, Subject
 from roadmap.domain.contact import Contact, Role
 from roadmap.domain.outbox import OutboxEntry
 from roadmap.domain.outcome import QuarterOutcome
+from roadmap.domain.permission import AgencyScope, Principal
 from roadmap.domain.review import Review
 from roadmap.domain.routine import Occurrence
 from roadmap.domain.trainer import Trainer
+from roadmap.domain.user import User, UserToken
 from roadmap.domain.visit import Visit, VisitStatus
 
 
@@ -343,6 +345,92 @@ class AccessLinkRepository(Protocol):
         ...
 
 
+class UserRepository(Protocol):
+    """People who sign in, their secrets (digests only), and what a permission decision reads of an agency."""
+
+    def add(self, user: User) -> User:
+        """Store a new user (RuleViolation when the address is taken); returns it with its id."""
+        ...
+
+    def get(self, email: str) -> User:
+        """The user with this address, or NotFound."""
+        ...
+
+    def find(self, email: str) -> User | None:
+        """The user with this address, or None."""
+        ...
+
+    def by_id(self, user_id: int) -> User | None:
+        """The user with this id, or None."""
+        ...
+
+    def listed(self) -> list[User]:
+        """Every user, by email."""
+        ...
+
+    def count_admins(self) -> int:
+        """How many active admins there are."""
+        ...
+
+    def disable(self, email: str, at: datetime) -> User:
+        """Mark a user inactive and revoke every secret they hold."""
+        ...
+
+    def seen(self, user_id: int, at: datetime) -> None:
+        """Note when the user last did something."""
+        ...
+
+    def add_secret(
+        self,
+        user_id: int,
+        kind: str,
+        digest: str,
+        *,
+        created_at: datetime,
+        expires_at: datetime,
+        idle_until: datetime | None = None,
+        label: str = "",
+    ) -> int:
+        """Keep the digest of a new secret; returns its id."""
+        ...
+
+    def spend_sign_in(self, digest: str, at: datetime) -> User | None:
+        """The active user of an unspent, unexpired sign-in link, spending it; else None."""
+        ...
+
+    def holder(self, digest: str, kind: str, at: datetime) -> tuple[int, User] | None:
+        """(secret id, user) of a live secret of this kind, or None."""
+        ...
+
+    def keep_alive(self, secret_id: int, at: datetime, idle_until: datetime | None) -> None:
+        """Note a secret's use; move a session's idle expiry on (None: a token, which has none)."""
+        ...
+
+    def revoke_secret(self, secret_id: int, at: datetime) -> None:
+        """End a secret now."""
+        ...
+
+    def tokens(self, email: str | None = None) -> list[UserToken]:
+        """Personal tokens (of one user), oldest first."""
+        ...
+
+    def revoke_token(self, token_id: int, at: datetime) -> UserToken:
+        """Revoke a personal token (NotFound for an unknown id)."""
+        ...
+
+    def scope(self, slug: str) -> AgencyScope:
+        """What a permission decision needs of an agency (NotFound for an unknown slug)."""
+        ...
+
+    def assigned_to(self, trainer: str) -> set[str]:
+        """Slugs of the agencies assigned to a trainer."""
+        ...
+
+    def is_reviewer(self, trainer: str) -> bool:
+        """The trainer record is a reviewer's."""
+        ...
+
+
 class StateBackup(Protocol):
     """Every table of the state as one JSON-ready document, and back."""
 
@@ -369,6 +457,16 @@ class MetaStore(Protocol):
 
 class UnitOfWork(Protocol):
     """One transaction: commit() makes it stick; leaving without commit rolls everything back."""
+
+    @property
+    def who(self) -> Principal:
+        """Whoever this transaction acts for: what they may do is checked, their name is audited."""
+        ...
+
+    @property
+    def users(self) -> UserRepository:
+        """People who sign in, in this transaction."""
+        ...
 
     @property
     def agencies(self) -> AgencyRepository:

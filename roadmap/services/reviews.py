@@ -15,7 +15,9 @@ from roadmap.domain.definition import Roadmap
 from roadmap.domain.errors import InvalidInput, NotFound
 from roadmap.domain.fidelity import FidelityScale
 from roadmap.domain.names import printable
+from roadmap.domain.permission import Ability
 from roadmap.domain.review import Review, check_new_review, corrected, item_changes
+from roadmap.services.access import require
 from roadmap.services.ports import UnitOfWork
 from stages.progression import review_ticks
 
@@ -78,6 +80,7 @@ def record_review(
 ) -> RecordedReview:
     """Store a review; when it is the agency's latest, draft an action plan from its low-scoring items."""
     with uow:
+        require(uow, Ability.RECORD_REVIEW, slug)
         recorded = store_review(
             uow, scale, rules, slug, visited_on=visited_on, scores=scores, reviewers=reviewers, as_of=as_of,
             roadmap=roadmap,
@@ -246,10 +249,13 @@ def list_actions(uow: UnitOfWork, slug: str) -> list[ActionItem]:
         return uow.actions.for_agency(slug)
 
 
-def close_action(uow: UnitOfWork, slug: str, action_id: int, *, on: date, as_of: date) -> ActionItem:
-    """Mark an action-plan item done."""
+def close_action(
+    uow: UnitOfWork, slug: str, action_id: int, *, on: date, as_of: date, note: str | None = None
+) -> ActionItem:
+    """Mark an action-plan item done, with a line on what was done."""
     with uow:
-        closed = action_plan.close(uow.actions.get(slug, action_id), on=on, as_of=as_of)
+        require(uow, Ability.MARK_ACTION, slug)
+        closed = action_plan.close(uow.actions.get(slug, action_id), on=on, as_of=as_of, note=note)
         uow.actions.save(closed)
         uow.commit()
     return closed

@@ -19,6 +19,7 @@ from roadmap.domain.planner import Unmet
 from roadmap.domain.reminder_rules import Reminder
 from roadmap.domain.routine import Occurrence, Routine
 from roadmap.domain.trainer import Trainer
+from roadmap.domain.user import User, UserToken
 from roadmap.domain.visit import Visit
 from roadmap.domain.workload import Forecast
 from roadmap.services.agencies import AgencySummary
@@ -170,6 +171,7 @@ def action_view(action: ActionItem) -> dict[str, Any]:
         "due_on": action.due_on.isoformat(),
         "status": action.status.value,
         "done_on": _iso(action.done_on),
+        "done_note": action.done_note,
     }
 
 
@@ -418,4 +420,30 @@ def audit_view(entry: AuditEntry) -> dict[str, Any]:
         "before": entry.before,
         "after": entry.after,
         "reason": entry.reason,
+    }
+
+
+def user_view(user: User) -> dict[str, Any]:
+    """A user as `user list --json` prints it."""
+    return {
+        "email": user.email,
+        "name": user.name,
+        "role": user.role.value,
+        "regions": list(user.regions),
+        "trainer": user.trainer,
+        "active": user.active,
+        "last_seen": utc_instant(user.last_seen) if user.last_seen else None,
+    }
+
+
+def token_view(token: UserToken) -> dict[str, Any]:
+    """A personal token as `user tokens --json` prints it: never the token itself."""
+    return {
+        "id": token.id,
+        "user": token.user,
+        "kind": token.kind.value,
+        "created_at": utc_instant(token.created_at),
+        "expires_at": utc_instant(token.expires_at),
+        "revoked": token.revoked_at is not None,
+        "last_used_at": utc_instant(token.last_used_at) if token.last_used_at else None,
     }

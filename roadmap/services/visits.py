@@ -13,10 +13,12 @@ import holidays
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.errors import InvalidInput, RuleViolation
+from roadmap.domain.permission import Ability
 from roadmap.domain.planner import Plan, PlanRequest, Stream, Unmet, plan_visits
 from roadmap.domain.routine import Occurrence
 from roadmap.domain.trainer import Trainer
 from roadmap.domain.visit import FIDELITY_REVIEW, Visit, VisitPolicy, VisitStatus, purpose_title
+from roadmap.services.access import require, require_visit
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.records import Records
 from stages.routines import running_since
@@ -250,6 +252,7 @@ def mark_done(uow: UnitOfWork, rules: VisitRules, visit_id: int, *, on: date, as
         raise InvalidInput(f"--on {on} is in the future (today is {as_of}); record it once it has happened")
     with uow:
         visit = _planned(uow, visit_id, "record it as done")
+        require_visit(uow, visit.agency, visit.trainers)
         counted: list[str] = []
         note = None
         if visit.purpose == FIDELITY_REVIEW:
@@ -278,6 +281,7 @@ def cancel(uow: UnitOfWork, visit_id: int) -> Visit:
     """Cancel a planned visit; its need is planned again by the next `visits plan`."""
     with uow:
         visit = _planned(uow, visit_id, "cancel it")
+        require(uow, Ability.RUN_STATE)
         cancelled = visit.model_copy(update={"status": VisitStatus.CANCELLED, "sequence": visit.sequence + 1})
         uow.visits.save(cancelled)
         uow.commit()
@@ -292,6 +296,7 @@ def move(uow: UnitOfWork, rules: VisitRules, visit_id: int, *, to: date, as_of: 
     with uow:
         uow.trainers.hold()  # like `visits plan`: nobody books these trainers while the move is decided
         visit = _planned(uow, visit_id, "move it")
+        require(uow, Ability.RUN_STATE)
         moved = visit.model_copy(update={"on": to, "sequence": visit.sequence + 1})
         closed = [day for day in moved.dates if not is_workday(day)]
         if closed:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +41,8 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._schema_checked = False
+        # The mode a file-backed SQLite database had before `upgrade` made it owner-only (None: it already was).
+        self.tightened: int | None = None
 
     @property
     def masked_url(self) -> str:
@@ -83,6 +87,7 @@ class Database:
 
         An older `revision` is for testing upgrades of a database made by an earlier version.
         """
+        self.tightened = self._owner_only()
         config = self._alembic_config()
         with self.translated_errors(), self.engine.begin() as connection:
             before = MigrationContext.configure(connection).get_current_revision()
@@ -91,6 +96,24 @@ class Database:
             after = MigrationContext.configure(connection).get_current_revision()
         self._schema_checked = revision == "head"
         return before, after
+
+    def _owner_only(self) -> int | None:
+        """Create the SQLite file readable by its owner only, or tighten one others could read (it holds the key
+        that signs agency links); returns the mode it had when it was tightened."""
+        path = self.sqlite_path
+        if path is None:
+            return None
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            return None
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077 == 0:
+            return None
+        for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if each.exists():
+                each.chmod(0o600)
+        return mode
 
     def head_revision(self) -> str:
         """The schema revision this version of the code works with."""

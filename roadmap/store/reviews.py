@@ -103,13 +103,13 @@ class SqlActionRepository:
         """
         query = select(
             ActionRow.id, AgencyRow.slug, ReviewRow.visited_on, ActionRow.item, ActionRow.score, ActionRow.criterion,
-            ActionRow.step, ActionRow.owner, ActionRow.due_on, ActionRow.done_on,
+            ActionRow.step, ActionRow.owner, ActionRow.due_on, ActionRow.done_on, ActionRow.done_note,
         ).join(ActionRow.agency).join(ActionRow.review)  # fmt: skip
         if slugs is not None:
             query = query.where(AgencyRow.slug.in_(slugs))
         found: dict[str, list[ActionItem]] = {}
         for row in self._session.execute(query.order_by(ReviewRow.visited_on, ActionRow.item)):
-            action_id, slug, visited_on, item, score, criterion, step, owner, due_on, done_on = row
+            action_id, slug, visited_on, item, score, criterion, step, owner, due_on, done_on, note = row
             found.setdefault(slug, []).append(
                 ActionItem.model_construct(
                     id=action_id,
@@ -122,6 +122,7 @@ class SqlActionRepository:
                     owner=owner,
                     due_on=due_on,
                     done_on=done_on,
+                    done_note=note,
                 )
             )
         return found
@@ -182,6 +183,7 @@ class SqlActionRepository:
             owner=row.owner,
             due_on=row.due_on,
             done_on=row.done_on,
+            done_note=row.done_note,
         )
 
 
@@ -197,3 +199,4 @@ def _review(slug: str, row: ReviewRow) -> Review:
 def _write_action(row: ActionRow, action: ActionItem) -> None:
     row.item, row.score, row.criterion, row.step = action.item, action.score, action.criterion, action.step
     row.owner, row.due_on, row.done_on = action.owner, action.due_on, action.done_on
+    row.done_note = action.done_note

@@ -144,6 +144,7 @@ class ActionRow(Base):
     owner: Mapped[str | None] = mapped_column(String(200))
     due_on: Mapped[date] = mapped_column(Date)
     done_on: Mapped[date | None] = mapped_column(Date)
+    done_note: Mapped[str | None] = mapped_column(Text)
 
     agency: Mapped[AgencyRow] = relationship()
     review: Mapped[ReviewRow] = relationship()
@@ -316,3 +317,40 @@ class AuditRow(Base):
     before: Mapped[dict[str, object] | None] = mapped_column(JSON, info={"document": True})
     after: Mapped[dict[str, object] | None] = mapped_column(JSON, info={"document": True})
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class UserRow(Base):
+    """A person of the state team who signs in to the web app (see roadmap.domain.user)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    trainer: Mapped[str | None] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UserSecretRow(Base):
+    """A secret that lets one user in: a one-time sign-in link, a session, or a personal API or calendar token.
+
+    Only the SHA-256 digest of the secret is kept. A sign-in link is spent by setting `used_at`; a session ends
+    at `expires_at` (absolute) or after `idle_until` passes without a request; any of them by `revoked_at`.
+    """
+
+    __tablename__ = "user_secrets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    idle_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

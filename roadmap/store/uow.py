@@ -12,9 +12,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from roadmap.domain.agency import Agency
-from roadmap.domain.audit import Actor, agency_changes
+from roadmap.domain.audit import agency_changes
 from roadmap.domain.errors import NotFound
 from roadmap.domain.names import did_you_mean
+from roadmap.domain.permission import Principal
 from roadmap.store import backup
 from roadmap.store.access_links import SqlAccessLinkRepository
 from roadmap.store.audit import SqlAuditTrail
@@ -36,6 +37,7 @@ from roadmap.store.tables import (
     RoutineDoneRow,
     VisitRow,
 )
+from roadmap.store.users import SqlUserRepository
 from roadmap.store.visits import SqlTrainerRepository, SqlVisitRepository
 
 
@@ -182,9 +184,10 @@ class SqlStateBackup:
 class SqlUnitOfWork:
     """`with uow: ...; uow.commit()` — leaving the block without commit rolls back."""
 
-    def __init__(self, database: Database, actor: Actor, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, database: Database, who: Principal, clock: Callable[[], datetime] | None = None) -> None:
         self._database = database
-        self._actor = actor
+        self.who = who
+        self._actor = who.actor
         self._clock = clock or (lambda: datetime.now(UTC))
 
     def __enter__(self) -> Self:
@@ -201,6 +204,7 @@ class SqlUnitOfWork:
         self.visits = SqlVisitRepository(self._session, self.audit)
         self.outcomes = SqlOutcomeRepository(self._session, self.audit)
         self.links = SqlAccessLinkRepository(self._session, self.audit)
+        self.users = SqlUserRepository(self._session, self.audit)
         self.meta = SqlMetaStore(self._session)
         self.backup = SqlStateBackup(self._session, self._database)
         return self

@@ -18,6 +18,8 @@ from roadmap.bootstrap import Application
 from roadmap.domain.audit import Actor
 from roadmap.domain.errors import NotFound, RoadmapError
 from roadmap.domain.fidelity import validate_scores
+from roadmap.domain.permission import Kind, Principal, link_holder
+from roadmap.domain.user import UserRole
 from roadmap.render import render_fidelity_report
 from roadmap.render.web import render_agency, render_due, render_overview, render_trainer, stylesheet
 from roadmap.services.agencies import count_agencies, list_agencies, mark_item_done, show_agency
@@ -48,9 +50,11 @@ class Visitor:
     user: str | None = None
 
     @property
-    def actor(self) -> Actor:
-        """Who the audit trail names for a change made from the browser."""
-        return Actor(name=self.user or "loopback", via="web")
+    def principal(self) -> Principal:
+        """Who the use cases check and the audit trail names for a request from the browser."""
+        if self.agency is not None:
+            return link_holder(self.agency, None, ())
+        return Principal(kind=Kind.USER, actor=Actor(name=self.user or "loopback", via="web"), role=UserRole.ADMIN)
 
 
 def create_app(application: Application, *, as_of: date | None = None) -> FastAPI:
@@ -176,7 +180,7 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
 
         def work() -> str:
             item, on = form.get("item", ""), forms.day(form, "on", "--on", today())
-            mark_item_done(application.uow(who.actor), application.roadmap, slug, item, on=on, as_of=today())
+            mark_item_done(application.uow(who.principal), application.roadmap, slug, item, on=on, as_of=today())
             return f"Checklist item {item} done on {on}."
 
         return write(slug, "stages", form, work)
@@ -200,7 +204,7 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
                 avg_hours=forms.optional_hours(form, "avg_hours", "--avg-hours"),
             )
             recorded = record_outcomes(
-                application.uow(who.actor), application.roadmap, application.cadence, slug, counts,
+                application.uow(who.principal), application.roadmap, application.cadence, slug, counts,
                 quarter=form.get("quarter") or None, on=today(), as_of=today(),
             )  # fmt: skip
             return f"Outcomes for {recorded.outcome.quarter} recorded."
@@ -214,7 +218,7 @@ def create_app(application: Application, *, as_of: date | None = None) -> FastAP
         def work() -> str:
             visited_on = forms.day(form, "date", "--date")
             recorded = record_review(
-                application.uow(who.actor), application.scale, application.cadence, slug,
+                application.uow(who.principal), application.scale, application.cadence, slug,
                 visited_on=visited_on, scores=validate_scores(forms.scores(form)), reviewers=forms.reviewers(form),
                 as_of=today(), roadmap=application.roadmap,
             )  # fmt: skip
