@@ -30,8 +30,10 @@ demo: install
 	$(BIN)/ips-roadmap simulate
 	$(BIN)/ips-roadmap visits plan --weeks 4 --ics demo-visits.ics
 
-## web: the dashboard on the demo state (run `make demo` first) at http://127.0.0.1:8000/
+## web: the dashboard on the demo state (run `make demo` first) at http://127.0.0.1:8000/, with a one-time link
+## that signs in the demo's state lead
 web: install
+	$(BIN)/ips-roadmap user link sam.reed@state.example.org
 	$(BIN)/ips-roadmap web
 
 ## lint: ruff, mypy (strict) and the import-layer contracts
@@ -50,7 +52,7 @@ chromium:
 
 ## test: install with test extras and chromium, lint, then run the whole suite
 test: lint chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 ## bench: print the benchmark figures quoted in the README
 bench: install-test

@@ -8,10 +8,11 @@ Run: `make bench` (BENCH_WEB_AGENCIES="1000" to change N; BENCH_POSTGRES_URL to 
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bench_agencies import on_each_database
 from bench_sweep import build_state
@@ -21,6 +22,7 @@ from sqlalchemy import create_engine, select
 from roadmap.bootstrap import Application, build
 from roadmap.domain.trainer import Trainer
 from roadmap.services import visits
+from roadmap.services.users import add_user, issue_sign_in
 from roadmap.settings import Settings
 from roadmap.store.tables import (
     ActionRow,
@@ -82,7 +84,16 @@ def run(label: str, url: str, count: int) -> None:
     build_state(url, count)
     app = build(Settings(database_url=url))  # type: ignore[arg-type]
     add_trainers(app, count)
-    client = TestClient(create_app(app, as_of=TODAY))
+    # Signed in as the state's admin, as a person is: every page pays for its session's lookup and keep-alive.
+    add_user(app.uow(), "lead@state.example", name="State lead", role="admin")
+    _, secret = issue_sign_in(app.uow(), "lead@state.example", now=datetime.now(UTC))
+    client = TestClient(create_app(app, as_of=TODAY, local_port=8000), base_url="http://127.0.0.1:8000")
+    confirm = client.get(f"/sign-in/{secret}")
+    token = re.search(r'name="csrf" value="([^"]+)"', confirm.text)
+    assert token is not None
+    signed = client.post(f"/sign-in/{secret}", data={"csrf": token.group(1)},
+                         headers={"Origin": "http://127.0.0.1:8000"}, follow_redirects=False)  # fmt: skip
+    assert signed.status_code == 303, signed.text
     settle_heap()  # as `ips-roadmap web` does before it serves
     everything = (AgencyRow, StageRow, ChecklistMarkRow, ReviewRow)
     pages = {

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from roadmap.domain.contact import Contact
 from roadmap.domain.definition import Roadmap
-from roadmap.domain.due import DueKind
+from roadmap.domain.due import DueItem, DueKind
 from roadmap.domain.reminder_rules import Reminder
 
 KIND_NAMES = {
@@ -47,6 +47,8 @@ class DigestLine:
     prepare: tuple[str, ...]
     # For ordering and the subject only; templates print `due_on`.
     due_date: date = date.min
+    # Straight to the form that does it, in an agency contact's reminder (their link, at that form).
+    action_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ def build_digest(
     page_url: str | None = None,
     names: Mapping[str, str] | None = None,
     now: datetime | None = None,
+    actions: Callable[[DueItem], str | None] | None = None,
 ) -> Digest:
     """The digest's values: the real distance to each due date on the day it is read, names as people say them,
     what to prepare for each kind of reminder, and whom to ask.
@@ -124,6 +127,7 @@ def build_digest(
                 escalation=reminder.escalation,
                 prepare=roadmap.preparation(item),
                 due_date=item.due_on,
+                action_url=actions(item) if actions else None,
             )
         )
     return Digest(

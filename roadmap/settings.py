@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -22,29 +23,54 @@ _SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
 LOCAL_ADDRESS = "http://127.0.0.1:8000"
 
 
+class LinkAction(StrEnum):
+    """What an agency's personal link may do besides reading its pages (the state's choice)."""
+
+    CHECKLIST = "checklist"
+    OUTCOMES = "outcomes"
+    ACTIONS = "actions"
+    CONTACTS = "contacts"
+
+
 class WebSettings(BaseModel):
-    """The web app's sign-in for the state team; both or neither (needed to listen beyond this machine)."""
+    """The web app: where it is reached, how long sessions and links last, what agency links may do, sign-on."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    # The shared state password of earlier versions. Kept only to refuse it with a way forward (each person now
+    # signs in as themselves: `ips-roadmap user add`).
     username: str | None = None
     password: SecretStr | None = None
-    # Where agency leaders reach the app. Reminders carry personal links only once it is set (a link to this
-    # machine would be dead in a director's inbox); `link create` prints links with it, or with the local address.
+    # Where people reach the app. Reminders carry personal links only once it is set (a link to this machine
+    # would be dead in a director's inbox); it is also the one host name the app answers to beyond loopback.
     base_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(?::\d+)?/?$")
     # How long the personal link in an agency contact's reminders works (renewed a month before it ends).
     link_days: int = Field(default=90, ge=45, le=366)
+    # What agency links may do from their pages (all by default); an empty list keeps them to reading.
+    link_actions: tuple[LinkAction, ...] = tuple(LinkAction)
+    # A signed-in session ends after this long without a request, and in any case after session_days.
+    session_idle_hours: int = Field(default=8, ge=1, le=168)
+    session_days: int = Field(default=7, ge=1, le=90)
+    # Single sign-on (OpenID Connect): the issuer URL, and this app's client id and secret there.
+    oidc_issuer: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
 
     @property
     def address(self) -> str:
         """Where the app is reached: the configured base URL, or the local default `ips-roadmap web` serves."""
         return (self.base_url or LOCAL_ADDRESS).rstrip("/")
 
-    def credentials(self) -> tuple[str, str] | None:
-        """(username, password) when both are set."""
-        if self.username and self.password and self.password.get_secret_value():
-            return self.username, self.password.get_secret_value()
-        return None
+    @property
+    def shared_password_set(self) -> bool:
+        """The retired shared password is still configured."""
+        return bool(self.username or (self.password and self.password.get_secret_value()))
+
+    @property
+    def oidc(self) -> bool:
+        """Single sign-on is configured (all three of issuer, client id and secret)."""
+        secret = self.oidc_client_secret.get_secret_value() if self.oidc_client_secret else ""
+        return bool(self.oidc_issuer and self.oidc_client_id and secret)
 
 
 class Settings(BaseSettings):

@@ -38,8 +38,10 @@ BACKENDS = [
 
 @pytest.fixture(autouse=True)
 def _in_a_scratch_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Commands that write into the working directory (demo, default SQLite file) never touch the checkout."""
+    """Commands that write into the working directory (demo, default SQLite file) never touch the checkout;
+    tables are printed at the width piped output gets (a parallel worker inherits a terminal's COLUMNS)."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COLUMNS", raising=False)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -24,10 +24,11 @@ from roadmap.domain.definition import Roadmap
 from roadmap.services import agencies, reviews
 from roadmap.services.agencies import AgencySummary
 from roadmap.services.contacts import agencies_nobody_reminds
-from roadmap.services.demo import REPORT_AGENCY, build_demo
+from roadmap.services.demo import DEMO_ADMIN, REPORT_AGENCY, build_demo
 from roadmap.services.demo_year import month_totals, simulate_year
 from roadmap.services.outbox import PageLinks
 from roadmap.services.sweep import sweep_in_process
+from roadmap.services.users import SIGN_IN_MINUTES, issue_sign_in
 from roadmap.services.views import overview_view
 
 
@@ -55,7 +56,12 @@ def demo(ctx: typer.Context, as_of: AsOf = None, json: JsonFlag = False) -> None
         show(sent_mail_table(sink.received, today))
     link = _agency_link(sink.received, web.address)
     if link:
-        print(f"An agency leader's own page, as their reminder links it (serve it with `ips-roadmap web`): {link}")
+        print(f"An agency leader's own page, where they tick their checklist, report outcomes and close action "
+              f"steps, as their reminder links it: {link}")  # fmt: skip
+    _, secret = issue_sign_in(app.uow(), DEMO_ADMIN, now=datetime.now(UTC))
+    print(f"Sign in as the state lead (admin): serve the pages with `ips-roadmap web`, then open "
+          f"{web.address}/sign-in/{secret} within {SIGN_IN_MINUTES} minutes "
+          f"(`ips-roadmap user link {DEMO_ADMIN}` prints a new one).")  # fmt: skip
     print(f"Demo state written to {app.database.masked_url}; a fidelity report written to {out}.")
     print("Try: ips-roadmap agency list · ips-roadmap review list riverbend-community-mental-health")
 

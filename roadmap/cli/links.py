@@ -10,7 +10,7 @@ from rich.table import Table
 
 from roadmap.cli.agency import AgencySlug, OnlyAgency
 from roadmap.cli.output import print_json, show
-from roadmap.cli.state import AsOf, JsonFlag, cli_state
+from roadmap.cli.state import JsonFlag, cli_state
 from roadmap.services import links
 from roadmap.services.views import access_link_view
 
@@ -23,12 +23,12 @@ def create(
     agency: AgencySlug,
     days: Annotated[int, typer.Option("--days", metavar="N", help="How long the link works (1-366 days).")] = 90,
     label: Annotated[str, typer.Option("--label", metavar="TEXT", help="Whom it is for, e.g. the director.")] = "",
-    as_of: AsOf = None,
     json: JsonFlag = False,
 ) -> None:
-    """Make a link that opens this agency's pages only (a signed token: `link list` never shows it)."""
+    """Make a link that opens this agency's pages only (a signed token: `link list` never shows it); its days
+    count from today's real date."""
     app = cli_state(ctx).app
-    made = links.create_link(app.uow(), agency, days=days, label=label, as_of=cli_state(ctx).today(as_of))
+    made = links.create_link(app.uow(), agency, days=days, label=label, today=cli_state(ctx).today(None))
     url = f"{app.settings.web.address}/a/{made.token}"
     if json:
         print_json(access_link_view(made.link) | {"url": url})

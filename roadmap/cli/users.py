@@ -68,6 +68,21 @@ def disable(ctx: typer.Context, email: Email) -> None:
     print(f"{disabled.email} can no longer sign in; their sessions and tokens have ended.")
 
 
+@app.command("link")
+def link(ctx: typer.Context, email: Email, json: JsonFlag = False) -> None:
+    """A one-time sign-in link for a user, printed here (it works once, for 15 minutes): for the first admin, or
+    before the state's mail server is set up. Others ask for theirs on the sign-in page."""
+    state = cli_state(ctx)
+    user, secret = users.issue_sign_in(state.app.uow(), email, now=datetime.now(UTC))
+    url = f"{state.app.settings.web.address}/sign-in/{secret}"
+    if json:
+        print_json({"email": user.email, "url": url, "minutes": users.SIGN_IN_MINUTES})
+        return
+    print(url)
+    print(f"Open it in a browser within {users.SIGN_IN_MINUTES} minutes to sign in as {user.name} ({user.role.value}); "
+          "it works once.")  # fmt: skip
+
+
 @app.command("token")
 def token(
     ctx: typer.Context,

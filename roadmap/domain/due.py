@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 
@@ -50,6 +51,19 @@ class DueItem(BaseModel):
     def days_until(self, as_of: date) -> int:
         """Days from as_of to the due date; negative once overdue."""
         return (self.due_on - as_of).days
+
+
+def deep_link(item: DueItem) -> str | None:
+    """Where on its agency's page the work a reminder asks for is done, as an agency link's query: the quarter's
+    outcomes form, the checklist, the action plan; None when the agency does it elsewhere (a review, a visit)."""
+    if item.kind is DueKind.OUTCOME_REPORT:
+        period = item.subject.rsplit(":", 1)[-1]
+        return f"to=outcomes&quarter={period}" if re.fullmatch(r"\d{4}Q[1-4]", period) else "to=outcomes"
+    if item.kind is DueKind.CHECKLIST_ITEM:
+        return "to=checklist"
+    if item.kind is DueKind.ACTION_PLAN:
+        return "to=actions"
+    return None
 
 
 def distance(due_on: date, day: date) -> str:

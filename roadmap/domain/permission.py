@@ -96,6 +96,8 @@ class Principal:
     agency: str | None = None
     link_abilities: frozenset[Ability] = field(default_factory=frozenset)
     user_id: int | None = None
+    # What pages call them (a user's name; the audit trail keeps `actor.name`).
+    name: str | None = None
 
     @property
     def unlimited(self) -> bool:
@@ -133,6 +135,7 @@ def signed_in(user: User, *, via: str, reviewer: bool = False) -> Principal:
         trainer=user.trainer,
         reviewer=reviewer,
         user_id=user.id,
+        name=user.name,
     )
 
 

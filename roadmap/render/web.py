@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from typing import Any
 
-from notifications.messages import KIND_NAMES
+from notifications.messages import KIND_NAMES, Message
 from roadmap.domain.completion import StageStatus
-from roadmap.domain.contact import nobody_to_remind
+from roadmap.domain.contact import STATE_ROLES, Role, nobody_to_remind
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.due import DueItem
 from roadmap.domain.fidelity import FidelityScale, band_for
@@ -25,12 +26,24 @@ def stylesheet() -> str:
     return resources.files("roadmap.render").joinpath("static/app.css").read_text(encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class Chrome:
+    """What every page's top bar needs: who is signed in, the token their forms carry, and whether the state's
+    pages are theirs to go back to (an agency's link opens its own page only)."""
+
+    viewer: str | None = None
+    csrf: str = ""
+    state_pages: bool = True
+
+
 # Rows of the stage matrix per page: a state of a thousand agencies is read a region or a page at a time.
 MATRIX_ROWS = 100
 DUE_ROWS = 200
 
 
-def render_overview(page: OverviewPage, roadmap: Roadmap, *, region: str | None = None, number: int = 1) -> str:
+def render_overview(
+    page: OverviewPage, roadmap: Roadmap, chrome: Chrome, *, region: str | None = None, number: int = 1
+) -> str:
     """Every agency against the ten stages (a page of the matrix, optionally one region), reviews due, failures."""
     chosen = [s for s in page.summaries if region is None or s.standing.agency.region == region]
     pages = max(1, -(-len(chosen) // MATRIX_ROWS))
@@ -67,7 +80,7 @@ def render_overview(page: OverviewPage, roadmap: Roadmap, *, region: str | None 
         environment(),
         "web_overview.html.j2",
         as_of=page.as_of,
-        scoped=False,
+        chrome=chrome,
         stages=roadmap.stages,
         rows=rows,
         total=len(page.summaries),
@@ -83,11 +96,11 @@ def render_overview(page: OverviewPage, roadmap: Roadmap, *, region: str | None 
     )
 
 
-def render_trainer(page: TrainerPage, roadmap: Roadmap) -> str:
+def render_trainer(page: TrainerPage, roadmap: Roadmap, chrome: Chrome, *, message: str | None = None) -> str:
     """A trainer's visit plan and a year of their workload."""
     visits = [
-        {"date": v.on, "days": v.days, "agency": v.agency, "region": v.region, "due_on": v.due_on,
-         "title": purpose_title(roadmap.routines, v.purpose),
+        {"id": v.id, "date": v.on, "days": v.days, "agency": v.agency, "region": v.region, "due_on": v.due_on,
+         "title": purpose_title(roadmap.routines, v.purpose), "held": v.on <= page.as_of,
          "others": [name for name in v.trainers if name != page.trainer.name]}
         for v in page.visits
     ]  # fmt: skip
@@ -98,12 +111,12 @@ def render_trainer(page: TrainerPage, roadmap: Roadmap) -> str:
         for m in page.workload
     ]  # fmt: skip
     return _render(
-        environment(), "web_trainer.html.j2", as_of=page.as_of, scoped=False, trainer=page.trainer,
+        environment(), "web_trainer.html.j2", as_of=page.as_of, chrome=chrome, trainer=page.trainer, message=message,
         visits=visits, workload=workload,
     )  # fmt: skip
 
 
-def render_due(page: DuePage, *, number: int = 1) -> str:
+def render_due(page: DuePage, chrome: Chrome, *, number: int = 1) -> str:
     """What is due across the state, overdue first, a page of DUE_ROWS at a time, with the agencies nobody can
     remind (a thousand agencies owe thousands of items: laying them all out took most of a second)."""
     pages = max(1, -(-len(page.items) // DUE_ROWS))
@@ -112,7 +125,7 @@ def render_due(page: DuePage, *, number: int = 1) -> str:
     items = [_due_line(item, page.as_of) | {"name": page.names.get(item.agency, item.agency)} for item in shown]
     nobody = [{"slug": slug, "name": page.names.get(slug, slug)} for slug in page.nobody]
     return _render(
-        environment(), "web_due.html.j2", as_of=page.as_of, scoped=False, items=items, nobody=nobody,
+        environment(), "web_due.html.j2", as_of=page.as_of, chrome=chrome, items=items, nobody=nobody,
         within=page.within_days, total=len(page.items), overdue=sum(1 for i in page.items if i.due_on < page.as_of),
         number=number, pages=pages,
     )  # fmt: skip
@@ -128,16 +141,17 @@ def render_agency(
     roadmap: Roadmap,
     scale: FidelityScale,
     benchmarks: EmploymentBenchmarks,
+    chrome: Chrome,
     *,
-    scoped: bool,
     message: str | None = None,
     form: str | None = None,
     typed: dict[str, str] | None = None,
+    quarter: str | None = None,
 ) -> str:
-    """One agency's page; `scoped` hides the forms and the way back to the overview (an agency's own link).
+    """One agency's page, with the forms of what the one viewing it may do (`page.can`).
 
     `form` names the form a refusal in `message` came from (the review form opens again to show it), and
-    `typed` holds what was typed into it, shown again.
+    `typed` holds what was typed into it, shown again; `quarter` fills in the outcomes form (a reminder's link).
     """
     agency = agency_view(page.summary)
     as_of = page.summary.standing.as_of
@@ -150,7 +164,7 @@ def render_agency(
     rates = [(row["quarter"], row["employment_rate"]) for row in outcomes if row["employment_rate"] is not None]
     lines = [("minimal", benchmarks.minimal), ("average", benchmarks.average), ("excellent", benchmarks.excellent)]
     actions = [
-        {"item": a.item, "criterion": a.criterion, "score": a.score, "step": a.step, "owner": a.owner,
+        {"id": a.id, "item": a.item, "criterion": a.criterion, "score": a.score, "step": a.step, "owner": a.owner,
          "due_on": a.due_on, "status": a.status.value, "overdue": a.done_on is None and a.due_on < as_of}
         for a in page.actions
         if a.done_on is None
@@ -161,7 +175,9 @@ def render_agency(
     ]
     context: dict[str, Any] = {
         "as_of": as_of,
-        "scoped": scoped,
+        "chrome": chrome,
+        "can": {ability.value for ability in page.can},
+        "quarter": quarter or "",
         "agency": agency,
         "stage_titles": {stage.key: stage.title for stage in roadmap.stages},
         "item_texts": {item.key: item.text for stage in roadmap.stages for item in stage.checklist},
@@ -173,7 +189,8 @@ def render_agency(
         "rates": outcomes_chart(rates, lines),
         "visits": visits,
         "due": [_due_line(item, as_of) for item in page.due],
-        "contacts": [{"name": c.name, "role": c.role.value, "email": c.email} for c in page.contacts],
+        "contacts": [{"id": c.id, "name": c.name, "role": c.role.value, "email": c.email} for c in page.contacts],
+        "agency_roles": [role.value for role in Role if role not in STATE_ROLES],
         # The same rule as the overview's flag: only a director or IPS supervisor is reminded of agency work.
         "nobody_reminded": bool(nobody_to_remind([agency["slug"]], ((c.agency, c.role) for c in page.contacts))),
         "message": message,
@@ -204,3 +221,39 @@ def _moved(changes: dict[int, int] | None) -> str:
     if not changes:
         return ""
     return ", ".join(f"item {number} {change:+d}" for number, change in sorted(changes.items()) if change)
+
+
+def render_sign_in(
+    chrome: Chrome, *, next_path: str, oidc: bool, email: str | None = None, sent: bool = False,
+    message: str | None = None, minutes: int = 15, as_of: date,
+) -> str:  # fmt: skip
+    """The sign-in page: an address to email a one-time link to (the same answer whether or not it is known)."""
+    return _render(
+        environment(), "web_sign_in.html.j2", chrome=chrome, next=next_path, oidc=oidc, email=email, sent=sent,
+        message=message, minutes=minutes, as_of=as_of,
+    )  # fmt: skip
+
+
+def render_sign_in_confirm(chrome: Chrome, *, secret: str, next_path: str, as_of: date) -> str:
+    """The page a sign-in link opens: one button spends the link."""
+    return _render(
+        environment(), "web_sign_in_confirm.html.j2", chrome=chrome, secret=secret, next=next_path, as_of=as_of
+    )
+
+
+def render_notice(chrome: Chrome, *, title: str, text: str, as_of: date, sign_in: bool = False) -> str:
+    """A page that only says something: a refusal, an expired link."""
+    return _render(
+        environment(), "web_notice.html.j2", chrome=chrome, title=title, text=text, as_of=as_of, sign_in=sign_in
+    )
+
+
+def render_sign_in_mail(*, name: str, email: str, url: str, minutes: int) -> Message:
+    """The email that carries a one-time sign-in link."""
+    env = environment()
+    values = {"person": name, "email": email, "url": url, "minutes": minutes}
+    return Message(
+        subject="Your sign-in link to the IPS roadmap",
+        text=_render(env, "sign_in_mail.txt.j2", **values),
+        html=_render(env, "sign_in_mail.html.j2", **values),
+    )

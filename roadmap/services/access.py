@@ -29,6 +29,27 @@ def require(uow: UnitOfWork, ability: Ability, agency: str | None = None) -> Non
         raise Forbidden(refusal(ability))
 
 
+# What an agency page may offer to do, form by form.
+AGENCY_ABILITIES = (
+    Ability.TICK_CHECKLIST,
+    Ability.RECORD_OUTCOMES,
+    Ability.RECORD_REVIEW,
+    Ability.MARK_ACTION,
+    Ability.EDIT_CONTACTS,
+)
+
+
+def abilities(uow: UnitOfWork, agency: str) -> frozenset[Ability]:
+    """What the principal may do to this agency (its page shows those forms only), READ_STATE when they may
+    go back to the state's pages."""
+    who = uow.who
+    scope = None if who.unlimited else uow.users.scope(agency)
+    found = {ability for ability in AGENCY_ABILITIES if allows(who, ability, scope)}
+    if who.sees_every_agency or who.trainer is not None:
+        found.add(Ability.READ_STATE)
+    return frozenset(found)
+
+
 def require_trainer(uow: UnitOfWork, trainer: str) -> None:
     """Forbidden unless the principal may read this trainer's plan and calendar."""
     if not may_read_trainer(uow.who, trainer):

@@ -11,9 +11,9 @@ from roadmap.domain.agency import Agency
 from roadmap.domain.cadence import CadenceRules, next_review_due
 from roadmap.domain.completion import Standing, standing
 from roadmap.domain.definition import Roadmap
-from roadmap.domain.errors import RuleViolation
+from roadmap.domain.errors import Forbidden, RuleViolation
 from roadmap.domain.names import slugify
-from roadmap.domain.permission import Ability
+from roadmap.domain.permission import Ability, Kind
 from roadmap.domain.review import check_review_before_tracking
 from roadmap.domain.visit import VisitStatus
 from roadmap.services.access import require, visible
@@ -76,12 +76,16 @@ def launch_agency(uow: UnitOfWork, roadmap: Roadmap, slug: str, *, on: date, as_
 
 def mark_item_done(uow: UnitOfWork, roadmap: Roadmap, slug: str, item_key: str, *, on: date, as_of: date) -> Change:
     """Tick a checklist item (completing the stage when it was the last one open)."""
-    return _change(
-        uow,
-        slug,
-        lambda agency: progression.mark_done(agency, roadmap, item_key, on=on, as_of=as_of),
-        Ability.TICK_CHECKLIST,
-    )
+
+    def decide(agency: Agency) -> Change:
+        if uow.who.kind is Kind.LINK:
+            # An agency ticks the items of its stages under way; a passed gate is the state's to reopen.
+            progress = agency.progress(roadmap.stage_of_item(item_key).key)
+            if progress is None or progress.completed_on is not None:
+                raise Forbidden("an agency's link ticks the checklist items of its stages under way only")
+        return progression.mark_done(agency, roadmap, item_key, on=on, as_of=as_of)
+
+    return _change(uow, slug, decide, Ability.TICK_CHECKLIST)
 
 
 def complete_stage(

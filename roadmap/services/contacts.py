@@ -10,7 +10,9 @@ from pydantic import ValidationError
 
 from notifications.delivery import masked_channel
 from roadmap.domain.contact import Contact, nobody_to_remind
-from roadmap.domain.errors import InvalidInput, NotFound, RuleViolation, first_problem
+from roadmap.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation, first_problem
+from roadmap.domain.permission import Ability, Kind, refusal
+from roadmap.services.access import require
 from roadmap.services.ports import UnitOfWork
 
 
@@ -35,14 +37,16 @@ def add_contact(
 ) -> ContactCard:
     """Add a person; every apprise URL must be one apprise can use."""
     channels = tuple(url.strip() for url in notify)
-    masked = tuple(masked_channel(url) for url in channels)  # refuses unusable URLs before anything is stored
-    try:
-        contact = Contact.model_validate(
-            {"agency": agency, "role": role, "name": name, "email": email, "notify": channels, "timezone": timezone}
-        )
-    except ValidationError as error:
-        raise InvalidInput(first_problem(error, "contact")) from None
     with uow:
+        # Who asks comes first: someone out of scope learns nothing, not even what is wrong with the contact.
+        _may_change(uow, agency or None, channels=bool(channels))
+        masked = tuple(masked_channel(url) for url in channels)  # refuses unusable URLs before anything is stored
+        try:
+            contact = Contact.model_validate(
+                {"agency": agency, "role": role, "name": name, "email": email, "notify": channels, "timezone": timezone}
+            )
+        except ValidationError as error:
+            raise InvalidInput(first_problem(error, "contact")) from None
         home = uow.agencies.get(agency) if agency else None
         stored = uow.contacts.add(contact)
         uow.commit()
@@ -52,6 +56,10 @@ def add_contact(
 def list_contacts(uow: UnitOfWork, agency: str | None = None) -> list[ContactCard]:
     """State contacts and every agency's (or one agency's), channels masked."""
     with uow:
+        if agency is not None:
+            require(uow, Ability.READ_AGENCY, agency)
+        elif not uow.who.sees_every_agency:
+            raise Forbidden(refusal(Ability.READ_STATE))
         zones = {a.slug: a.timezone for a in ([uow.agencies.get(agency)] if agency else uow.agencies.all())}
         contacts = uow.contacts.listed(agency)
     return [_card(contact, zones) for contact in contacts]
@@ -82,10 +90,13 @@ def edit_contact(
         found = [contact for contact in uow.contacts.listed() if contact.id == contact_id]
         if not found:
             raise NotFound(f"no contact {contact_id}; `ips-roadmap contact list` shows them")
+        _may_change(uow, found[0].agency, channels=notify is not None)
         try:
             edited = Contact.model_validate({**found[0].model_dump(), **changes})
         except ValidationError as error:
             raise InvalidInput(first_problem(error, "contact")) from None
+        if edited.agency != found[0].agency:
+            raise RuleViolation("a contact stays with their agency: remove them and add them where they work now")
         if edited == found[0]:
             raise RuleViolation(f"contact {contact_id} already has those values")
         uow.contacts.replace(edited)
@@ -97,9 +108,28 @@ def edit_contact(
 def remove_contact(uow: UnitOfWork, contact_id: int) -> ContactCard:
     """Delete a contact."""
     with uow:
+        found = [contact for contact in uow.contacts.listed() if contact.id == contact_id]
+        if not found:
+            raise NotFound(f"no contact {contact_id}; `ips-roadmap contact list` shows them")
+        _may_change(uow, found[0].agency, channels=False)
         removed = uow.contacts.remove(contact_id)
         uow.commit()
     return _card(removed, {})
+
+
+def _may_change(uow: UnitOfWork, agency: str | None, *, channels: bool) -> None:
+    """An agency's contacts are its own (and its coordinators' and the admins'); state contacts the state's.
+
+    Notification channels are URLs this server will call: only the state team sets them, never an agency link.
+    """
+    if agency is None:
+        require(uow, Ability.RUN_STATE)
+        return
+    require(uow, Ability.EDIT_CONTACTS, agency)
+    if channels and uow.who.kind is Kind.LINK:
+        raise Forbidden(
+            "an agency's link may set contacts' email addresses; other channels are the state team's to set"
+        )
 
 
 def _card(contact: Contact, zones: dict[str, str]) -> ContactCard:

@@ -15,6 +15,7 @@ from roadmap.domain.fidelity import ITEM_COUNT, FidelityScale
 from roadmap.domain.names import slugify
 from roadmap.domain.routine import Occurrence, next_occurrence
 from roadmap.domain.trainer import Trainer
+from roadmap.domain.user import User, UserRole
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.records import Records
 from roadmap.services.reviews import store_review
@@ -120,6 +121,9 @@ def build_demo(uow: UnitOfWork, roadmap: Roadmap, scale: FidelityScale, rules: C
             uow.trainers.add(trainer.model_copy(update={"contact_id": ids.get(trainer.name)}))
             for slug in agencies:
                 uow.trainers.assign(trainer.name, slug)
+        for user in DEMO_USERS:
+            if uow.users.find(user.email) is None:  # a second demo keeps the people (and their sessions)
+                uow.users.add(user)
         uow.meta.put(*DEMO_MARKER)
         uow.commit()
 
@@ -169,6 +173,15 @@ def kept_routines(context: AgencyContext, as_of: date) -> list[tuple[str, Occurr
                     kept.append((routine.key, occurrence))
             day += timedelta(days=1)
     return kept
+
+
+# Who signs in to the demo's pages: the state lead as admin, a trainer, a funder who only reads.
+DEMO_ADMIN = "sam.reed@state.example.org"
+DEMO_USERS = (
+    User(email=DEMO_ADMIN, name="Sam Reed", role=UserRole.ADMIN),
+    User(email="tia.moss@state.example.org", name="Tia Moss", role=UserRole.TRAINER, trainer="Tia Moss"),
+    User(email="funder@state.example.org", name="Fran Funder", role=UserRole.VIEWER),
+)
 
 
 def _contacts() -> list[Contact]:

@@ -12,6 +12,8 @@ from pydantic import ValidationError
 from roadmap.domain.access_link import AccessLink, sign, signed_by, token_id
 from roadmap.domain.contact import Contact
 from roadmap.domain.errors import InvalidInput, StorageError, first_problem
+from roadmap.domain.permission import Ability, Principal, link_holder
+from roadmap.services.access import require
 from roadmap.services.ports import UnitOfWork
 
 MAX_DAYS = 366
@@ -28,15 +30,17 @@ class NewLink:
     token: str
 
 
-def create_link(uow: UnitOfWork, agency: str, *, days: int, label: str, as_of: date) -> NewLink:
-    """A link to one agency's pages that works for `days` days from as_of."""
+def create_link(uow: UnitOfWork, agency: str, *, days: int, label: str, today: date) -> NewLink:
+    """A link to one agency's pages that works for `days` days from today (the real day: a link's life is not
+    counted from a simulated date, which could make it last for years)."""
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput(f"--days must be between 1 and {MAX_DAYS}, got {days}")
     try:
-        link = AccessLink(agency=agency, label=label, expires_on=as_of + timedelta(days=days))
+        link = AccessLink(agency=agency, label=label, expires_on=today + timedelta(days=days))
     except ValidationError as error:
         raise InvalidInput(first_problem(error, "link")) from None
     with uow:
+        require(uow, Ability.RUN_STATE)
         stored = uow.links.add(link)
         token = sign(stored, _key(uow))
         uow.commit()
@@ -60,7 +64,8 @@ def revoke_link(uow: UnitOfWork, link_id: int, *, at: datetime) -> AccessLink:
 
 
 def open_link(uow: UnitOfWork, token: str, *, on: date) -> AccessLink | None:
-    """The link this token opens, if it was signed for it and still works on this day."""
+    """The link this token opens, if it was signed for it and still works on this day (the real day: a page shown
+    as of another date does not revive an expired link)."""
     link_id = token_id(token)
     if link_id is None or link_id > 2**31 - 1:
         return None
@@ -68,6 +73,20 @@ def open_link(uow: UnitOfWork, token: str, *, on: date) -> AccessLink | None:
         link = uow.links.get(link_id)
         key = _key(uow)
     return link if link is not None and signed_by(link, token, key) and link.opens(on) else None
+
+
+def link_principal(
+    uow: UnitOfWork, token: str, *, on: date, abilities: Iterable[Ability], via: str = "link"
+) -> Principal | None:
+    """Who holds this token: the contact it was sent to (or its label), limited to its agency and `abilities`."""
+    link = open_link(uow, token, on=on)
+    if link is None:
+        return None
+    contact = None
+    if link.contact_id is not None:
+        with uow:
+            contact = next((c.name for c in uow.contacts.listed(link.agency) if c.id == link.contact_id), None)
+    return link_holder(link.agency, contact or link.label or None, abilities, via=via)
 
 
 def reminder_tokens(uow: UnitOfWork, contacts: Iterable[Contact], *, on: date, days: int) -> dict[int, str]:
@@ -95,6 +114,12 @@ def reminder_tokens(uow: UnitOfWork, contacts: Iterable[Contact], *, on: date, d
             current[contact_id] = uow.links.add(made)
     key = _key(uow)
     return {contact_id: sign(link, key) for contact_id, link in current.items()}
+
+
+def link_key(uow: UnitOfWork) -> str:
+    """The state's key that signs agency links (and ties the web's forms to their visitor)."""
+    with uow:
+        return _key(uow)
 
 
 def _key(uow: UnitOfWork) -> str:

@@ -7,7 +7,7 @@ out twice is a crash between a successful send and that record.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import Protocol
 from notifications.messages import Digest, Message, build_digest
 from roadmap.domain.contact import Contact, Role
 from roadmap.domain.definition import Roadmap
-from roadmap.domain.due import DueItem, DueKind
+from roadmap.domain.due import DueItem, DueKind, deep_link
 from roadmap.domain.errors import InvalidInput, RuleViolation
 from roadmap.domain.outbox import OutboxEntry, OutboxStatus, RetryPolicy
 from roadmap.domain.reminder_rules import Reminder, ReminderRules, reminders_owed
@@ -57,6 +57,19 @@ class PageLinks:
         base = self.base_url.rstrip("/")
         token = tokens.get(contact.id) if contact.id is not None else None
         return f"{base}/a/{token}" if token else f"{base}/"
+
+    def actions(self, contact: Contact, tokens: dict[int, str]) -> Callable[[DueItem], str | None]:
+        """Each reminder's own link for an agency contact: straight to the form that does it (None otherwise)."""
+        token = tokens.get(contact.id) if contact.id is not None else None
+        if token is None:
+            return lambda item: None
+        base = f"{self.base_url.rstrip('/')}/a/{token}"
+
+        def link(item: DueItem) -> str | None:
+            query = deep_link(item)
+            return f"{base}?{query}" if query else None
+
+        return link
 
 
 # What `outbox retry` sets as an entry's next attempt: earlier than any run.
@@ -114,7 +127,10 @@ def deliver(
                     continue
                 reminders = [Reminder(entry.item, contact, entry.offset_days, entry.escalation) for entry in entries]
                 page_url = links.url(contact, tokens) if links else None
-                digest = build_digest(contact, reminders, roadmap, state_lead, as_of, zones, page_url, names, now)
+                actions = links.actions(contact, tokens) if links else None
+                digest = build_digest(
+                    contact, reminders, roadmap, state_lead, as_of, zones, page_url, names, now, actions
+                )
                 error = _send(sender, contact, digest, templates)
                 for entry in entries:
                     updated = _outcome(entry, error, policy, now)

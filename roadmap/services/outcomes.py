@@ -57,18 +57,19 @@ def record_outcomes(
 
     The counts are the agency's outcome report for that quarter: its reminder stops.
     """
-    if on > as_of:
-        raise InvalidInput(f"--on {on} is in the future (today is {as_of}); record it once it has happened")
-    year, number = parse_quarter(quarter, on)
-    label, end = quarter_label(year, number), quarter_end(year, number)
-    if end >= on:
-        raise RuleViolation(f"{label} ends on {end}: its outcomes are recorded after it ends, not on {on}")
-    try:
-        outcome = QuarterOutcome(agency=slug, quarter=label, reported_on=on, **vars(counts))
-    except ValidationError as error:
-        raise InvalidInput(_problem(error)) from None
     with uow:
+        # Who asks comes first: someone out of scope learns nothing, not even what is wrong with the numbers.
         require(uow, Ability.RECORD_OUTCOMES, slug)
+        if on > as_of:
+            raise InvalidInput(f"--on {on} is in the future (today is {as_of}); record it once it has happened")
+        year, number = parse_quarter(quarter, on)
+        label, end = quarter_label(year, number), quarter_end(year, number)
+        if end >= on:
+            raise RuleViolation(f"{label} ends on {end}: its outcomes are recorded after it ends, not on {on}")
+        try:
+            outcome = QuarterOutcome(agency=slug, quarter=label, reported_on=on, **vars(counts))
+        except ValidationError as error:
+            raise InvalidInput(_problem(error)) from None
         agency = uow.agencies.get(slug)
         if agency.launched_on is None or agency.launched_on > end:
             raise RuleViolation(f"{slug} had not launched IPS services by the end of {label} ({end}): no outcomes")

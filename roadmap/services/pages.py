@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.cadence import CadenceRules
@@ -12,10 +12,11 @@ from roadmap.domain.definition import Roadmap
 from roadmap.domain.due import DueItem
 from roadmap.domain.outbox import OutboxEntry, OutboxStatus
 from roadmap.domain.outcome import QuarterOutcome
+from roadmap.domain.permission import Ability
 from roadmap.domain.trainer import Trainer
 from roadmap.domain.visit import Visit, VisitStatus
 from roadmap.domain.workload import MonthLoad
-from roadmap.services.access import require_trainer, visible
+from roadmap.services.access import abilities, require_trainer, visible
 from roadmap.services.agencies import AgencySummary, list_agencies, show_agency
 from roadmap.services.contacts import agencies_nobody_reminds
 from roadmap.services.due import state_due
@@ -48,6 +49,8 @@ class AgencyPage:
     # What the agency owes in the coming weeks (overdue first), and who is reminded of it there.
     due: list[DueItem] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
+    # What the one asking may do here (the page offers those forms only).
+    can: frozenset[Ability] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -89,12 +92,18 @@ class TrainerPage:
     workload: list[MonthLoad]
 
 
+# How far back a trainer's page lists booked visits not yet recorded as held.
+UNRECORDED_DAYS = 90
+
+
 def trainer_page(uow: UnitOfWork, rules: VisitRules, name: str, *, as_of: date, months: int = 12) -> TrainerPage:
-    """A trainer's page (NotFound for an unknown name)."""
+    """A trainer's page (NotFound for an unknown name): booked visits (the last weeks' not yet recorded as held
+    first), and a year of workload."""
     with uow:
         require_trainer(uow, name)
         trainer = uow.trainers.get(name)
-        visits = uow.visits.listed(start=as_of, status=VisitStatus.PLANNED, trainer=name)
+        start = as_of - timedelta(days=UNRECORDED_DAYS)
+        visits = uow.visits.listed(start=start, status=VisitStatus.PLANNED, trainer=name)
     projected = workload(uow, rules, as_of=as_of, months=months, trainer=name)
     return TrainerPage(as_of, trainer, visits, projected.rows.get(name, []))
 
@@ -117,9 +126,10 @@ def agency_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, slug: st
     summary = show_agency(uow, roadmap, rules, slug, as_of=as_of)
     reviews = [entry for entry in list_reviews(uow, slug) if entry.review.visited_on <= as_of]
     with uow:
+        can = abilities(uow, slug)
         actions = uow.actions.for_agency(slug)
         outcomes = uow.outcomes.listed(slug)
         visits = uow.visits.listed(start=as_of, status=VisitStatus.PLANNED, agencies=[slug])
         contacts = uow.contacts.listed(slug)
     due = state_due(uow, roadmap, rules, as_of=as_of, within_days=DUE_WINDOW_DAYS, agency=slug)
-    return AgencyPage(summary, reviews, actions, outcomes, visits, due, contacts)
+    return AgencyPage(summary, reviews, actions, outcomes, visits, due, contacts, can)

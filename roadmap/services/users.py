@@ -121,6 +121,20 @@ def revoke_token(uow: UnitOfWork, token_id: int, *, at: datetime) -> UserToken:
     return revoked
 
 
+def issue_sign_in(uow: UnitOfWork, email: str, *, now: datetime) -> tuple[User, str]:
+    """A one-time sign-in link's secret made at the server for a named user (their mail may not be set up yet)."""
+    with uow:
+        require(uow, Ability.RUN_STATE)
+        user = uow.users.get(normal_email(email))
+        if not user.active or user.id is None:
+            raise InvalidInput(f"{user.email} is disabled: add them again with `ips-roadmap user add`")
+        secret = new_secret()
+        expires = now + timedelta(minutes=SIGN_IN_MINUTES)
+        uow.users.add_secret(user.id, SIGN_IN, digest(secret), created_at=now, expires_at=expires)
+        uow.commit()
+    return user, secret
+
+
 def request_sign_in(uow: UnitOfWork, email: str, *, now: datetime) -> tuple[User, str] | None:
     """A one-time sign-in link's secret for an active user (None for any other address: nothing is told)."""
     with uow:

@@ -12,13 +12,13 @@ import holidays
 
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
-from roadmap.domain.errors import InvalidInput, RuleViolation
-from roadmap.domain.permission import Ability
+from roadmap.domain.errors import Forbidden, InvalidInput, RuleViolation
+from roadmap.domain.permission import Ability, refusal
 from roadmap.domain.planner import Plan, PlanRequest, Stream, Unmet, plan_visits
 from roadmap.domain.routine import Occurrence
 from roadmap.domain.trainer import Trainer
 from roadmap.domain.visit import FIDELITY_REVIEW, Visit, VisitPolicy, VisitStatus, purpose_title
-from roadmap.services.access import require, require_visit
+from roadmap.services.access import require, require_trainer, require_visit
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.records import Records
 from stages.routines import running_since
@@ -248,11 +248,11 @@ def list_visits(
 
 def mark_done(uow: UnitOfWork, rules: VisitRules, visit_id: int, *, on: date, as_of: date) -> VisitDone:
     """Record a visit done on a day; it counts as its routine's occurrence (every agency's, for a statewide one)."""
-    if on > as_of:
-        raise InvalidInput(f"--on {on} is in the future (today is {as_of}); record it once it has happened")
     with uow:
         visit = _planned(uow, visit_id, "record it as done")
         require_visit(uow, visit.agency, visit.trainers)
+        if on > as_of:
+            raise InvalidInput(f"--on {on} is in the future (today is {as_of}); record it once it has happened")
         counted: list[str] = []
         note = None
         if visit.purpose == FIDELITY_REVIEW:
@@ -353,9 +353,15 @@ def calendar_source(
     """
     with uow:
         if trainer is not None:
+            require_trainer(uow, trainer)
             uow.trainers.get(trainer)
         if agency is not None:
+            require(uow, Ability.READ_AGENCY, agency)
             uow.agencies.get(agency)
+        if trainer is None and agency is None:
+            require(uow, Ability.READ_STATE)
+            if not uow.who.sees_every_agency:
+                raise Forbidden(refusal(Ability.READ_STATE))
         if visits is None:
             visits = uow.visits.listed(agencies=[agency] if agency else None, trainer=trainer)
         agencies = uow.agencies.all()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from roadmap.domain.dates import parse_iso_date
 from roadmap.domain.errors import InvalidInput
@@ -24,11 +25,9 @@ def fields(body: bytes) -> dict[str, str]:
     return {name: values[-1].strip() for name, values in parsed.items()}
 
 
-def same_origin(origin: str | None, host: str | None) -> bool:
-    """A post made by our own page: a browser sends Origin, and it must name this host (no cross-site writes)."""
-    if origin is None:
-        return True  # not a browser's cross-site post (browsers always send Origin with one)
-    return host is not None and urlsplit(origin).netloc == host
+def is_quarter(text: str) -> bool:
+    """A quarter's label as reminders carry it (2027Q1)."""
+    return re.fullmatch(r"\d{4}Q[1-4]", text) is not None
 
 
 def whole_number(form: dict[str, str], name: str, option: str) -> int:

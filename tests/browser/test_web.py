@@ -2,59 +2,31 @@
 
 from __future__ import annotations
 
-import base64
+import io
 import json
-import threading
-import time
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import redirect_stdout
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page
-from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Browser, BrowserContext, Page
 from pydantic import SecretStr
 
-from notifications.smtp_sink import SmtpSink, free_port
-from roadmap.bootstrap import build
+from notifications.smtp_sink import SmtpSink
 from roadmap.cli.app import main
 from roadmap.settings import Settings, WebSettings
-from roadmap.web.app import create_app
+from tests.web import Server
 
 TODAY = date(2026, 11, 23)
 AGENCY = "riverbend-community-mental-health"
+ADMIN = "sam@state.example"
 # Screenshots of the main pages, kept as test artifacts (and copied into the README's docs/screenshots).
 ARTIFACTS = Path(__file__).parents[2] / ".artifacts" / "screenshots"
-
-
-class Server:
-    """The app served by uvicorn in a thread, on a free port."""
-
-    def __init__(self, settings: Settings, host: str = "127.0.0.1") -> None:
-        self.application = build(settings)
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(
-            create_app(self.application, as_of=TODAY), host=host, port=self.port, log_level="warning"
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-
-    def __enter__(self) -> Server:
-        self._thread.start()
-        deadline = time.monotonic() + 15
-        while not self._server.started:
-            assert time.monotonic() < deadline, "the web app did not start"
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(10)
-        self.application.close()
 
 
 @pytest.fixture(scope="module")
@@ -97,13 +69,36 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def server(database: str) -> Iterator[Server]:
-    with Server(Settings(database_url=SecretStr(database))) as running:
+    assert main(["--database-url", database, "user", "add", ADMIN, "--name", "Sam Reed", "--role", "admin"]) == 0
+    with Server(Settings(database_url=SecretStr(database)), as_of=TODAY) as running:
         yield running
 
 
+def signed_in(browser: Browser, server: Server, database: str, email: str, **options: Any) -> BrowserContext:
+    """A browser signed in as a user with the one-time link `ips-roadmap user link` prints, and its button."""
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["--database-url", database, "user", "link", email, "--json"]) == 0
+    path = json.loads(out.getvalue())["url"].split("8000", 1)[1]
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.goto(server.base + path)
+    page.click("#finish-form button")
+    page.wait_for_url(server.base + "/")
+    page.close()
+    return context
+
+
+@pytest.fixture(scope="module")
+def admin(browser: Browser, server: Server, database: str) -> Iterator[BrowserContext]:
+    context = signed_in(browser, server, database, ADMIN, viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    opened = browser.new_page(viewport={"width": 1280, "height": 900})
+def page(admin: BrowserContext) -> Iterator[Page]:
+    opened = admin.new_page()
     yield opened
     opened.close()
 
@@ -204,9 +199,10 @@ def test_an_agency_page_shows_what_it_owes_and_who_is_reminded(server: Server, p
 
 
 def test_on_a_laptop_screen_the_matrix_scrolls_in_its_frame_with_the_names_in_view(
-    server: Server, browser: Browser
+    server: Server, admin: BrowserContext
 ) -> None:
-    laptop = browser.new_page(viewport={"width": 1024, "height": 640})
+    laptop = admin.new_page()
+    laptop.set_viewport_size({"width": 1024, "height": 640})
     laptop.goto(server.base + "/")
     frame = laptop.locator("#matrix-frame")
     # The page itself does not scroll sideways: the frame does, and it fits the window.
@@ -320,61 +316,94 @@ def test_the_review_form_records_25_scores_or_refuses_them_with_the_clis_message
 def test_the_api_returns_what_the_cli_prints_and_describes_itself(
     server: Server, database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with urllib.request.urlopen(server.base + "/api/agencies") as response:
+    capsys.readouterr()
+    assert main(["--database-url", database, "user", "token", ADMIN, "--json"]) == 0
+    token = json.loads(capsys.readouterr().out)["token"]
+
+    def fetch(path: str) -> urllib.request.Request:
+        return urllib.request.Request(server.base + path, headers={"Authorization": f"Bearer {token}"})
+
+    with urllib.request.urlopen(fetch("/api/agencies")) as response:
         served = json.load(response)
     capsys.readouterr()
     assert main(["--database-url", database, "agency", "list", "--json", "--as-of", TODAY.isoformat()]) == 0
     assert served == json.loads(capsys.readouterr().out)
     # Paging through a large state (100 a page unless asked) gives the same agencies in the same shape:
     # following each page's Link to the next ends with all of them.
-    with urllib.request.urlopen(server.base + "/api/agencies?offset=3&limit=4") as response:
+    with urllib.request.urlopen(fetch("/api/agencies?offset=3&limit=4")) as response:
         assert json.load(response) == served[3:7]
         assert response.headers["X-Total-Count"] == "12"
     collected, following = [], "/api/agencies?limit=5"
     while following:
-        with urllib.request.urlopen(server.base + following) as response:
+        with urllib.request.urlopen(fetch(following)) as response:
             collected += json.load(response)
             link = response.headers.get("Link")
         following = link.split(">", 1)[0].lstrip("<") if link else ""
     assert collected == served
-    with urllib.request.urlopen(f"{server.base}/api/agencies/{AGENCY}") as response:
+    with urllib.request.urlopen(fetch(f"/api/agencies/{AGENCY}")) as response:
         assert json.load(response) == served[[a["slug"] for a in served].index(AGENCY)]
-    with urllib.request.urlopen(server.base + "/openapi.json") as response:
+    with urllib.request.urlopen(fetch("/openapi.json")) as response:
         schema = json.load(response)
-    assert {"/api/agencies", "/api/agencies/{slug}"} <= set(schema["paths"])
+    assert {"/api/agencies", "/api/agencies/{slug}", "/api/agencies/{slug}/outcomes"} <= set(schema["paths"])
     with pytest.raises(urllib.error.HTTPError) as missing:
-        urllib.request.urlopen(server.base + "/api/agencies/no-such-agency")
+        urllib.request.urlopen(fetch("/api/agencies/no-such-agency"))
     assert missing.value.code == 404 and "unknown agency" in json.load(missing.value)["detail"]
+    with pytest.raises(urllib.error.HTTPError) as anonymous:
+        urllib.request.urlopen(server.base + "/api/agencies")
+    assert anonymous.value.code == 401
 
 
-def test_off_loopback_the_app_needs_the_state_teams_sign_in(
-    database: str, page: Page, capsys: pytest.CaptureFixture[str]
+def test_a_browser_without_a_session_is_sent_to_sign_in(server: Server, browser: Browser) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server.base + "/due")
+    assert page.url == server.base + "/sign-in?next=/due"
+    assert page.locator("#sign-in-form input[name=email]").count() == 1
+    screenshot(page, "sign-in")
+    context.close()
+
+
+def test_a_trainer_signs_in_with_the_emailed_link_sees_only_their_agencies_and_records_a_visit(
+    database: str, browser: Browser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Without credentials it will not even start.
-    capsys.readouterr()
-    assert main(["--database-url", database, "web", "--host", "0.0.0.0"]) == 2
-    assert "--host 0.0.0.0 lets other machines in" in capsys.readouterr().err
-    settings = Settings(
-        database_url=SecretStr(database), web=WebSettings(username="state", password=SecretStr("s3cret-Pass"))
-    )
-    with Server(settings, host="0.0.0.0") as server:
-        for path in ("/", "/due", f"/agencies/{AGENCY}", "/api/agencies"):
-            with pytest.raises(urllib.error.HTTPError) as refused:
-                urllib.request.urlopen(server.base + path)
-            assert refused.value.code == 401 and refused.value.headers["WWW-Authenticate"] == "Basic"
-        # A browser without the sign-in is turned away, not shown a page.
-        with pytest.raises(PlaywrightError, match="ERR_INVALID_AUTH_CREDENTIALS"):
+    with SmtpSink() as smtp:
+        monkeypatch.setenv("IPS_ROADMAP_MAIL_URL", smtp.url)
+        assert main(["--database-url", database, "user", "add", "tia.moss@state.example", "--name", "Tia Moss",
+                     "--role", "trainer", "--trainer", "Tia Moss"]) == 0  # fmt: skip
+        # Two weeks on: the visits booked for the days just gone wait to be recorded as held.
+        with Server(Settings(database_url=SecretStr(database)), as_of=date(2026, 12, 8)) as server:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
             page.goto(server.base + "/")
-        token = base64.b64encode(b"state:s3cret-Pass").decode()
-        request = urllib.request.Request(server.base + "/api/agencies", headers={"Authorization": f"Basic {token}"})
-        with urllib.request.urlopen(request) as response:
-            assert response.status == 200 and len(json.load(response)) == 12
-        signed_in = page.context.browser.new_context(http_credentials={"username": "state", "password": "s3cret-Pass"})  # type: ignore[union-attr]
-        inside = signed_in.new_page()
-        inside.goto(server.base + "/")
-        assert inside.locator("#matrix tbody tr").count() == 12
-        assert "s3cret" not in inside.content()
-        signed_in.close()
+            page.fill("#sign-in-form input[name=email]", "tia.moss@state.example")
+            page.click("#sign-in-form button")
+            assert "a sign-in link is on its way" in page.locator("#sent").inner_text()
+            mail = smtp.to("tia.moss@state.example")
+            assert len(mail) == 1
+            text = next(part for part in mail[0].walk() if part.get_content_type() == "text/plain")
+            link = re.search(r"(http://127\.0\.0\.1:\d+/sign-in/\S+)", text.get_payload(decode=True).decode())  # type: ignore[union-attr]
+            assert link
+            page.goto(link.group(1))
+            page.click("#finish-form button")
+            page.wait_for_url(server.base + "/")
+            assert "Tia Moss (trainer)" in page.locator("#viewer").inner_text()
+            shown = {row.get_attribute("data-agency") for row in page.locator("#matrix tbody tr").all()}
+            assert shown == {"cedar-valley-recovery-services", "lakeshore-behavioral-health",
+                             "northwoods-counseling-cooperative", "prairie-hills-counseling-center", AGENCY}  # fmt: skip
+            assert page.request.get(f"{server.base}/agencies/two-rivers-human-services").status == 403
+            # Her plan: a visit booked for the days just gone is recorded as held from the page.
+            page.goto(server.base + "/trainers/Tia%20Moss")
+            held = page.locator("#visits form.visit-form")
+            assert held.count() >= 1
+            held.first.locator("button").click()
+            assert "recorded as held on" in page.locator("#message").inner_text()
+            screenshot(page, "trainer-signed-in")
+            context.close()
+    capsys_free = io.StringIO()
+    with redirect_stdout(capsys_free):
+        assert main(["--database-url", database, "audit", "--json"]) == 0
+    visits = [e for e in json.loads(capsys_free.getvalue()) if e["subject"] == "visit" and e["via"] == "web"]
+    assert visits and visits[-1]["actor"] == "tia.moss@state.example"
 
 
 def test_an_agency_link_opens_that_agencys_pages_only_until_revoked(
@@ -382,14 +411,13 @@ def test_an_agency_link_opens_that_agencys_pages_only_until_revoked(
 ) -> None:
     capsys.readouterr()
     assert main(["--database-url", database, "link", "create", AGENCY, "--days", "30", "--label", "director",
-                 "--as-of", TODAY.isoformat(), "--json"]) == 0  # fmt: skip
+                 "--json"]) == 0  # fmt: skip
     made = json.loads(capsys.readouterr().out)
     secret = made["url"].rsplit("/a/", 1)[1]
-    assert made["expires_on"] == "2026-12-23" and len(secret) > 40
+    assert len(secret) > 40
     # A token signed for this link: altered by one character, it opens nothing.
     forged = secret[:-1] + ("A" if secret[-1] != "A" else "B")
-    settings = Settings(database_url=SecretStr(database), web=WebSettings(username="state", password=SecretStr("pw-9")))
-    with Server(settings, host="0.0.0.0") as server:
+    with Server(Settings(database_url=SecretStr(database)), as_of=TODAY) as server:
         context = browser.new_context()  # no sign-in: only the link
         page = context.new_page()
         assert page.request.get(f"{server.base}/a/{forged}", max_redirects=0).status == 403
@@ -399,15 +427,19 @@ def test_an_agency_link_opens_that_agencys_pages_only_until_revoked(
         page.goto(f"{server.base}/a/{secret}")
         assert page.url == f"{server.base}/agencies/{AGENCY}"
         assert page.locator("#agency-name").inner_text() == "Riverbend Community Mental Health"
-        assert page.locator("text=State overview").count() == 0 and page.locator("form").count() == 0
+        # The agency's own part, nothing else: its forms, not the state's pages or the review form.
+        assert page.locator("text=State overview").count() == 0
+        assert page.locator("#outcomes-form").count() == 1 and page.locator("#review-form").count() == 0
         assert page.request.get(f"{server.base}/agencies/{AGENCY}/report").status == 200
-        for other in ("/agencies/lakeshore-behavioral-health", "/", "/due", "/api/agencies", "/trainers/Tia%20Moss"):
+        for other in ("/agencies/lakeshore-behavioral-health", "/due", "/api/agencies", "/trainers/Tia%20Moss"):
             assert page.request.get(server.base + other).status == 403, other
+        page.goto(server.base + "/")
+        assert page.url == f"{server.base}/agencies/{AGENCY}"
         assert page.request.get(f"{server.base}/api/agencies/{AGENCY}").status == 200
-        # Revoked: the same browser is turned away at once; the link itself no longer works either.
+        # Revoked: the same browser is sent to sign in at once; the link itself no longer works either.
         capsys.readouterr()
         assert main(["--database-url", database, "link", "revoke", str(made["id"])]) == 0
-        assert page.request.get(f"{server.base}/agencies/{AGENCY}").status == 401
+        assert page.request.get(f"{server.base}/agencies/{AGENCY}", max_redirects=0).status == 303
         assert page.request.get(f"{server.base}/a/{secret}", max_redirects=0).status == 403
         listed = capsys.readouterr()
         assert main(["--database-url", database, "link", "list", "--json"]) == 0
@@ -415,42 +447,60 @@ def test_an_agency_link_opens_that_agencys_pages_only_until_revoked(
         context.close()
 
 
-def test_behind_an_https_address_the_links_cookie_travels_over_https_only(
+def test_behind_an_https_address_the_cookies_travel_over_https_only(
     database: str, browser: Browser, capsys: pytest.CaptureFixture[str]
 ) -> None:
     capsys.readouterr()
-    assert main(["--database-url", database, "link", "create", AGENCY, "--as-of", TODAY.isoformat(), "--json"]) == 0
+    assert main(["--database-url", database, "link", "create", AGENCY, "--json"]) == 0
     secret = json.loads(capsys.readouterr().out)["url"].rsplit("/a/", 1)[1]
-    web = WebSettings(username="state", password=SecretStr("pw-9"), base_url="https://roadmap.example.org")
-    with Server(Settings(database_url=SecretStr(database), web=web), host="0.0.0.0") as server:
+    web = WebSettings(base_url="https://roadmap.example.org")
+    with Server(Settings(database_url=SecretStr(database), web=web), host="0.0.0.0", as_of=TODAY) as server:
         context = browser.new_context()
         answer = context.new_page().request.get(f"{server.base}/a/{secret}", max_redirects=0)
         assert answer.status == 303
         assert {part.strip().lower() for part in answer.headers["set-cookie"].split(";")} >= {"secure", "httponly"}
+        assert answer.headers["strict-transport-security"] == "max-age=31536000"
         context.close()
 
 
-def test_the_link_in_an_agency_directors_reminder_opens_their_agencys_page(
+def test_a_director_opens_the_deep_link_in_a_real_reminder_and_reports_the_quarter(
     database: str, browser: Browser, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    settings = Settings(database_url=SecretStr(database), web=WebSettings(username="state", password=SecretStr("pw-9")))
-    with Server(settings, host="0.0.0.0") as server, SmtpSink() as smtp:
+    # A week before Riverbend's report for the last quarter of 2026 is due (30 January).
+    day = "2027-01-23"
+    with Server(Settings(database_url=SecretStr(database)), as_of=date(2027, 1, 23)) as server, SmtpSink() as smtp:
         monkeypatch.setenv("IPS_ROADMAP_MAIL_URL", smtp.url)
         monkeypatch.setenv("IPS_ROADMAP_WEB__BASE_URL", server.base)
-        assert main(["--database-url", database, "contact", "add", "prairie-hills-counseling-center", "--role",
-                     "director", "--name", "Ruth Okafor", "--email", "ruth@prairie.example"]) == 0  # fmt: skip
-        assert main(["--database-url", database, "notify", "flush", "--as-of", TODAY.isoformat()]) == 0
+        assert main(["--database-url", database, "contact", "add", AGENCY, "--role", "director", "--name",
+                     "Ruth Okafor", "--email", "ruth@riverbend.example"]) == 0  # fmt: skip
+        assert main(["--database-url", database, "notify", "flush", "--as-of", day]) == 0
         capsys.readouterr()
-        mail = smtp.to("ruth@prairie.example")
-        assert len(mail) == 1 and "Fidelity review" in mail[0]["Subject"]
+        mail = smtp.to("ruth@riverbend.example")
+        assert len(mail) == 1
         html = next(part for part in mail[0].walk() if part.get_content_type() == "text/html")
-        context = browser.new_context()  # the director's own browser: no sign-in, only the email
+        context = browser.new_context(viewport={"width": 1280, "height": 900})  # her own browser: only the email
         page = context.new_page()
         page.set_content(html.get_payload(decode=True).decode())  # type: ignore[union-attr]
-        page.click("text=Your page on the roadmap >> a")
-        page.wait_for_url(f"{server.base}/agencies/prairie-hills-counseling-center")
-        assert page.locator("#agency-name").inner_text() == "Prairie Hills Counseling Center"
-        assert page.locator("form").count() == 0  # read-only
-        assert page.request.get(f"{server.base}/agencies/{AGENCY}").status == 403
+        page.click("li:has-text('outcome report') >> a")
+        page.wait_for_url(re.compile(rf"{re.escape(server.base)}/agencies/{AGENCY}\?quarter=2026Q4#outcomes-form"))
+        assert page.locator("#agency-name").inner_text() == "Riverbend Community Mental Health"
+        assert page.input_value("#outcomes-form input[name=quarter]") == "2026Q4"
+        assert "Ruth Okafor (agency link)" in page.locator("#viewer").inner_text()
         screenshot(page, "agency-link")
+        page.fill("#outcomes-form input[name=served]", "46")
+        page.fill("#outcomes-form input[name=working]", "22")
+        page.click("#outcomes-form button")
+        assert page.locator("#message").inner_text() == "Outcomes for 2026Q4 recorded."
+        assert page.request.get(f"{server.base}/agencies/lakeshore-behavioral-health").status == 403
         context.close()
+        # Done is done: the next sweeps ask her for it no more.
+        capsys.readouterr()
+        assert main(["--database-url", database, "due", "--agency", AGENCY, "--as-of", day, "--json"]) == 0
+        assert "outcome-report:2026Q4" not in {item["subject"] for item in json.loads(capsys.readouterr().out)}
+        smtp.received.clear()
+        assert main(["--database-url", database, "notify", "flush", "--as-of", "2027-01-29"]) == 0
+        assert "2026Q4" not in "".join(str(each) for each in smtp.to("ruth@riverbend.example"))
+    capsys.readouterr()
+    assert main(["--database-url", database, "audit", AGENCY, "--json"]) == 0
+    entry = [e for e in json.loads(capsys.readouterr().out) if e["subject"] == "outcome"][-1]
+    assert (entry["key"], entry["actor"], entry["via"]) == ("2026Q4", "contact Ruth Okafor", "link")

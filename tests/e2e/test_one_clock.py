@@ -75,7 +75,19 @@ def test_commands_pages_and_the_flush_agree_on_the_state_s_date(database_url: st
         assert [recipient for mail in sink.received for recipient in mail.recipients] == [
             "dana@red-river-community-services.example"
         ]
-    # The web pages count from the same day.
+    # The web pages count from the same day (read by a viewer's script, with their token).
+    ok(
+        "user",
+        "add",
+        "analyst@state.example",
+        "--name",
+        "Ana Lytic",
+        "--role",
+        "viewer",
+        url=database_url,
+        cwd=tmp_path,
+    )
+    token = json.loads(ok("user", "token", "analyst@state.example", "--json", url=database_url, cwd=tmp_path))["token"]
     port = free_port()
     server = subprocess.Popen(
         [shutil.which("faketime") or "faketime", MACHINE_TIME, EXECUTABLE, "--database-url", database_url, "web", "--port", str(port)],
@@ -84,19 +96,20 @@ def test_commands_pages_and_the_flush_agree_on_the_state_s_date(database_url: st
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        page = _get(f"http://127.0.0.1:{port}/api/agencies/evening-agency")
+        page = _get(f"http://127.0.0.1:{port}/api/agencies/evening-agency", token)
         assert page["as_of"] == STATE_DAY and page["current_stage"] == "readiness"
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def _get(url: str) -> dict[str, object]:
+def _get(url: str, token: str) -> dict[str, object]:
     """The JSON at a URL, once the app answers (it takes a few seconds to start)."""
     deadline = time.monotonic() + 60
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+            with urllib.request.urlopen(request, timeout=5) as response:
                 document = json.loads(response.read())
                 assert isinstance(document, dict)
                 return document

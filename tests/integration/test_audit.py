@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-from pydantic import SecretStr
 
-from roadmap.bootstrap import build, os_user
+from roadmap.bootstrap import os_user
 from roadmap.services.demo import demo_scores
-from roadmap.settings import Settings, WebSettings
-from roadmap.web.app import create_app
 from tests.conftest import Cli, snapshot
+from tests.web import client_for, csrf_of, sign_in, web_app
 
 TODAY = "2027-12-31"
 SLUG = "riverbend"
@@ -60,7 +56,7 @@ def test_each_change_is_recorded_with_its_author_time_and_values(launched: Cli, 
     contact = cli.ok("contact", "add", SLUG, "--role", "director", "--name", "Ruth Okafor",
                      "--notify", f"json://ruth:{CHANNEL_SECRET}@127.0.0.1:9/", "--json").json()  # fmt: skip
     cli.ok("contact", "remove", str(contact["id"]))
-    link = cli.ok("link", "create", SLUG, "--as-of", TODAY, "--json").json()
+    link = cli.ok("link", "create", SLUG, "--json").json()
     cli.ok("link", "revoke", str(link["id"]))
     found = entries(cli, SLUG)
     finished = datetime.now(UTC)
@@ -195,26 +191,22 @@ def test_audit_of_one_agency_and_from_a_day(launched: Cli) -> None:
     assert bad_day.code == 2 and "--since" in bad_day.err and bad_day.err.count("\n") == 1
 
 
-def test_a_change_made_in_the_browser_names_the_signed_in_user(launched: Cli, tmp_path: Path) -> None:
-    application = build(
-        Settings(
-            database_url=SecretStr(launched.url),
-            web=WebSettings(username="state-analyst", password=SecretStr("pw-for-test")),
-        )
-    )
-    try:
-        client = TestClient(create_app(application, as_of=None))
-        signed_in = {
-            "Authorization": "Basic " + base64.b64encode(b"state-analyst:pw-for-test").decode(),
-            "Origin": "http://testserver",
-        }
-        answer = client.post(f"/agencies/{SLUG}/checklist", headers=signed_in, data={"item": "readiness.common-terms"},
-                             follow_redirects=False)  # fmt: skip
+def test_a_change_made_in_the_browser_or_the_api_names_the_person(launched: Cli, tmp_path: Path) -> None:
+    launched.ok("user", "add", "analyst@state.example", "--name", "Ana Lytic", "--role", "admin")
+    token = launched.ok("user", "token", "analyst@state.example", "--json").json()["token"]
+    with web_app(launched.url) as (application, base):
+        client = sign_in(client_for(application, base), launched.url, "analyst@state.example")
+        page = client.get(f"/agencies/{SLUG}")
+        answer = client.post(f"/agencies/{SLUG}/checklist", data={"item": "readiness.common-terms",
+                             "csrf": csrf_of(page.text)}, headers={"Origin": base}, follow_redirects=False)  # fmt: skip
         assert answer.status_code == 303
-    finally:
-        application.close()
+        api = client_for(application, base).post(f"/api/agencies/{SLUG}/checklist", json={"item": "readiness.implementation-lead"},
+                                                 headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+        assert api.status_code == 201, api.text
     mark = only(entries(launched, SLUG), "checklist", "readiness.common-terms")
-    assert (mark["actor"], mark["via"]) == ("state-analyst", "web")
+    assert (mark["actor"], mark["via"]) == ("analyst@state.example", "web")
+    scripted = only(entries(launched, SLUG), "checklist", "readiness.implementation-lead")
+    assert (scripted["actor"], scripted["via"]) == ("analyst@state.example", "api")
 
 
 def test_the_trail_survives_a_backup_and_the_removal_of_the_agency(cli: Cli, tmp_path: Path) -> None:

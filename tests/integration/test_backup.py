@@ -40,7 +40,7 @@ def rich_state(cli: Cli) -> None:
     cli.ok("visits", "plan", "--weeks", "4", "--as-of", TODAY)
     cli.ok("outcomes", "record", "riverbend-community-mental-health", "--quarter", "2026Q3", "--served", "44",
            "--working", "21", "--avg-hours", "22.5", "--as-of", TODAY)  # fmt: skip
-    made = cli.ok("link", "create", "lakeshore-behavioral-health", "--as-of", TODAY, "--json").json()
+    made = cli.ok("link", "create", "lakeshore-behavioral-health", "--json").json()
     cli.ok("link", "revoke", str(made["id"]))
 
 
@@ -95,7 +95,7 @@ def test_a_sqlite_state_moves_to_postgresql_and_keeps_working(
     assert (tmp_path / "moved.json").read_bytes() == (tmp_path / "state.json").read_bytes()
     assert views(team) == views(bare_cli)
     # The link key moved too: a link made before the move still opens its agency.
-    made = bare_cli.ok("link", "create", "riverbend-community-mental-health", "--as-of", TODAY, "--json").json()
+    made = bare_cli.ok("link", "create", "riverbend-community-mental-health", "--json").json()
     bare_cli.ok("export", "--out", str(tmp_path / "with-link.json"))
     again = fresh(bare_cli, f"sqlite:///{tmp_path / 'again.db'}")
     again.ok("import-all", str(tmp_path / "with-link.json"))
@@ -107,7 +107,7 @@ def test_a_sqlite_state_moves_to_postgresql_and_keeps_working(
         app.close()
     # New rows after the move get new ids: PostgreSQL's sequences were moved past the restored ones.
     restored_ids = {link["id"] for link in team.ok("link", "list", "--json").json()}
-    created = team.ok("link", "create", "mesa-verde-wellness", "--as-of", TODAY, "--json").json()
+    created = team.ok("link", "create", "mesa-verde-wellness", "--json").json()
     assert created["id"] > max(restored_ids)
     team.ok("agency", "add", "Brand New Services", "--region", "North", "--timezone", "America/Chicago")
 

@@ -3,27 +3,21 @@ the web pages and API, error messages and log records are scanned for the passwo
 
 from __future__ import annotations
 
-import base64
 import logging
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
-from pydantic import SecretStr
 from sqlalchemy import make_url
 
 from notifications.smtp_sink import SmtpSink
-from roadmap.bootstrap import build
-from roadmap.settings import Settings, WebSettings
-from roadmap.web.app import create_app
 from tests.conftest import Cli
+from tests.web import client_for, sign_in, web_app
 
 TODAY = "2026-11-23"
 CHANNEL_SECRET = "Chan5ecretTok"
 MAIL_SECRET = "MailS3cretPw"
 DATABASE_SECRET = "DbS3cretPw"
-WEB_SECRET = "WebS3cretPw"
-SECRETS = (CHANNEL_SECRET, MAIL_SECRET, DATABASE_SECRET, WEB_SECRET)
+SECRETS = (CHANNEL_SECRET, MAIL_SECRET, DATABASE_SECRET)
 
 # Every command that reads or reports, as a state team runs them (each also with --json where it has one).
 READS: list[tuple[str, ...]] = [
@@ -55,8 +49,6 @@ def test_no_password_or_token_appears_in_any_output_page_report_or_log(
     with SmtpSink() as smtp:
         # The mail server wants a login the sink does not offer: every email fails, and the failures are shown.
         monkeypatch.setenv("IPS_ROADMAP_MAIL_URL", smtp.url.replace("127.0.0.1", f"roadmap:{MAIL_SECRET}@127.0.0.1"))
-        monkeypatch.setenv("IPS_ROADMAP_WEB__USERNAME", "state")
-        monkeypatch.setenv("IPS_ROADMAP_WEB__PASSWORD", WEB_SECRET)
         for step in (
             ("demo", "--as-of", TODAY),
             ("contact", "add", "riverbend-community-mental-health", "--role", "director", "--name", "Dana Cho",
@@ -64,7 +56,7 @@ def test_no_password_or_token_appears_in_any_output_page_report_or_log(
             ("visits", "plan", "--weeks", "2", "--as-of", TODAY),
             ("notify", "flush", "--as-of", TODAY),
             ("notify", "flush", "--as-of", "2026-11-24"),
-            ("link", "create", "riverbend-community-mental-health", "--as-of", TODAY),
+            ("link", "create", "riverbend-community-mental-health"),
         ):  # fmt: skip
             seen.append(cli.ok(*step).out)
         for args in READS:
@@ -86,21 +78,18 @@ def test_no_password_or_token_appears_in_any_output_page_report_or_log(
         ):
             cli.ok(*args, "--out", str(tmp_path / out))
             seen.append((tmp_path / out).read_text())
-    application = build(
-        Settings(database_url=SecretStr(url), web=WebSettings(username="state", password=SecretStr(WEB_SECRET)))
-    )
-    try:
-        client = TestClient(create_app(application, as_of=None))
-        signed_in = {"Authorization": "Basic " + base64.b64encode(f"state:{WEB_SECRET}".encode()).decode()}
+    cli.ok("user", "add", "lead@state.example", "--name", "Lee Lead", "--role", "admin")
+    token = cli.ok("user", "token", "lead@state.example", "--json").json()["token"]
+    with web_app(url) as (application, base):
+        client = sign_in(client_for(application, base), url, "lead@state.example")
         for path in ("/", "/agencies/riverbend-community-mental-health", "/agencies/riverbend-community-mental-health/report",
                      "/trainers/Tia%20Moss", "/api/agencies", "/api/agencies/riverbend-community-mental-health",
-                     "/openapi.json", "/agencies/no-such-agency"):  # fmt: skip
-            seen.append(client.get(path, headers=signed_in).text)
-        seen.append(
-            client.get("/", headers={"Authorization": "Basic " + base64.b64encode(b"state:wrong").decode()}).text
-        )
-    finally:
-        application.close()
+                     "/openapi.json", "/agencies/no-such-agency", "/due"):  # fmt: skip
+            seen.append(client.get(path).text)
+        seen.append(client_for(application, base).get("/api/agencies", headers={"Authorization": "Bearer wrong"}).text)
+        seen += [cli.ok("user", "list").out, cli.ok("user", "tokens", "--json").out, cli.ok("audit", "--json").out]
+        session = client.cookies.get("ips_roadmap_session")
+    assert session
     # apprise logs the URLs it cannot parse, whole: its records go nowhere (no handler of its own but a null one,
     # and they do not reach the process's logging), which pytest's capture alone gets round.
     apprise_log = logging.getLogger("apprise")
@@ -108,7 +97,7 @@ def test_no_password_or_token_appears_in_any_output_page_report_or_log(
     seen += [record.getMessage() for record in caplog.records if not record.name.startswith("apprise")]
     everything = "\n".join(seen)
     assert "Dana Cho" in everything and "json://dana:****@127.0.0.1" in everything.replace("%2A", "*")
-    for secret in SECRETS:
+    for secret in (*SECRETS, token, session):
         if secret == DATABASE_SECRET and url.startswith("sqlite"):
             continue
         assert secret not in everything, secret
