@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import quote
 
 import typer
 from rich.table import Table
@@ -111,7 +112,8 @@ def token(
     kind = TokenKind.CALENDAR if calendar else TokenKind.API
     made = users.create_token(state.app.uow(), email, days=days, now=now, kind=kind)
     address = state.app.settings.web.address
-    url = f"{address}/calendar/{made.secret}.ics" if calendar else None
+    feed = f"/trainers/{quote(made.user.trainer or '')}/calendar.ics?token={made.secret}"
+    url = f"{address}{feed}" if calendar else None
     if json:
         print_json(token_view(made.token) | {"token": made.secret, "url": url})
         return

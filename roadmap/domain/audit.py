@@ -218,6 +218,18 @@ def contact_change(before: Contact | None, after: Contact | None) -> AuditChange
     return change(Subject.CONTACT, shown.agency, f"#{shown.id} {shown.name}", _contact(before), _contact(after))
 
 
+# The key of the entry an agency's contacts being confirmed as they stand leaves on its trail.
+CONTACTS_CONFIRMED = "contacts confirmed"
+
+
+def contacts_confirmed(agency: str, names: list[str], on: date) -> AuditChange:
+    """Someone said the agency's contacts are right as they stand (staff turnover is checked, not assumed)."""
+    return AuditChange(
+        subject=Subject.CONTACT, agency=agency, key=CONTACTS_CONFIRMED, action=Action.ADDED,
+        after={"on": on.isoformat(), "contacts": sorted(names)},
+    )  # fmt: skip
+
+
 def link_change(before: AccessLink | None, after: AccessLink) -> AuditChange | None:
     """An agency link made or revoked (its token is never kept)."""
     return change(Subject.LINK, after.agency, f"#{after.id}", _link(before), _link(after))

@@ -143,7 +143,7 @@ def write_atomically(out: Path, text: str) -> None:
     temporary: str | None = None
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".report-", suffix=out.suffix)
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; a report is meant to be shared
+        # Left as mkstemp makes it, owner-only: the owner shares the report; other users of the machine do not read it.
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
         os.replace(temporary, target)

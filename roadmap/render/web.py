@@ -14,6 +14,7 @@ from roadmap.domain.definition import Roadmap
 from roadmap.domain.due import DueItem
 from roadmap.domain.fidelity import FidelityScale, band_for
 from roadmap.domain.outcome import EmploymentBenchmarks
+from roadmap.domain.user import User, UserRole
 from roadmap.domain.visit import purpose_title
 from roadmap.render import _render, environment
 from roadmap.render.charts import fidelity_chart, outcomes_chart
@@ -34,6 +35,7 @@ class Chrome:
     viewer: str | None = None
     csrf: str = ""
     state_pages: bool = True
+    admin: bool = False
 
 
 # Rows of the stage matrix per page: a state of a thousand agencies is read a region or a page at a time.
@@ -191,6 +193,7 @@ def render_agency(
         "due": [_due_line(item, as_of) for item in page.due],
         "contacts": [{"id": c.id, "name": c.name, "role": c.role.value, "email": c.email} for c in page.contacts],
         "agency_roles": [role.value for role in Role if role not in STATE_ROLES],
+        "confirmed": page.confirmed,
         # The same rule as the overview's flag: only a director or IPS supervisor is reminded of agency work.
         "nobody_reminded": bool(nobody_to_remind([agency["slug"]], ((c.agency, c.role) for c in page.contacts))),
         "message": message,
@@ -257,3 +260,19 @@ def render_sign_in_mail(*, name: str, email: str, url: str, minutes: int) -> Mes
         text=_render(env, "sign_in_mail.txt.j2", **values),
         html=_render(env, "sign_in_mail.html.j2", **values),
     )
+
+
+def render_users(
+    users: list[User], trainers: list[str], chrome: Chrome, *, as_of: date, message: str | None = None,
+    typed: dict[str, str] | None = None,
+) -> str:  # fmt: skip
+    """The admin's page of people who sign in, with the form that adds one."""
+    shown = [
+        {"email": u.email, "name": u.name, "role": u.role.value, "scope": ", ".join(u.regions) or u.trainer or "",
+         "active": u.active, "last_seen": u.last_seen.strftime("%Y-%m-%d %H:%M UTC") if u.last_seen else None}
+        for u in users
+    ]  # fmt: skip
+    return _render(
+        environment(), "web_users.html.j2", chrome=chrome, as_of=as_of, users=shown, trainers=trainers,
+        roles=[role.value for role in UserRole], message=message, typed=typed or {},
+    )  # fmt: skip

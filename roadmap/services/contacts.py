@@ -9,6 +9,7 @@ from datetime import date
 from pydantic import ValidationError
 
 from notifications.delivery import masked_channel
+from roadmap.domain.audit import CONTACTS_CONFIRMED, Subject, contacts_confirmed
 from roadmap.domain.contact import Contact, nobody_to_remind
 from roadmap.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation, first_problem
 from roadmap.domain.permission import Ability, Kind, refusal
@@ -115,6 +116,28 @@ def remove_contact(uow: UnitOfWork, contact_id: int) -> ContactCard:
         removed = uow.contacts.remove(contact_id)
         uow.commit()
     return _card(removed, {})
+
+
+def confirm_contacts(uow: UnitOfWork, agency: str, *, on: date, as_of: date) -> list[Contact]:
+    """Record that the agency's contacts are right as they stand (on its audit trail, signed by whoever says so)."""
+    with uow:
+        require(uow, Ability.EDIT_CONTACTS, agency)
+        if on > as_of:
+            raise InvalidInput(f"--on {on} is in the future (today is {as_of})")
+        contacts = uow.contacts.listed(agency)
+        if not contacts:
+            raise RuleViolation("there is nobody to confirm: add the people who do the work first")
+        uow.audit.record([contacts_confirmed(agency, [contact.name for contact in contacts], on)])
+        uow.commit()
+    return contacts
+
+
+def last_confirmed(uow: UnitOfWork, agency: str) -> tuple[str, date] | None:
+    """Who last confirmed the agency's contacts, and on which day (in an open unit of work)."""
+    entry = uow.audit.last(agency, Subject.CONTACT, CONTACTS_CONFIRMED)
+    if entry is None or entry.after is None:
+        return None
+    return entry.actor.removeprefix("contact "), date.fromisoformat(str(entry.after["on"]))
 
 
 def _may_change(uow: UnitOfWork, agency: str | None, *, channels: bool) -> None:

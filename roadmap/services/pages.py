@@ -18,7 +18,7 @@ from roadmap.domain.visit import Visit, VisitStatus
 from roadmap.domain.workload import MonthLoad
 from roadmap.services.access import abilities, require_trainer, visible
 from roadmap.services.agencies import AgencySummary, list_agencies, show_agency
-from roadmap.services.contacts import agencies_nobody_reminds
+from roadmap.services.contacts import agencies_nobody_reminds, last_confirmed
 from roadmap.services.due import state_due
 from roadmap.services.forecast import workload
 from roadmap.services.ports import UnitOfWork
@@ -51,6 +51,8 @@ class AgencyPage:
     contacts: list[Contact] = field(default_factory=list)
     # What the one asking may do here (the page offers those forms only).
     can: frozenset[Ability] = frozenset()
+    # Who last confirmed the contacts as they stand, and when.
+    confirmed: tuple[str, date] | None = None
 
 
 @dataclass(frozen=True)
@@ -131,5 +133,6 @@ def agency_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, slug: st
         outcomes = uow.outcomes.listed(slug)
         visits = uow.visits.listed(start=as_of, status=VisitStatus.PLANNED, agencies=[slug])
         contacts = uow.contacts.listed(slug)
+        confirmed = last_confirmed(uow, slug)
     due = state_due(uow, roadmap, rules, as_of=as_of, within_days=DUE_WINDOW_DAYS, agency=slug)
-    return AgencyPage(summary, reviews, actions, outcomes, visits, due, contacts, can)
+    return AgencyPage(summary, reviews, actions, outcomes, visits, due, contacts, can, confirmed)

@@ -121,6 +121,10 @@ class AuditTrail(Protocol):
         """Entries oldest first (one agency's, from a UTC day on, when given)."""
         ...
 
+    def last(self, agency: str, subject: Subject, key: str) -> AuditEntry | None:
+        """The newest entry of one agency's subject and key, or None."""
+        ...
+
     def latest(self, subject: Subject) -> dict[str, Fields]:
         """The last recorded value of each key of a subject."""
         ...
@@ -398,8 +402,8 @@ class UserRepository(Protocol):
         """The active user of an unspent, unexpired sign-in link, spending it; else None."""
         ...
 
-    def holder(self, digest: str, kind: str, at: datetime) -> tuple[int, User] | None:
-        """(secret id, user) of a live secret of this kind, or None."""
+    def holder(self, digest: str, kind: str, at: datetime) -> tuple[int, User, datetime | None] | None:
+        """(secret id, user, when it was last used) of a live secret of this kind, or None."""
         ...
 
     def keep_alive(self, secret_id: int, at: datetime, idle_until: datetime | None) -> None:

@@ -166,7 +166,7 @@ def write_rows(target: Path, records: list[dict[str, Any]]) -> int:
             for row in rows:
                 sheet.append([_typed(row.get(name)) for name in columns])
             book.save(temporary)
-        os.chmod(temporary, 0o644)
+        # Left as mkstemp makes it, owner-only: the owner shares the file; other users of the machine do not read it.
         os.replace(temporary, target)
     except OSError as error:
         raise InvalidInput(f"cannot write {target}: {error.strerror}") from None

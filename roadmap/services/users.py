@@ -20,6 +20,9 @@ from roadmap.services.ports import UnitOfWork
 
 # A sign-in link works this long, once.
 SIGN_IN_MINUTES = 15
+# A session's idle expiry moves on at most this often: a page view is a read, not a write, on most requests (a
+# write per view would queue behind a sweep's lock on SQLite).
+KEEP_ALIVE_EVERY = timedelta(minutes=1)
 MAX_TOKEN_DAYS = 366
 
 
@@ -37,6 +40,7 @@ class NewToken:
 
     token: UserToken
     secret: str
+    user: User
 
 
 def add_user(
@@ -49,12 +53,12 @@ def add_user(
     trainer: str | None = None,
 ) -> User:
     """A person who may sign in with this role (a trainer user is tied to their trainer record)."""
-    try:
-        user = User(email=email, name=name, role=_role(role), regions=tuple(regions), trainer=trainer)
-    except ValidationError as error:
-        raise InvalidInput(first_problem(error, "user")) from None
     with uow:
         require(uow, Ability.RUN_STATE)
+        try:
+            user = User(email=email, name=name, role=_role(role), regions=tuple(regions), trainer=trainer)
+        except ValidationError as error:
+            raise InvalidInput(first_problem(error, "user")) from None
         if user.trainer is not None:
             wanted = user.trainer.casefold()
             found = next((t.name for t in uow.trainers.all() if t.name.casefold() == wanted), None)
@@ -100,7 +104,7 @@ def create_token(uow: UnitOfWork, email: str, *, days: int, now: datetime, kind:
         )  # fmt: skip
         made = next(token for token in uow.users.tokens(user.email) if token.id == token_id)
         uow.commit()
-    return NewToken(made, secret)
+    return NewToken(made, secret, user)
 
 
 def list_tokens(uow: UnitOfWork, email: str | None = None) -> list[UserToken]:
@@ -187,12 +191,13 @@ def session_principal(uow: UnitOfWork, secret: str, *, now: datetime, rules: Ses
         found = uow.users.holder(digest(secret), SESSION, now)
         if found is None:
             return None
-        secret_id, user = found
-        uow.users.keep_alive(secret_id, now, now + rules.idle)
-        if user.id is not None:
-            uow.users.seen(user.id, now)
+        secret_id, user, used = found
         who = _principal(uow, user, via="web")
-        uow.commit()
+        if used is None or now - used >= KEEP_ALIVE_EVERY:
+            uow.users.keep_alive(secret_id, now, now + rules.idle)
+            if user.id is not None:
+                uow.users.seen(user.id, now)
+            uow.commit()
     return who
 
 
@@ -202,10 +207,11 @@ def token_principal(uow: UnitOfWork, secret: str, *, now: datetime, kind: TokenK
         found = uow.users.holder(digest(secret), kind.value, now)
         if found is None:
             return None
-        secret_id, user = found
-        uow.users.keep_alive(secret_id, now, None)  # last used; tokens have no idle expiry
+        secret_id, user, used = found
         who = _principal(uow, user, via="api")
-        uow.commit()
+        if used is None or now - used >= KEEP_ALIVE_EVERY:
+            uow.users.keep_alive(secret_id, now, None)  # last used; tokens have no idle expiry
+            uow.commit()
     return who
 
 

@@ -62,6 +62,16 @@ class SqlAuditTrail:
                 found[key] = after
         return found
 
+    def last(self, agency: str, subject: Subject, key: str) -> AuditEntry | None:
+        """The newest entry of one agency's subject and key (one indexed read, not the agency's whole trail)."""
+        row = self._session.scalars(
+            select(AuditRow)
+            .where(AuditRow.agency == agency, AuditRow.subject == subject.value, AuditRow.key == key)
+            .order_by(AuditRow.id.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else _entry(row)
+
 
 def _entry(row: AuditRow) -> AuditEntry:
     # SQLite hands instants back without their zone; they were written in UTC.

@@ -125,8 +125,8 @@ class SqlUserRepository:
         user = self.by_id(spent)
         return user if user is not None and user.active else None
 
-    def holder(self, digest: str, kind: str, at: datetime) -> tuple[int, User] | None:
-        """(secret id, user) for a live secret of this kind: not revoked, not expired, not idle, user active."""
+    def holder(self, digest: str, kind: str, at: datetime) -> tuple[int, User, datetime | None] | None:
+        """(secret id, user, last used) for a live secret of this kind: not revoked, expired or idle; user active."""
         found = self._session.execute(
             select(UserSecretRow, UserRow)
             .join(UserRow, UserRow.id == UserSecretRow.user_id)
@@ -138,7 +138,7 @@ class SqlUserRepository:
         idle = secret.idle_until is not None and _aware(secret.idle_until) <= at
         if secret.revoked_at is not None or _aware(secret.expires_at) <= at or idle or not user.active:
             return None
-        return secret.id, _user(user)
+        return secret.id, _user(user), None if secret.used_at is None else _aware(secret.used_at)
 
     def keep_alive(self, secret_id: int, at: datetime, idle_until: datetime | None) -> None:
         """A request with a secret: when it was last used; a session's idle expiry moves on (never its absolute one)."""

@@ -27,6 +27,7 @@ from roadmap.web.guard import Guard
 from roadmap.web.identity import Gate, Unauthenticated, abilities_of, hosts_and_origins
 from roadmap.web.oidc import add_oidc_routes
 from roadmap.web.pages import add_page_routes
+from roadmap.web.people import add_people_routes
 from roadmap.web.signin import add_sign_in_routes
 from roadmap.web.throttle import Throttle
 
@@ -68,6 +69,7 @@ def create_app(
     add_sign_in_routes(api, web)
     add_page_routes(api, web)
     add_api_routes(api, web)
+    add_people_routes(api, web)
     add_error_pages(api, web)
     api.add_middleware(Guard, hosts=hosts, https=https)
     return api

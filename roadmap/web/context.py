@@ -70,7 +70,7 @@ class Web:
                 viewer=f"{who.actor.name.removeprefix('contact ')} (agency link)", csrf=csrf, state_pages=False
             )
         role = who.role.value if who.role else who.kind.value
-        return Chrome(viewer=f"{who.name or who.actor.name} ({role})", csrf=csrf, state_pages=True)
+        return Chrome(viewer=f"{who.name or who.actor.name} ({role})", csrf=csrf, state_pages=True, admin=who.unlimited)
 
     async def form(self, request: Request) -> dict[str, str]:
         """A posted form's fields, once its origin and token prove it came from this visitor's page of this app."""

@@ -26,7 +26,7 @@ from roadmap.render.web import (
     stylesheet,
 )
 from roadmap.services.agencies import mark_item_done
-from roadmap.services.contacts import add_contact, edit_contact, remove_contact
+from roadmap.services.contacts import add_contact, confirm_contacts, edit_contact, remove_contact
 from roadmap.services.fidelity_report import build_report
 from roadmap.services.outcomes import Counts, record_outcomes
 from roadmap.services.pages import agency_page, due_page, overview_page, trainer_page
@@ -209,6 +209,17 @@ def add_page_routes(api: FastAPI, web: Web) -> None:
                 email=form.get("email") or None, notify=(), timezone=None,
             )  # fmt: skip
             return f"{card.contact.name} added: reminders about this agency reach them from now on."
+
+        return write(request, slug, "contacts", form, work)
+
+    @api.post("/agencies/{slug}/contacts/confirm", include_in_schema=False)
+    async def contacts_confirm(slug: str, request: Request) -> Response:
+        form = await web.form(request)
+
+        def work() -> str:
+            on = forms.day(form, "on", "--on", web.today())
+            confirmed = confirm_contacts(web.uow(request), slug, on=on, as_of=web.today())
+            return f"Thank you: {len(confirmed)} contacts confirmed as they stand."
 
         return write(request, slug, "contacts", form, work)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.conftest import Cli, snapshot
@@ -81,9 +82,19 @@ def test_demo_sends_its_reminders_to_a_local_mail_server_and_records_them(bare_c
     assert "Trainer visit for Bluestem Health Partners, due in 7 days" in result.out
     # The demo's own table says the review is 16 days overdue; so does the mail.
     assert "Fidelity review for Prairie Hills Counseling Center, 16 days overdue" in result.out
-    # The leaders' reminders link their agency's page on this machine (`ips-roadmap web` serves it).
-    assert "An agency leader's own page, as their reminder links it" in result.out
+    # The leaders' reminders link their agency's page on this machine (`ips-roadmap web` serves it), where they act.
+    assert (
+        "An agency leader's own page, where they tick their checklist, report outcomes and close action steps"
+        in result.out
+    )
     assert "http://127.0.0.1:8000/a/" in result.out
+    # The state lead signs in with a one-time link the demo prints (nobody is let in for being on this machine).
+    signing = re.search(
+        r"Sign in as the state lead \(admin\): .* open (http://127\.0\.0\.1:8000/sign-in/\S+) within 15", result.out
+    )
+    assert signing, result.out
+    users = {user["email"]: user["role"] for user in bare_cli.ok("user", "list", "--json").json()}
+    assert users["sam.reed@state.example.org"] == "admin" and users["tia.moss@state.example.org"] == "trainer"
     outbox = bare_cli.ok("outbox", "list", "--json").json()
     assert outbox and {entry["status"] for entry in outbox} == {"sent"}
     again = bare_cli.ok("demo", "--as-of", TODAY)  # a rebuilt demo starts with an empty outbox and sends again

@@ -6,6 +6,9 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
+
+from flows.environment import prepare
 from tests.conftest import Cli, snapshot
 
 
@@ -89,3 +92,21 @@ def test_an_action_plan_step_is_closed_with_what_was_done(cli: Cli) -> None:
     assert closed["done_note"] == "Job development log started for every specialist"
     entry = [e for e in cli.ok("audit", slug, "--json").json() if e["subject"] == "action"][-1]
     assert entry["after"]["done_note"] == "Job development log started for every specialist"
+
+
+def test_what_a_command_writes_is_its_owners_alone(tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = os.umask(0o022)  # as a shell usually has it
+    try:
+        cli.ok("demo", "--as-of", "2026-11-23")
+        cli.ok("export", "--out", str(tmp_path / "state.json"))
+        cli.ok("report", "quarter", "--out", str(tmp_path / "quarter.html"), "--as-of", "2026-11-23")
+        cli.ok("visits", "ics", "--trainer", "Tia Moss", "--out", str(tmp_path / "tia.ics"))
+        # Prefect's local state (its own SQLite database among it) goes in a folder only its owner can open.
+        monkeypatch.delenv("PREFECT_HOME", raising=False)
+        monkeypatch.delenv("PREFECT_API_URL", raising=False)
+        prepare(tmp_path / "data")
+    finally:
+        os.umask(old)
+    for name in ("state.json", "quarter.html", "tia.ics"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
+    assert stat.S_IMODE((tmp_path / "data" / "prefect").stat().st_mode) == 0o700

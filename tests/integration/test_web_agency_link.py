@@ -85,6 +85,8 @@ def test_each_reminder_leads_to_its_form_and_what_the_director_does_is_signed_an
         assert send(f"/agencies/{AGENCY}/contacts/{ken['id']}", do="remove") == 303
         assert send(f"/agencies/{AGENCY}/contacts", name="Ana New", role="ips-supervisor",
                     email="ana@riverbend.example") == 303  # fmt: skip
+        assert send(f"/agencies/{AGENCY}/contacts/confirm") == 303
+        assert "Confirmed as they stand by Ruth Okafor on 2027-01-23." in ruth.get(f"/agencies/{AGENCY}").text
         # Nothing outside her agency: another agency's page, its forms, the state's pages.
         other = "lakeshore-behavioral-health"
         assert ruth.get(f"/agencies/{other}").status_code == 403

@@ -41,6 +41,7 @@ ALLOWED_IN = {
     "edit-contacts": {"admin", "coordinator", "link"},
     "read-trainer": {"admin", "coordinator", "trainer", "viewer"},
     "record-visit": {"admin", "coordinator", "trainer"},
+    "run-state": {"admin"},
     "public": set(ROLES),
 }
 ALLOWED_OUT = {
@@ -60,7 +61,10 @@ FORM_BODIES: dict[str, dict[str, str]] = {
     "/agencies/{slug}/actions/{action_id}/done": {"on": "2099-01-01"},
     "/agencies/{slug}/contacts": {"name": "", "role": "director", "email": "x@agency.example"},
     "/agencies/{slug}/contacts/{contact_id}": {"do": "save", "email": "not-an-address"},
+    "/agencies/{slug}/contacts/confirm": {"on": "2099-01-01"},
     "/visits/{visit_id}/done": {"on": "2099-01-01", "trainer": "Tia Moss"},
+    "/users": {"email": "not-an-address", "name": "", "role": "viewer"},
+    "/users/disable": {"email": "nobody@state.example"},
 }
 API_BODIES: dict[str, object] = {
     "/api/agencies/{slug}/checklist": {"item": "no-such.item"},
@@ -104,7 +108,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/agencies/{slug}/actions/{action_id}/done"): Rule("mark-action", agency=True),
     ("POST", "/agencies/{slug}/contacts"): Rule("edit-contacts", agency=True),
     ("POST", "/agencies/{slug}/contacts/{contact_id}"): Rule("edit-contacts", agency=True),
+    ("POST", "/agencies/{slug}/contacts/confirm"): Rule("edit-contacts", agency=True),
     ("POST", "/visits/{visit_id}/done"): Rule("record-visit", agency=True),
+    ("GET", "/users"): Rule("run-state"),
+    ("POST", "/users"): Rule("run-state"),
+    ("POST", "/users/disable"): Rule("run-state"),
     ("GET", "/api/agencies"): Rule("read-state"),
     ("GET", "/api/agencies/{slug}"): Rule("read-agency", agency=True),
     ("POST", "/api/agencies/{slug}/checklist"): Rule("tick-checklist", agency=True),
