@@ -29,13 +29,8 @@ def state_due(
         raise InvalidInput(f"--within must be between 0 and {MAX_WINDOW_DAYS} days, got {within_days}")
     with uow:
         agencies = [uow.agencies.get(agency)] if agency else uow.agencies.all()
-        records = Records.read(uow, [agency] if agency else None)
+        records = Records.read(uow, [agency] if agency else None, open_on=as_of)
     agencies = [each for each in agencies if each.on_roadmap(as_of)]  # nothing is due from an agency that left
     horizon = as_of + timedelta(days=within_days)
-    found = [
-        item
-        for each in agencies
-        for item in due_items(records.context(each, roadmap, rules), as_of)
-        if item.due_on <= horizon
-    ]
+    found = [item for each in agencies for item in due_items(records.context(each, roadmap, rules), as_of, horizon)]
     return sorted(found, key=lambda item: (item.due_on, item.agency, item.kind.value, item.subject))

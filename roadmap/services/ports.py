@@ -137,7 +137,9 @@ class ActionRepository(Protocol):
         """The agency's action items, by review date then item number."""
         ...
 
-    def by_agency(self, slugs: Collection[str] | None = None) -> dict[str, list[ActionItem]]:
+    def by_agency(
+        self, slugs: Collection[str] | None = None, *, open_on: date | None = None
+    ) -> dict[str, list[ActionItem]]:
         """Every action item (of the given agencies only, if given), by agency slug."""
         ...
 

@@ -34,12 +34,19 @@ class Records:
     trainers: dict[str, tuple[int, ...]] = field(default_factory=dict)  # agencies with a trainer assigned
 
     @classmethod
-    def read(cls, uow: UnitOfWork, slugs: Collection[str] | None = None, *, planning: bool = False) -> Records:
+    def read(
+        cls,
+        uow: UnitOfWork,
+        slugs: Collection[str] | None = None,
+        *,
+        planning: bool = False,
+        open_on: date | None = None,
+    ) -> Records:
         """Inside an open unit of work: the records of these agencies (all when None).
 
         `planning` reads only what visit needs come from (reviews and routines kept), for visit planning and
         forecasts: action plans, booked visits and who is reminded are most of the reading and never make a
-        visit due.
+        visit due. `open_on` reads only the action-plan steps still open on that day (all that makes any due).
         """
         tracked = uow.meta.get(ROUTINES_TRACKED_FROM)
         visits: dict[str, list[Visit]] = {}
@@ -48,7 +55,7 @@ class Records:
                 visits.setdefault(visit.agency, []).append(visit)
         return cls(
             uow.reviews.history(slugs),
-            {} if planning else uow.actions.by_agency(slugs),
+            {} if planning else uow.actions.by_agency(slugs, open_on=open_on),
             uow.routines.done(slugs),
             date.fromisoformat(tracked) if tracked else None,
             visits,

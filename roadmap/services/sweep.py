@@ -98,7 +98,7 @@ def advance_batch(
     """
     with uow:
         agencies = uow.agencies.many(slugs, for_update=True)  # a command's change meanwhile waits, not lost
-        records = Records.read(uow, slugs)
+        records = Records.read(uow, slugs, open_on=as_of)
         started = stalled = 0
         items = []
         for agency in agencies:

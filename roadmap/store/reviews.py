@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from roadmap.domain.action_plan import ActionItem
@@ -95,7 +95,9 @@ class SqlActionRepository:
         ).all()
         return [self._remember(slug, row, visited_on) for row, visited_on in rows]
 
-    def by_agency(self, slugs: Collection[str] | None = None) -> dict[str, list[ActionItem]]:
+    def by_agency(
+        self, slugs: Collection[str] | None = None, *, open_on: date | None = None
+    ) -> dict[str, list[ActionItem]]:
         """Every action item (of some agencies), by agency slug — one query of plain columns, for reading only.
 
         The sweep, planning and the forecast read every agency's plan: ORM rows and re-validating text that
@@ -107,6 +109,9 @@ class SqlActionRepository:
         ).join(ActionRow.agency).join(ActionRow.review)  # fmt: skip
         if slugs is not None:
             query = query.where(AgencyRow.slug.in_(slugs))
+        if open_on is not None:
+            # Only the steps still open on that day: most of a program's plans were closed long ago.
+            query = query.where(or_(ActionRow.done_on.is_(None), ActionRow.done_on > open_on))
         found: dict[str, list[ActionItem]] = {}
         for row in self._session.execute(query.order_by(ReviewRow.visited_on, ActionRow.item)):
             action_id, slug, visited_on, item, score, criterion, step, owner, due_on, done_on, note = row

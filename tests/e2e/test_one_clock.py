@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import time
 import urllib.request
@@ -93,13 +94,14 @@ def test_commands_pages_and_the_flush_agree_on_the_state_s_date(database_url: st
         [shutil.which("faketime") or "faketime", MACHINE_TIME, EXECUTABLE, "--database-url", database_url, "web", "--port", str(port)],
         cwd=tmp_path, env={k: v for k, v in os.environ.items() if not k.startswith("IPS_ROADMAP_")}
         | {"TZ": "UTC", "IPS_ROADMAP_SCHEDULE__TIMEZONE": "America/Chicago"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     try:
         page = _get(f"http://127.0.0.1:{port}/api/agencies/evening-agency", token)
         assert page["as_of"] == STATE_DAY and page["current_stage"] == "readiness"
     finally:
-        server.terminate()
+        # faketime runs the app as its child: the whole group goes, or the app would outlive the test.
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 
