@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -78,8 +79,9 @@ def edit(
 ) -> None:
     """Correct a contact's name, role, address, channels or timezone (audited; secrets never printed back)."""
     card = contacts.edit_contact(
-        cli_state(ctx).app.uow(), contact, role=role, name=name, email=email, notify=notify, timezone=timezone
-    )
+        cli_state(ctx).app.uow(), contact, role=role, name=name, email=email, notify=notify, timezone=timezone,
+        at=datetime.now(UTC),
+    )  # fmt: skip
     if json:
         print_json(contact_view(card))
     else:

@@ -102,6 +102,7 @@ def render_trainer(page: TrainerPage, roadmap: Roadmap, chrome: Chrome, *, messa
     """A trainer's visit plan and a year of their workload."""
     visits = [
         {"id": v.id, "date": v.on, "days": v.days, "agency": v.agency, "region": v.region, "due_on": v.due_on,
+         "name": page.names.get(v.agency, v.agency) if v.agency else None,
          "title": purpose_title(roadmap.routines, v.purpose), "held": v.on <= page.as_of,
          "others": [name for name in v.trainers if name != page.trainer.name]}
         for v in page.visits

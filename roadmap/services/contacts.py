@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from pydantic import ValidationError
 
@@ -13,7 +13,7 @@ from roadmap.domain.audit import CONTACTS_CONFIRMED, Subject, contacts_confirmed
 from roadmap.domain.contact import Contact, nobody_to_remind
 from roadmap.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation, first_problem
 from roadmap.domain.permission import Ability, Kind, refusal
-from roadmap.services.access import require
+from roadmap.services.access import require, visible
 from roadmap.services.ports import UnitOfWork
 
 
@@ -75,8 +75,13 @@ def edit_contact(
     email: str | None = None,
     notify: Sequence[str] | None = None,
     timezone: str | None = None,
+    at: datetime | None = None,
 ) -> ContactCard:
-    """Correct a contact: the fields given replace theirs (`notify` replaces every channel); audited."""
+    """Correct a contact: the fields given replace theirs (`notify` replaces every channel); audited.
+
+    A new email address is a new person's inbox: the links their reminders carried stop working (`at`, now by
+    default), and their next reminder brings a fresh one to the new address.
+    """
     changes: dict[str, object] = {
         key: value for key, value in (("role", role), ("name", name), ("email", email), ("timezone", timezone)) if value
     }
@@ -101,6 +106,11 @@ def edit_contact(
         if edited == found[0]:
             raise RuleViolation(f"contact {contact_id} already has those values")
         uow.contacts.replace(edited)
+        if edited.email != found[0].email and edited.id is not None:
+            when = at or datetime.now(UTC)
+            for link in uow.links.of_contacts([edited.id], when.date()):
+                if link.id is not None:
+                    uow.links.revoke(link.id, when)
         home = uow.agencies.get(edited.agency) if edited.agency else None
         uow.commit()
     return _card(edited, {home.slug: home.timezone} if home else {})
@@ -164,4 +174,6 @@ def agencies_nobody_reminds(uow: UnitOfWork, *, as_of: date) -> list[str]:
     """The agencies on the roadmap with no director or IPS supervisor to remind: their reminders reach no one
     there until they are escalated to the state team."""
     with uow:
-        return nobody_to_remind(uow.agencies.on_roadmap(as_of), uow.contacts.roles())
+        shown = visible(uow)
+        slugs = [slug for slug in uow.agencies.on_roadmap(as_of) if shown is None or slug in shown]
+        return nobody_to_remind(slugs, uow.contacts.roles())

@@ -8,6 +8,8 @@ from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.due import DueItem
 from roadmap.domain.errors import InvalidInput
+from roadmap.domain.permission import Ability
+from roadmap.services.access import require, visible
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.records import Records
 from stages.due import due_items
@@ -28,7 +30,12 @@ def state_due(
     if not 0 <= within_days <= MAX_WINDOW_DAYS:
         raise InvalidInput(f"--within must be between 0 and {MAX_WINDOW_DAYS} days, got {within_days}")
     with uow:
+        if agency is not None:
+            require(uow, Ability.READ_AGENCY, agency)
+        shown = visible(uow) if agency is None else None
         agencies = [uow.agencies.get(agency)] if agency else uow.agencies.all()
+        if shown is not None:
+            agencies = [each for each in agencies if each.slug in shown]
         records = Records.read(uow, [agency] if agency else None, open_on=as_of)
     agencies = [each for each in agencies if each.on_roadmap(as_of)]  # nothing is due from an agency that left
     horizon = as_of + timedelta(days=within_days)

@@ -50,6 +50,7 @@ def create_link(uow: UnitOfWork, agency: str, *, days: int, label: str, today: d
 def list_links(uow: UnitOfWork, agency: str | None = None) -> list[AccessLink]:
     """Every link (of one agency), without tokens."""
     with uow:
+        require(uow, Ability.RUN_STATE)
         if agency is not None:
             uow.agencies.get(agency)
         return uow.links.listed(agency)
@@ -58,6 +59,7 @@ def list_links(uow: UnitOfWork, agency: str | None = None) -> list[AccessLink]:
 def revoke_link(uow: UnitOfWork, link_id: int, *, at: datetime) -> AccessLink:
     """Stop a link from working at once."""
     with uow:
+        require(uow, Ability.RUN_STATE)
         revoked = uow.links.revoke(link_id, at)
         uow.commit()
     return revoked

@@ -14,7 +14,7 @@ from roadmap.domain.errors import InvalidInput, RuleViolation
 from roadmap.domain.outcome import QuarterOutcome
 from roadmap.domain.permission import Ability
 from roadmap.domain.routine import Occurrence, quarter_end, quarter_label
-from roadmap.services.access import require
+from roadmap.services.access import require, visible
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.quarter import parse_quarter
 from roadmap.services.records import Records
@@ -89,7 +89,8 @@ def list_outcomes(uow: UnitOfWork, agency: str | None = None) -> list[QuarterOut
         if agency is not None:
             require(uow, Ability.READ_AGENCY, agency)
             uow.agencies.get(agency)  # an unknown slug is refused, not answered with nothing
-        return uow.outcomes.listed(agency)
+        shown = visible(uow) if agency is None else None
+        return [each for each in uow.outcomes.listed(agency) if shown is None or each.agency in shown]
 
 
 def _count_as_report(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, slug: str, occurrence: Occurrence) -> bool:

@@ -92,6 +92,8 @@ class TrainerPage:
     trainer: Trainer
     visits: list[Visit]
     workload: list[MonthLoad]
+    # Agency names by slug, as the page shows them.
+    names: dict[str, str] = field(default_factory=dict)
 
 
 # How far back a trainer's page lists booked visits not yet recorded as held.
@@ -106,8 +108,9 @@ def trainer_page(uow: UnitOfWork, rules: VisitRules, name: str, *, as_of: date, 
         trainer = uow.trainers.get(name)
         start = as_of - timedelta(days=UNRECORDED_DAYS)
         visits = uow.visits.listed(start=start, status=VisitStatus.PLANNED, trainer=name)
+        names = uow.agencies.names()
     projected = workload(uow, rules, as_of=as_of, months=months, trainer=name)
-    return TrainerPage(as_of, trainer, visits, projected.rows.get(name, []))
+    return TrainerPage(as_of, trainer, visits, projected.rows.get(name, []), names)
 
 
 def overview_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> OverviewPage:

@@ -17,7 +17,7 @@ from roadmap.domain.fidelity import FidelityScale
 from roadmap.domain.names import printable
 from roadmap.domain.permission import Ability
 from roadmap.domain.review import Review, check_new_review, corrected, item_changes
-from roadmap.services.access import require
+from roadmap.services.access import require, visible
 from roadmap.services.ports import UnitOfWork
 from stages.progression import review_ticks
 
@@ -207,6 +207,7 @@ def store_review(
 def list_reviews(uow: UnitOfWork, slug: str) -> list[ReviewEntry]:
     """Every review of an agency, oldest first, with item changes against the previous one."""
     with uow:
+        require(uow, Ability.READ_AGENCY, slug)
         uow.agencies.get(slug)
         reviews = uow.reviews.for_agency(slug)
     return [
@@ -218,10 +219,13 @@ def list_reviews(uow: UnitOfWork, slug: str) -> list[ReviewEntry]:
 def reviews_due(uow: UnitOfWork, rules: CadenceRules, *, as_of: date) -> list[DueReview]:
     """Every launched agency's next review, soonest (most overdue) first."""
     with uow:
+        shown = visible(uow)
         launches = uow.agencies.launches()
         history = uow.reviews.history()
     due = []
     for slug, name, launched_on, tracked_from, archived_on in launches:
+        if shown is not None and slug not in shown:
+            continue
         if launched_on > as_of or (archived_on is not None and archived_on <= as_of):
             continue
         reviews = [review for review in history.get(slug, []) if review[0] <= as_of]
@@ -245,6 +249,7 @@ def reviews_due(uow: UnitOfWork, rules: CadenceRules, *, as_of: date) -> list[Du
 def list_actions(uow: UnitOfWork, slug: str) -> list[ActionItem]:
     """The agency's action-plan items."""
     with uow:
+        require(uow, Ability.READ_AGENCY, slug)
         uow.agencies.get(slug)
         return uow.actions.for_agency(slug)
 
@@ -266,6 +271,7 @@ def revise_action(
 ) -> ActionItem:
     """Edit an action-plan item's step or assign it."""
     with uow:
+        require(uow, Ability.CHANGE_AGENCY, slug)
         revised = action_plan.revise(uow.actions.get(slug, action_id), step=step, owner=owner)
         uow.actions.save(revised)
         uow.commit()

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from pydantic import ValidationError
 
-from roadmap.domain.errors import InvalidInput, NotFound, first_problem
+from roadmap.domain.errors import InvalidInput, NotFound, RuleViolation, first_problem
 from roadmap.domain.permission import Ability, Principal, signed_in
 from roadmap.domain.user import SESSION, SIGN_IN, TokenKind, User, UserRole, UserToken, digest, new_secret, normal_email
 from roadmap.services.access import require
@@ -81,6 +81,9 @@ def disable_user(uow: UnitOfWork, email: str, *, at: datetime) -> User:
     """Stop a user signing in and end their sessions and tokens at once; their history stays theirs."""
     with uow:
         require(uow, Ability.RUN_STATE)
+        found = uow.users.get(normal_email(email))
+        if found.active and found.role is UserRole.ADMIN and uow.users.count_admins() <= 1:
+            raise RuleViolation(f"{found.email} is the last admin: add another admin before disabling them")
         disabled = uow.users.disable(normal_email(email), at)
         uow.commit()
     return disabled

@@ -12,7 +12,7 @@ import holidays
 
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
-from roadmap.domain.errors import Forbidden, InvalidInput, RuleViolation
+from roadmap.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from roadmap.domain.permission import Ability, refusal
 from roadmap.domain.planner import Plan, PlanRequest, Stream, Unmet, plan_visits
 from roadmap.domain.routine import Occurrence
@@ -67,6 +67,8 @@ class VisitDone:
     visit: Visit
     counted_for: list[str]
     note: str | None
+    # The agency's name, as people read it (None for a statewide visit).
+    agency_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -249,8 +251,7 @@ def list_visits(
 def mark_done(uow: UnitOfWork, rules: VisitRules, visit_id: int, *, on: date, as_of: date) -> VisitDone:
     """Record a visit done on a day; it counts as its routine's occurrence (every agency's, for a statewide one)."""
     with uow:
-        visit = _planned(uow, visit_id, "record it as done")
-        require_visit(uow, visit.agency, visit.trainers)
+        visit = _planned(uow, visit_id, "record it as done", check=lambda v: require_visit(uow, v.agency, v.trainers))
         if on > as_of:
             raise InvalidInput(f"--on {on} is in the future (today is {as_of}); record it once it has happened")
         counted: list[str] = []
@@ -273,15 +274,15 @@ def mark_done(uow: UnitOfWork, rules: VisitRules, visit_id: int, *, on: date, as
                 note = f"{routine.key!r} was not running for {visit.agency} on {on}, or was already recorded that day"
         done = visit.model_copy(update={"status": VisitStatus.DONE, "done_on": on, "sequence": visit.sequence + 1})
         uow.visits.save(done)
+        name = uow.agencies.name_of(visit.agency) if visit.agency else None
         uow.commit()
-    return VisitDone(done, counted, note)
+    return VisitDone(done, counted, note, name)
 
 
 def cancel(uow: UnitOfWork, visit_id: int) -> Visit:
     """Cancel a planned visit; its need is planned again by the next `visits plan`."""
     with uow:
-        visit = _planned(uow, visit_id, "cancel it")
-        require(uow, Ability.RUN_STATE)
+        visit = _planned(uow, visit_id, "cancel it", check=lambda _: require(uow, Ability.RUN_STATE))
         cancelled = visit.model_copy(update={"status": VisitStatus.CANCELLED, "sequence": visit.sequence + 1})
         uow.visits.save(cancelled)
         uow.commit()
@@ -295,8 +296,7 @@ def move(uow: UnitOfWork, rules: VisitRules, visit_id: int, *, to: date, as_of: 
     is_workday = workday_rule(rules.policy)
     with uow:
         uow.trainers.hold()  # like `visits plan`: nobody books these trainers while the move is decided
-        visit = _planned(uow, visit_id, "move it")
-        require(uow, Ability.RUN_STATE)
+        visit = _planned(uow, visit_id, "move it", check=lambda _: require(uow, Ability.RUN_STATE))
         moved = visit.model_copy(update={"on": to, "sequence": visit.sequence + 1})
         closed = [day for day in moved.dates if not is_workday(day)]
         if closed:
@@ -318,8 +318,15 @@ def move(uow: UnitOfWork, rules: VisitRules, visit_id: int, *, to: date, as_of: 
     return moved
 
 
-def _planned(uow: UnitOfWork, visit_id: int, action: str) -> Visit:
-    visit = uow.visits.get(visit_id)
+def _planned(uow: UnitOfWork, visit_id: int, action: str, *, check: Callable[[Visit], None]) -> Visit:
+    """A visit still planned; `check` (who may do this) comes before anything about it is told."""
+    try:
+        visit = uow.visits.get(visit_id)
+    except NotFound:
+        if not uow.who.sees_every_agency:
+            raise Forbidden(refusal(Ability.RECORD_VISIT)) from None  # whether it exists is not theirs to learn
+        raise
+    check(visit)
     if visit.status is VisitStatus.DONE:
         raise RuleViolation(f"visit {visit_id} was already recorded as done on {visit.done_on}; cannot {action}")
     if visit.status is VisitStatus.CANCELLED:

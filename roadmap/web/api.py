@@ -22,7 +22,7 @@ from roadmap.services.agencies import count_agencies, list_agencies, mark_item_d
 from roadmap.services.outcomes import Counts, record_outcomes
 from roadmap.services.reviews import close_action, record_review
 from roadmap.services.views import agency_view
-from roadmap.web.context import Web
+from roadmap.web.context import Posted, Web
 from roadmap.web.identity import Unauthenticated
 
 # Agencies per page of /api/agencies: a page is read well within the 200 ms a page may take at 1,000 agencies.
@@ -79,13 +79,13 @@ def add_api_routes(api: FastAPI, web: Web) -> None:
         summary = show_agency(web.uow(request), application.roadmap, application.cadence, slug, as_of=web.today())
         return JSONResponse(agency_view(summary), status_code=status)
 
-    async def body(request: Request, model: type[Body]) -> Body:
+    def parsed(request: Request, raw: bytes, model: type[Body]) -> Body:
         # Writes come from scripts with a token: a browser's cookie is not enough (no cross-site writes).
         if not web.visitor(request).bearer:
             raise Unauthenticated("the API's writes take `Authorization: Bearer TOKEN`")
         web.someone(request)
         try:
-            document: Any = json.loads(await request.body() or b"null")
+            document: Any = json.loads(raw or b"null")
         except (ValueError, UnicodeDecodeError):
             raise InvalidInput("the body is not JSON") from None
         try:
@@ -119,15 +119,15 @@ def add_api_routes(api: FastAPI, web: Web) -> None:
         return agency_json(request, slug)
 
     @api.post("/api/agencies/{slug}/checklist", status_code=201, summary="Tick a checklist item")
-    async def checklist_api(slug: str, request: Request) -> JSONResponse:
-        given = await body(request, ChecklistDone)
+    def checklist_api(slug: str, request: Request, raw: bytes = Posted) -> JSONResponse:
+        given = parsed(request, raw, ChecklistDone)
         on = given.on or web.today()
         mark_item_done(web.uow(request), application.roadmap, slug, given.item, on=on, as_of=web.today())
         return agency_json(request, slug, 201)
 
     @api.post("/api/agencies/{slug}/outcomes", status_code=201, summary="Report a quarter's outcome counts")
-    async def outcomes_api(slug: str, request: Request) -> JSONResponse:
-        given = await body(request, OutcomesReport)
+    def outcomes_api(slug: str, request: Request, raw: bytes = Posted) -> JSONResponse:
+        given = parsed(request, raw, OutcomesReport)
         counts = Counts(**given.model_dump(exclude={"quarter"}))
         record_outcomes(
             web.uow(request), application.roadmap, application.cadence, slug, counts, quarter=given.quarter,
@@ -136,8 +136,8 @@ def add_api_routes(api: FastAPI, web: Web) -> None:
         return agency_json(request, slug, 201)
 
     @api.post("/api/agencies/{slug}/reviews", status_code=201, summary="Record a fidelity review's 25 scores")
-    async def reviews_api(slug: str, request: Request) -> JSONResponse:
-        given = await body(request, ReviewRecord)
+    def reviews_api(slug: str, request: Request, raw: bytes = Posted) -> JSONResponse:
+        given = parsed(request, raw, ReviewRecord)
         record_review(
             web.uow(request), application.scale, application.cadence, slug, visited_on=given.date,
             scores=validate_scores(list(given.scores.items())), reviewers=given.reviewers, as_of=web.today(),
@@ -146,8 +146,8 @@ def add_api_routes(api: FastAPI, web: Web) -> None:
         return agency_json(request, slug, 201)
 
     @api.post("/api/agencies/{slug}/actions/{action_id}/done", status_code=201, summary="Close an action-plan step")
-    async def action_api(slug: str, action_id: int, request: Request) -> JSONResponse:
-        given = await body(request, ActionDone)
+    def action_api(slug: str, action_id: int, request: Request, raw: bytes = Posted) -> JSONResponse:
+        given = parsed(request, raw, ActionDone)
         on = given.on or web.today()
         close_action(web.uow(request), slug, action_id, on=on, as_of=web.today(), note=given.note)
         return agency_json(request, slug, 201)

@@ -31,8 +31,9 @@ from roadmap.web.people import add_people_routes
 from roadmap.web.signin import add_sign_in_routes
 from roadmap.web.throttle import Throttle
 
-# Sign-in emails: five an address and thirty a client (an office behind one address) in any quarter of an hour.
-SIGN_IN_LIMIT, CLIENT_LIMIT = (5, 900.0), (30, 900.0)
+# Sign-in emails in any quarter of an hour: five for one address from one client, thirty from a client (an office
+# behind one address), twenty for an address from anywhere (so one client cannot lock a person out).
+SIGN_IN_LIMIT, CLIENT_LIMIT, ADDRESS_LIMIT = (5, 900.0), (30, 900.0), (20, 900.0)
 
 
 def create_app(
@@ -55,7 +56,8 @@ def create_app(
     if clock is not None:
         gate.clock = clock
     mail = AppriseSender(application.settings.mail_url)
-    web = Web(application, gate, as_of, mail, Throttle(*SIGN_IN_LIMIT), Throttle(*CLIENT_LIMIT))
+    throttles = Throttle(*SIGN_IN_LIMIT), Throttle(*CLIENT_LIMIT), Throttle(*ADDRESS_LIMIT)
+    web = Web(application, gate, as_of, mail, *throttles)
     api = FastAPI(
         title="ips-roadmap",
         version=__version__,
@@ -90,7 +92,7 @@ def add_error_pages(api: FastAPI, web: Web) -> None:
     @api.exception_handler(Unauthenticated)
     async def unauthenticated(request: Request, error: Unauthenticated) -> Response:
         response: Response
-        if is_api(request) or request.headers.get("authorization") is not None:
+        if is_api(request) or request.headers.get("authorization", "")[:7].lower() == "bearer ":
             response = JSONResponse({"detail": str(error)}, 401, {"WWW-Authenticate": "Bearer"})
         elif request.method == "GET":
             response = RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)

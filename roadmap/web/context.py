@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from notifications.delivery import AppriseSender
@@ -29,9 +29,10 @@ class Web:
     gate: Gate
     as_of: date | None
     mail: AppriseSender
-    # Sign-in emails asked for, per address and per client.
+    # Sign-in emails asked for, per client and address, per client, per address.
     throttle: Throttle
     client_throttle: Throttle
+    address_throttle: Throttle
 
     def today(self) -> date:
         """The date pages are shown for: fixed by `web --as-of`, else today in the state."""
@@ -72,10 +73,10 @@ class Web:
         role = who.role.value if who.role else who.kind.value
         return Chrome(viewer=f"{who.name or who.actor.name} ({role})", csrf=csrf, state_pages=True, admin=who.unlimited)
 
-    async def form(self, request: Request) -> dict[str, str]:
+    def form(self, request: Request, body: bytes) -> dict[str, str]:
         """A posted form's fields, once its origin and token prove it came from this visitor's page of this app."""
         visitor = self.visitor(request)
-        fields = forms.fields(await request.body())
+        fields = forms.fields(body)
         if not visitor.bearer:
             credential = visitor.credential or request.cookies.get(FORM_COOKIE)
             self.gate.check_form(request, credential, fields.get("csrf"))
@@ -95,3 +96,12 @@ def said_cookie(response: Response, path: str, said: str) -> None:
 
 
 SAID_COOKIE = "ips_roadmap_said"
+
+
+async def raw_body(request: Request) -> bytes:
+    """The request's body, read on the event loop, so that the route itself runs off it (in a worker thread): its
+    database work and mail never hold up other requests."""
+    return await request.body()
+
+
+Posted = Depends(raw_body)

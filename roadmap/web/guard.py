@@ -3,9 +3,11 @@ answer carries. Plain ASGI, so it holds for routes added later and for FastAPI's
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
+LOG = logging.getLogger("ips_roadmap.web")
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -64,13 +66,21 @@ class Guard:
                 return
             body_receive = _replay(body, receive)
         extra = self._extra(scope)
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
-        await self._app(scope, body_receive, send_with_headers)
+        try:
+            await self._app(scope, body_receive, send_with_headers)
+        except Exception:
+            LOG.exception("a request failed")
+            if not started:
+                await _plain(send, 500, "Something went wrong on the server; it has been logged.", extra)
 
     def _extra(self, scope: Scope) -> list[tuple[bytes, bytes]]:
         extra = list(_ALWAYS)

@@ -84,7 +84,9 @@ class Gate:
     def identify(self, request: Request) -> Visitor:
         """The principal of this request; Unauthenticated for a bearer token that does not work."""
         header = request.headers.get("authorization")
-        if header is not None:
+        # A browser may still send the retired shared password (HTTP Basic) by itself: on the pages it is
+        # ignored, so the visitor reaches the sign-in page; the API takes bearer tokens only.
+        if header is not None and (header[:7].lower() == "bearer " or request.url.path.startswith("/api/")):
             return self._bearer(header)
         stale: list[str] = []
         session = request.cookies.get(self.session_cookie)
@@ -92,7 +94,9 @@ class Gate:
             who = session_principal(self.application.uow(), session, now=self.now(), rules=self.rules)
             if who is not None:
                 return Visitor(who, session)
-            stale.append(self.session_cookie)
+            # A team member whose session ended signs in again: an agency link's cookie beside it (which another
+            # site could have planted by sending them to a link) does not quietly stand in for them.
+            return Visitor(None, stale=(self.session_cookie,))
         token = request.cookies.get(LINK_COOKIE)
         if token:
             who = self.link(token, via="link")
@@ -135,7 +139,8 @@ class Gate:
     def check_form(self, request: Request, credential: str | None, given: str | None) -> None:
         """A post from this app's own page for this visitor, or Forbidden (nothing is read or written)."""
         self.check_origin(request)
-        if credential is None or not given or not hmac.compare_digest(given.encode(), self.csrf(credential).encode()):
+        expected = self.csrf(credential).encode() if credential is not None else b""
+        if not expected or not given or not hmac.compare_digest(given.encode("utf-8", "replace"), expected):
             raise Forbidden("this form has expired or came from another page: reload the page and try again")
 
     def check_origin(self, request: Request) -> None:
@@ -170,7 +175,8 @@ def hosts_and_origins(base_url: str | None, local_port: int | None) -> tuple[fro
     hosts: set[str] = set()
     origins: set[str] = set()
     if base_url:
-        origin = _origin_of(base_url.rstrip("/"))
+        # A default port is never sent by browsers, in Host or Origin: https://host:443 is https://host.
+        origin = _origin_of(base_url.rstrip("/")).removesuffix(":443" if base_url.startswith("https") else ":80")
         origins.add(origin)
         hosts.add(origin.split("://", 1)[1])
     if local_port is not None:

@@ -89,7 +89,10 @@ class Provider:
         except (JoseError, ValueError) as error:
             raise SignOnFailed(f"the ID token does not hold: {type(error).__name__}") from None
         email = token.claims.get("email")
-        if not isinstance(email, str) or token.claims.get("email_verified") is False:
+        # The address must be vouched for: `email_verified` (the standard claim), or Entra ID's `xms_edov` (the
+        # address's domain is the tenant's own). An unverified one could be anybody's: users can set it themselves.
+        verified = token.claims.get("email_verified") is True or token.claims.get("xms_edov") is True
+        if not isinstance(email, str) or not verified:
             raise SignOnFailed("the provider gave no verified email address")
         return email
 
@@ -107,10 +110,13 @@ def add_oidc_routes(api: FastAPI, web: Web, settings: WebSettings) -> None:
     def unsign(value: str) -> dict[str, Any] | None:
         body, _, mac = value.rpartition(".")
         expected = hmac.new(web.gate.key().encode(), f"oidc|{body}".encode(), hashlib.sha256).hexdigest()
-        if not body or not hmac.compare_digest(mac, expected):
+        if not body or not hmac.compare_digest(mac.encode("utf-8", "replace"), expected.encode()):
             return None
-        payload: dict[str, Any] = json.loads(base64.urlsafe_b64decode(body))
-        return payload if payload.get("until", 0) >= time.time() else None
+        try:
+            payload: dict[str, Any] = json.loads(base64.urlsafe_b64decode(body))
+        except ValueError:
+            return None
+        return payload if isinstance(payload, dict) and payload.get("until", 0) >= time.time() else None
 
     @api.get("/sign-in/oidc", include_in_schema=False)
     def start(request: Request, next: str = "/") -> Response:
@@ -138,7 +144,8 @@ def add_oidc_routes(api: FastAPI, web: Web, settings: WebSettings) -> None:
         if not settings.oidc:
             return refused(request, "Single sign-on is not set up here: sign in with an emailed link.")
         flow = unsign(request.cookies.get(FLOW_COOKIE, ""))
-        if flow is None or not state or not hmac.compare_digest(state, str(flow.get("state", ""))):
+        expected = str(flow.get("state", "")) if flow is not None else ""
+        if flow is None or not expected or not hmac.compare_digest(state.encode("utf-8", "replace"), expected.encode()):
             return refused(request, "This sign-in took too long or did not start here: try again.")
         if error or not code:
             LOG.warning("single sign-on refused by the provider: %s", error[:80])

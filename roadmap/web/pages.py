@@ -34,7 +34,7 @@ from roadmap.services.reviews import close_action, record_review, review_recorde
 from roadmap.services.users import token_principal
 from roadmap.services.visits import calendar_source, mark_done
 from roadmap.web import forms
-from roadmap.web.context import SAID_COOKIE, Web, said_cookie
+from roadmap.web.context import SAID_COOKIE, Posted, Web, said_cookie
 from roadmap.web.identity import LINK_COOKIE, LINK_COOKIE_SECONDS
 
 # Where a reminder's deep link may lead on its agency's page: the form of the action it asks for.
@@ -72,9 +72,9 @@ def add_page_routes(api: FastAPI, web: Web) -> None:
         return shown
 
     @api.post("/visits/{visit_id}/done", include_in_schema=False)
-    async def visit_done(visit_id: int, request: Request) -> Response:
+    def visit_done(visit_id: int, request: Request, body: bytes = Posted) -> Response:
         """A booked visit recorded as held (by a trainer on it, or the state team)."""
-        form = await web.form(request)
+        form = web.form(request, body)
         back = f"/trainers/{quote(form.get('trainer', ''))}"
         try:
             on = forms.day(form, "on", "--on", web.today())
@@ -85,7 +85,8 @@ def add_page_routes(api: FastAPI, web: Web) -> None:
             said = f"Not recorded: {error}"
         else:
             title = purpose_title(application.roadmap.routines, done.visit.purpose)
-            said = f"{title} of {done.visit.on} recorded as held on {on}."
+            where = f" at {done.agency_name}" if done.agency_name else ""
+            said = f"{title}{where} of {done.visit.on} recorded as held on {on}."
             if done.visit.purpose == FIDELITY_REVIEW:
                 said += " Record its scores on the agency's page."
         answer = RedirectResponse(f"{back}#visits", status_code=303)
@@ -147,8 +148,8 @@ def add_page_routes(api: FastAPI, web: Web) -> None:
         return back
 
     @api.post("/agencies/{slug}/checklist", include_in_schema=False)
-    async def tick(slug: str, request: Request) -> Response:
-        form = await web.form(request)
+    def tick(slug: str, request: Request, body: bytes = Posted) -> Response:
+        form = web.form(request, body)
 
         def work() -> str:
             item, on = form.get("item", ""), forms.day(form, "on", "--on", web.today())
@@ -158,8 +159,8 @@ def add_page_routes(api: FastAPI, web: Web) -> None:
         return write(request, slug, "stages", form, work)
 
     @api.post("/agencies/{slug}/outcomes", include_in_schema=False)
-    async def outcomes(slug: str, request: Request) -> Response:
-        form = await web.form(request)
+    def outcomes(slug: str, request: Request, body: bytes = Posted) -> Response:
+        form = web.form(request, body)
 
         def work() -> str:
             recorded = record_outcomes(
@@ -171,8 +172,8 @@ def add_page_routes(api: FastAPI, web: Web) -> None:
         return write(request, slug, "outcomes", form, work)
 
     @api.post("/agencies/{slug}/reviews", include_in_schema=False)
-    async def review(slug: str, request: Request) -> Response:
-        form = await web.form(request)
+    def review(slug: str, request: Request, body: bytes = Posted) -> Response:
+        form = web.form(request, body)
 
         def work() -> str:
             recorded = record_review(
@@ -187,8 +188,8 @@ def add_page_routes(api: FastAPI, web: Web) -> None:
         return write(request, slug, "fidelity", form, work)
 
     @api.post("/agencies/{slug}/actions/{action_id}/done", include_in_schema=False)
-    async def action_done(slug: str, action_id: int, request: Request) -> Response:
-        form = await web.form(request)
+    def action_done(slug: str, action_id: int, request: Request, body: bytes = Posted) -> Response:
+        form = web.form(request, body)
 
         def work() -> str:
             on = forms.day(form, "on", "--on", web.today())
@@ -200,8 +201,8 @@ def add_page_routes(api: FastAPI, web: Web) -> None:
         return write(request, slug, "actions", form, work)
 
     @api.post("/agencies/{slug}/contacts", include_in_schema=False)
-    async def contact_add(slug: str, request: Request) -> Response:
-        form = await web.form(request)
+    def contact_add(slug: str, request: Request, body: bytes = Posted) -> Response:
+        form = web.form(request, body)
 
         def work() -> str:
             card = add_contact(
@@ -213,8 +214,8 @@ def add_page_routes(api: FastAPI, web: Web) -> None:
         return write(request, slug, "contacts", form, work)
 
     @api.post("/agencies/{slug}/contacts/confirm", include_in_schema=False)
-    async def contacts_confirm(slug: str, request: Request) -> Response:
-        form = await web.form(request)
+    def contacts_confirm(slug: str, request: Request, body: bytes = Posted) -> Response:
+        form = web.form(request, body)
 
         def work() -> str:
             on = forms.day(form, "on", "--on", web.today())
@@ -224,8 +225,8 @@ def add_page_routes(api: FastAPI, web: Web) -> None:
         return write(request, slug, "contacts", form, work)
 
     @api.post("/agencies/{slug}/contacts/{contact_id}", include_in_schema=False)
-    async def contact_change(slug: str, contact_id: int, request: Request) -> Response:
-        form = await web.form(request)
+    def contact_change(slug: str, contact_id: int, request: Request, body: bytes = Posted) -> Response:
+        form = web.form(request, body)
 
         def work() -> str:
             # The use case checks the contact's own agency: a link to another agency's contact is refused.
@@ -233,8 +234,9 @@ def add_page_routes(api: FastAPI, web: Web) -> None:
                 card = remove_contact(web.uow(request), contact_id)
                 return f"{card.contact.name} removed: they get no more reminders."
             card = edit_contact(
-                web.uow(request), contact_id, name=form.get("name") or None, email=form.get("email") or None
-            )
+                web.uow(request), contact_id, name=form.get("name") or None, email=form.get("email") or None,
+                at=web.gate.now(),
+            )  # fmt: skip
             return f"{card.contact.name}'s details saved."
 
         return write(request, slug, "contacts", form, work)

@@ -11,7 +11,7 @@ from roadmap.domain.errors import Forbidden, RoadmapError
 from roadmap.render.web import render_users
 from roadmap.services.trainers import list_trainers
 from roadmap.services.users import add_user, disable_user, list_users
-from roadmap.web.context import SAID_COOKIE, Web, said_cookie
+from roadmap.web.context import SAID_COOKIE, Posted, Web, said_cookie
 
 
 def add_people_routes(api: FastAPI, web: Web) -> None:
@@ -31,8 +31,8 @@ def add_people_routes(api: FastAPI, web: Web) -> None:
         return shown
 
     @api.post("/users", include_in_schema=False)
-    async def add(request: Request) -> Response:
-        form = await web.form(request)
+    def add(request: Request, body: bytes = Posted) -> Response:
+        form = web.form(request, body)
         regions = [region.strip() for region in form.get("regions", "").split(",") if region.strip()]
         try:
             added = add_user(
@@ -48,8 +48,8 @@ def add_people_routes(api: FastAPI, web: Web) -> None:
         return back
 
     @api.post("/users/disable", include_in_schema=False)
-    async def disable(request: Request) -> Response:
-        form = await web.form(request)
+    def disable(request: Request, body: bytes = Posted) -> Response:
+        form = web.form(request, body)
         disabled = disable_user(web.uow(request), form.get("email", ""), at=web.gate.now())
         back = RedirectResponse("/users", status_code=303)
         said_cookie(back, "/users", f"{disabled.email} can no longer sign in; their sessions and tokens have ended.")

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import FastAPI, Request
+from fastapi import BackgroundTasks, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from notifications.messages import Message
 from roadmap.domain.contact import Contact, Role
 from roadmap.domain.permission import Kind
 from roadmap.render.web import Chrome, render_notice, render_sign_in, render_sign_in_confirm, render_sign_in_mail
 from roadmap.services.users import SIGN_IN_MINUTES, finish_sign_in, request_sign_in, sign_out
-from roadmap.web.context import Web
+from roadmap.web.context import Posted, Web
 from roadmap.web.identity import FORM_COOKIE, LINK_COOKIE, LOG, new_form_cookie
 
 
@@ -33,12 +34,21 @@ def add_sign_in_routes(api: FastAPI, web: Web) -> None:
         ))  # fmt: skip
 
     @api.post("/sign-in", response_class=HTMLResponse, include_in_schema=False)
-    async def ask_for_link(request: Request) -> Response:
-        form = await web.form(request)
+    def ask_for_link(request: Request, background: BackgroundTasks, body: bytes = Posted) -> Response:
+        """The mail goes after the answer, so how long the answer takes says nothing of whether the address is
+        known (the route runs in a worker thread: nothing here holds up other requests)."""
+        form = web.form(request, body)
         email = form.get("email", "")[:254]
         next_path = safe_next(form.get("next", "/"))
         client = request.client.host if request.client else "unknown"
-        wait = max(web.throttle.wait(email.strip().lower()), web.client_throttle.wait(client))
+        address = email.strip().lower()
+        # The client first, and a refusal stops there: a flood of made-up addresses from one client is not
+        # remembered address by address; one client cannot use up another's chances for the same address.
+        wait = (
+            web.client_throttle.wait(client)
+            or web.throttle.wait(f"{client}|{address}")
+            or web.address_throttle.wait(address)
+        )
         if wait:
             LOG.warning("sign-in requests refused for a while: too many for one address or from %s", client)
             page = render_sign_in(
@@ -54,14 +64,17 @@ def add_sign_in_routes(api: FastAPI, web: Web) -> None:
                 url += f"?next={next_path}"
             message = render_sign_in_mail(name=user.name, email=user.email, url=url, minutes=SIGN_IN_MINUTES)
             contact = Contact(role=Role.STATE_LEAD, name=user.name, email=user.email)
-            failed = web.mail.send(contact, message)
-            if failed:
-                LOG.warning("a sign-in link could not be emailed: %s", failed)
+            background.add_task(mail_link, contact, message)
         page = render_sign_in(
             web.chrome(request), next_path=next_path, oidc=settings.oidc, email=email, sent=True,
             minutes=SIGN_IN_MINUTES, as_of=web.today(),
         )  # fmt: skip
         return HTMLResponse(page)
+
+    def mail_link(contact: Contact, message: Message) -> None:
+        failed = web.mail.send(contact, message)
+        if failed:
+            LOG.warning("a sign-in link could not be emailed: %s", failed)
 
     @api.get("/sign-in/{secret}", response_class=HTMLResponse, include_in_schema=False)
     def confirm_page(secret: str, request: Request, next: str = "/") -> Response:
@@ -70,8 +83,8 @@ def add_sign_in_routes(api: FastAPI, web: Web) -> None:
         ))  # fmt: skip
 
     @api.post("/sign-in/{secret}", include_in_schema=False)
-    async def finish(secret: str, request: Request) -> Response:
-        form = await web.form(request)
+    def finish(secret: str, request: Request, body: bytes = Posted) -> Response:
+        form = web.form(request, body)
         done = finish_sign_in(web.application.uow(), secret, now=web.gate.now(), rules=web.gate.rules)
         if done is None:
             text = "This sign-in link has expired or was already used: ask for a new one."
@@ -89,8 +102,8 @@ def add_sign_in_routes(api: FastAPI, web: Web) -> None:
         return response
 
     @api.post("/sign-out", include_in_schema=False)
-    async def leave(request: Request) -> Response:
-        await web.form(request)
+    def leave(request: Request, body: bytes = Posted) -> Response:
+        web.form(request, body)
         session = request.cookies.get(web.gate.session_cookie)
         if session:
             sign_out(web.application.uow(), session, now=web.gate.now())

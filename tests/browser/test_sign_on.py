@@ -26,6 +26,8 @@ from tests.web import Server
 ACCOUNTS = [
     {"sub": "u-lead", "email": "lee.lead@state.example", "name": "Lee Lead"},
     {"sub": "u-stranger", "email": "someone@elsewhere.example", "name": "Some One"},
+    # The provider does not vouch for this address (anyone could have typed it into their profile).
+    {"sub": "u-unverified", "email": "lee.lead@state.example", "name": "Lee Lookalike", "email_verified": False},
 ]
 
 
@@ -84,9 +86,21 @@ def test_an_address_the_provider_vouches_for_but_the_state_has_not_added_is_refu
         page = context.new_page()
         page.goto(server.base + "/sign-in")
         page.click("#oidc")
-        page.wait_for_load_state()
+        page.locator("#notice").wait_for(timeout=15_000)  # after the round trip through the provider
         assert "someone@elsewhere.example is not on this state's team here" in page.content()
         assert page.request.get(server.base + "/", max_redirects=0).status == 303  # still signed out
+        context.close()
+
+
+def test_an_address_the_provider_does_not_vouch_for_signs_nobody_in(database: str, browser: Browser) -> None:
+    for server, _ in serve(database, default_login="u-unverified"):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(server.base + "/sign-in")
+        page.click("#oidc")
+        page.locator("#notice").wait_for(timeout=15_000)
+        assert "could not be checked" in page.content()
+        assert page.request.get(server.base + "/", max_redirects=0).status == 303
         context.close()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -378,6 +379,10 @@ def test_a_trainer_signs_in_with_the_emailed_link_sees_only_their_agencies_and_r
             page.fill("#sign-in-form input[name=email]", "tia.moss@state.example")
             page.click("#sign-in-form button")
             assert "a sign-in link is on its way" in page.locator("#sent").inner_text()
+            # The link is mailed once the page has answered: wait for it as a person waits for their inbox.
+            deadline = time.monotonic() + 15
+            while not smtp.to("tia.moss@state.example") and time.monotonic() < deadline:
+                time.sleep(0.1)
             mail = smtp.to("tia.moss@state.example")
             assert len(mail) == 1
             text = next(part for part in mail[0].walk() if part.get_content_type() == "text/plain")
@@ -395,8 +400,14 @@ def test_a_trainer_signs_in_with_the_emailed_link_sees_only_their_agencies_and_r
             page.goto(server.base + "/trainers/Tia%20Moss")
             held = page.locator("#visits form.visit-form")
             assert held.count() >= 1
+            # Agencies by name, as people say them: never a slug.
+            assert "Cedar Valley Recovery Services" in page.locator("#visits").inner_text()
+            assert "cedar-valley-recovery-services" not in page.locator("#visits").inner_text()
             held.first.locator("button").click()
-            assert "recorded as held on" in page.locator("#message").inner_text()
+            said = page.locator("#message").inner_text()
+            assert re.fullmatch(r".+ at [A-Z][\w ]+ of 2026-\d\d-\d\d recorded as held on 2026-\d\d-\d\d\..*", said), (
+                said
+            )
             screenshot(page, "trainer-signed-in")
             context.close()
     capsys_free = io.StringIO()

@@ -23,13 +23,16 @@ def test_users_are_added_listed_and_disabled_with_every_change_in_the_trail(cli:
     assert listed["cora@state.example"]["regions"] == ["North", "East"]
     assert listed["tia@state.example"]["trainer"] == "Tia Moss"  # the record's own spelling
     assert all(user["active"] and user["last_seen"] is None for user in listed.values())
+    last = cli("user", "disable", "lee.lead@state.example")
+    assert last.code == 2 and "the last admin: add another admin before disabling them" in last.err
+    cli.ok("user", "add", "sam@state.example", "--name", "Sam Reed", "--role", "admin")
     cli.ok("user", "disable", "LEE.LEAD@state.example")
     assert not {u["email"]: u for u in cli.ok("user", "list", "--json").json()}["lee.lead@state.example"]["active"]
     trail = cli.ok("audit", "--json").json()
     users = [(e["key"], e["action"], e["actor"], e["via"]) for e in trail if e["subject"] == "user"]
     assert [(key, action) for key, action, _, _ in users] == [
         ("lee.lead@state.example", "added"), ("cora@state.example", "added"), ("tia@state.example", "added"),
-        ("lee.lead@state.example", "changed"),
+        ("sam@state.example", "added"), ("lee.lead@state.example", "changed"),
     ]  # fmt: skip
     assert all(via == "cli" for _, _, _, via in users)
 

@@ -274,3 +274,39 @@ def test_agency_links_may_be_kept_to_reading_by_the_state(state: Cli) -> None:
     with web_app(state.url, web=WebSettings(link_actions=(LinkAction.OUTCOMES,))) as (application, base):
         page = follow_link(client_for(application, base), token).get(f"/agencies/{AGENCY}")
         assert 'id="outcomes-form"' in page.text and 'id="checklist-form"' not in page.text
+
+
+def test_a_browser_still_sending_the_old_shared_password_reaches_the_sign_in_page(state: Cli) -> None:
+    with web_app(state.url) as (application, base):
+        browser = client_for(application, base)
+        old = {"Authorization": "Basic c3RhdGU6czNjcmV0"}  # what a browser keeps re-sending after HTTP Basic
+        answer = browser.get("/", headers=old, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"] == "/sign-in?next=/"
+        assert browser.get("/sign-in", headers=old).status_code == 200
+        assert browser.get("/api/agencies", headers=old).status_code == 401  # the API takes bearer tokens only
+
+
+def test_a_contacts_new_address_ends_the_link_their_old_one_was_sent(state: Cli) -> None:
+    with web_app(state.url, web=WebSettings(base_url="http://127.0.0.1:8000")) as (application, base):
+        from roadmap.services.links import reminder_tokens
+
+        director = next(c for c in state.ok("contact", "list", AGENCY, "--json").json() if c["role"] == "director")
+        with application.uow() as uow:
+            contact = next(c for c in uow.contacts.listed(AGENCY) if c.id == director["id"])
+            token = reminder_tokens(uow, [contact], on=datetime.now(UTC).date(), days=90)[director["id"]]
+            uow.commit()
+        assert follow_link(client_for(application, base), token).get(f"/agencies/{AGENCY}").status_code == 200
+        # The director left; the state corrects the address to her successor's: the old inbox's link stops.
+        state.ok("contact", "edit", str(director["id"]), "--name", "Nia Successor", "--email", "nia@riverbend.example")
+        assert client_for(application, base).get(f"/a/{token}", follow_redirects=False).status_code == 403
+
+
+def test_a_base_url_with_its_default_port_still_lets_people_in(state: Cli) -> None:
+    web = WebSettings(base_url="https://roadmap.state.example:443")
+    with web_app(state.url, web=web, base="https://roadmap.state.example") as (application, base):
+        client = client_for(application, base)
+        assert client.get("/sign-in").status_code == 200
+        page = client.get("/sign-in")
+        answer = client.post("/sign-in", data={"email": "x@state.example", "csrf": csrf_of(page.text)},
+                             headers={"Origin": "https://roadmap.state.example"})  # fmt: skip
+        assert answer.status_code == 200
