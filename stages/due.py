@@ -11,9 +11,10 @@ from stages.context import AgencyContext
 from stages.registry import REGISTRY
 
 
-def due_items(context: AgencyContext, as_of: date, until: date | None = None) -> list[DueItem]:
+def due_items(context: AgencyContext, as_of: date, until: date | None = None, *, people: bool = True) -> list[DueItem]:
     """Recomputed from the agency's current state every time; nothing here is stored. `until` keeps only what
-    falls due by that day (a due list's window), before anything more is worked out for each item.
+    falls due by that day (a due list's window), before anything more is worked out for each item; `people=False`
+    leaves out which trainers are reminded (a due list shows what is owed, not whom the sweep will tell).
 
     A routine occurrence with a visit booked for it (on or after as_of) is reminded as that visit instead; the
     trainers assigned to the agency are the ones reminded about its items.
@@ -28,7 +29,7 @@ def due_items(context: AgencyContext, as_of: date, until: date | None = None) ->
     items += [_visit_item(context, visit) for visit in context.visits if visit.agency == context.agency.slug]
     if until is not None:
         items = [item for item in items if item.due_on <= until]
-    if context.trainers is not None:
+    if people and context.trainers is not None:
         items = [
             item if item.people is not None else item.model_copy(update={"people": context.trainers}) for item in items
         ]

@@ -26,7 +26,7 @@ def due(
     """Everything overdue or due within DAYS: reviews, action-plan steps, checklist items past their stage norm."""
     targets = export_targets(csv, xlsx)
     app, today = cli_state(ctx).app, cli_state(ctx).today(as_of)
-    items = state_due(app.uow(), app.roadmap, app.cadence, as_of=today, within_days=within, agency=agency)
+    items = state_due(app.uow(), app.roadmap, app.cadence, as_of=today, within_days=within, agency=agency, people=False)
     export(targets, [due_item_view(item, today) for item in items])
     if json:
         print_json([due_item_view(item, today) for item in items])

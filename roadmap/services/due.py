@@ -25,8 +25,10 @@ def state_due(
     as_of: date,
     within_days: int = 30,
     agency: str | None = None,
+    people: bool = True,
 ) -> list[DueItem]:
-    """Everything overdue or due within `within_days` of as_of, soonest first."""
+    """Everything overdue or due within `within_days` of as_of, soonest first; `people=False` for a list that
+    shows what is owed and never decides whom to remind (it skips working out the trainers of every item)."""
     if not 0 <= within_days <= MAX_WINDOW_DAYS:
         raise InvalidInput(f"--within must be between 0 and {MAX_WINDOW_DAYS} days, got {within_days}")
     with uow:
@@ -39,5 +41,9 @@ def state_due(
         records = Records.read(uow, [agency] if agency else None, open_on=as_of)
     agencies = [each for each in agencies if each.on_roadmap(as_of)]  # nothing is due from an agency that left
     horizon = as_of + timedelta(days=within_days)
-    found = [item for each in agencies for item in due_items(records.context(each, roadmap, rules), as_of, horizon)]
+    found = [
+        item
+        for each in agencies
+        for item in due_items(records.context(each, roadmap, rules), as_of, horizon, people=people)
+    ]
     return sorted(found, key=lambda item: (item.due_on, item.agency, item.kind.value, item.subject))

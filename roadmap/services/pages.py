@@ -74,7 +74,7 @@ def due_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: d
     """The statewide 'what is due' page."""
     with uow:
         shown = visible(uow)
-    items = state_due(uow, roadmap, rules, as_of=as_of, within_days=DUE_WINDOW_DAYS)
+    items = state_due(uow, roadmap, rules, as_of=as_of, within_days=DUE_WINDOW_DAYS, people=False)
     with uow:
         names = uow.agencies.names()
     nobody = agencies_nobody_reminds(uow, as_of=as_of)
@@ -137,5 +137,5 @@ def agency_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, slug: st
         visits = uow.visits.listed(start=as_of, status=VisitStatus.PLANNED, agencies=[slug])
         contacts = uow.contacts.listed(slug)
         confirmed = last_confirmed(uow, slug)
-    due = state_due(uow, roadmap, rules, as_of=as_of, within_days=DUE_WINDOW_DAYS, agency=slug)
+    due = state_due(uow, roadmap, rules, as_of=as_of, within_days=DUE_WINDOW_DAYS, agency=slug, people=False)
     return AgencyPage(summary, reviews, actions, outcomes, visits, due, contacts, can, confirmed)
