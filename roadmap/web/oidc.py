@@ -13,12 +13,12 @@ import hmac
 import json
 import secrets
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import httpx
-from authlib.integrations.httpx_client import OAuth2Client
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from joserfc import jwt
@@ -65,7 +65,13 @@ class Provider:
             self._keys = KeySet.import_key_set(_get_json(self.metadata()["jwks_uri"]))  # type: ignore[arg-type]
         return self._keys
 
-    def client(self, redirect_uri: str) -> OAuth2Client:
+    def client(self, redirect_uri: str) -> Any:
+        """Authlib's OAuth 2 client (imported only when single sign-on is used: it warns, on import, that it would
+        rather have the `httpx2` package, which changes nothing here)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from authlib.integrations.httpx_client import OAuth2Client
+
         return OAuth2Client(
             client_id=self.client_id, client_secret=self.client_secret, scope="openid email profile",
             redirect_uri=redirect_uri, code_challenge_method="S256", timeout=10,
