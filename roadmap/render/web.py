@@ -264,8 +264,8 @@ def render_sign_in_mail(*, name: str, email: str, url: str, minutes: int) -> Mes
 
 
 def render_users(
-    users: list[User], trainers: list[str], chrome: Chrome, *, as_of: date, message: str | None = None,
-    typed: dict[str, str] | None = None,
+    users: list[User], trainers: list[str], chrome: Chrome, *, as_of: date, address: str,
+    message: str | None = None, typed: dict[str, str] | None = None,
 ) -> str:  # fmt: skip
     """The admin's page of people who sign in, with the form that adds one."""
     shown = [
@@ -275,5 +275,5 @@ def render_users(
     ]  # fmt: skip
     return _render(
         environment(), "web_users.html.j2", chrome=chrome, as_of=as_of, users=shown, trainers=trainers,
-        roles=[role.value for role in UserRole], message=message, typed=typed or {},
+        roles=[role.value for role in UserRole], message=message, typed=typed or {}, address=address,
     )  # fmt: skip

@@ -12,6 +12,7 @@ from roadmap.render.web import render_users
 from roadmap.services.trainers import list_trainers
 from roadmap.services.users import add_user, disable_user, list_users
 from roadmap.web.context import SAID_COOKIE, Posted, Web, said_cookie
+from roadmap.web.signin import origin_of
 
 
 def add_people_routes(api: FastAPI, web: Web) -> None:
@@ -20,7 +21,10 @@ def add_people_routes(api: FastAPI, web: Web) -> None:
     def page(request: Request, message: str | None = None, typed: dict[str, str] | None = None) -> str:
         users = list_users(web.uow(request))
         trainers = [trainer.name for trainer in list_trainers(web.uow(request))]
-        return render_users(users, trainers, web.chrome(request), as_of=web.today(), message=message, typed=typed)
+        return render_users(
+            users, trainers, web.chrome(request), as_of=web.today(), address=origin_of(request, web), message=message,
+            typed=typed,
+        )  # fmt: skip
 
     @api.get("/users", response_class=HTMLResponse, include_in_schema=False)
     def people(request: Request) -> Response:

@@ -13,6 +13,7 @@ def test_an_admin_adds_and_disables_people_from_the_browser(cli: Cli) -> None:
         admin = sign_in(client_for(application, base), cli.url, "lead@state.example")
         page = admin.get("/users")
         assert page.status_code == 200 and "lead@state.example" in page.text and 'href="/users">People' in page.text
+        assert "They sign in at <strong>http://127.0.0.1:8000/sign-in</strong>" in page.text
         headers = {"Origin": origin(admin)}
         form = {"csrf": csrf_of(page.text), "email": "cora@state.example", "name": "Cora Diaz",
                 "role": "coordinator", "regions": "North, East"}  # fmt: skip
