@@ -109,11 +109,6 @@ class Principal:
         """Reads the whole state (everyone but trainers and agency links)."""
         return self.unlimited or self.role in (UserRole.COORDINATOR, UserRole.VIEWER)
 
-    @property
-    def needs_scope(self) -> bool:
-        """A decision about an agency depends on the agency's region or trainers."""
-        return not self.unlimited
-
 
 def operator(actor: Actor) -> Principal:
     """The person at the server, running commands as their OS user."""

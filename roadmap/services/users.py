@@ -133,11 +133,9 @@ def issue_sign_in(uow: UnitOfWork, email: str, *, now: datetime) -> tuple[User, 
     with uow:
         require(uow, Ability.RUN_STATE)
         user = uow.users.get(normal_email(email))
-        if not user.active or user.id is None:
+        if not user.active:
             raise InvalidInput(f"{user.email} is disabled: add them again with `ips-roadmap user add`")
-        secret = new_secret()
-        expires = now + timedelta(minutes=SIGN_IN_MINUTES)
-        uow.users.add_secret(user.id, SIGN_IN, digest(secret), created_at=now, expires_at=expires)
+        secret = _new_sign_in(uow, user, now)
         uow.commit()
     return user, secret
 
@@ -146,11 +144,9 @@ def request_sign_in(uow: UnitOfWork, email: str, *, now: datetime) -> tuple[User
     """A one-time sign-in link's secret for an active user (None for any other address: nothing is told)."""
     with uow:
         user = uow.users.find(normal_email(email))
-        if user is None or not user.active or user.id is None:
+        if user is None or not user.active:
             return None
-        secret = new_secret()
-        expires = now + timedelta(minutes=SIGN_IN_MINUTES)
-        uow.users.add_secret(user.id, SIGN_IN, digest(secret), created_at=now, expires_at=expires)
+        secret = _new_sign_in(uow, user, now)
         uow.commit()
     return user, secret
 
@@ -171,11 +167,18 @@ def finish_sign_in(uow: UnitOfWork, secret: str, *, now: datetime, rules: Sessio
     with uow:
         user = uow.users.spend_sign_in(digest(secret), now)
         if user is None:
-            uow.commit()  # nothing was spent, but nothing to keep either
             return None
         session = _new_session(uow, user, now, rules)
         uow.commit()
     return user, session
+
+
+def _new_sign_in(uow: UnitOfWork, user: User, now: datetime) -> str:
+    assert user.id is not None  # a stored user
+    secret = new_secret()
+    expires = now + timedelta(minutes=SIGN_IN_MINUTES)
+    uow.users.add_secret(user.id, SIGN_IN, digest(secret), created_at=now, expires_at=expires)
+    return secret
 
 
 def _new_session(uow: UnitOfWork, user: User, now: datetime, rules: SessionRules) -> str:

@@ -8,13 +8,14 @@ with the agency as `agency show --json` prints it; 401 without a working token, 
 from __future__ import annotations
 
 import json
+from dataclasses import MISSING, fields
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_type_hints
 
 from fastapi import FastAPI, Query, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from roadmap.domain.errors import InvalidInput, first_problem
 from roadmap.domain.fidelity import validate_scores
@@ -43,17 +44,16 @@ class ChecklistDone(_Body):
     on: date | None = None
 
 
-class OutcomesReport(_Body):
-    """A quarter's outcome counts (aggregate numbers only, never a client)."""
+def _counted() -> dict[str, Any]:
+    """The fields of `Counts` (what `outcomes record` takes), each with its type and default, for a body model."""
+    hints = get_type_hints(Counts)
+    return {each.name: (hints[each.name], ... if each.default is MISSING else each.default) for each in fields(Counts)}
 
-    quarter: str | None = Field(default=None, max_length=10)
-    served: int
-    working: int
-    job_starts: int | None = None
-    in_school: int | None = None
-    working_90_days: int | None = None
-    jobs_ended_before_90_days: int | None = None
-    avg_hours: float | None = None
+
+# A quarter's outcome counts (aggregate numbers only, never a client): the quarter, and Counts' own fields.
+OutcomesReport = create_model(
+    "OutcomesReport", __base__=_Body, quarter=(str | None, Field(default=None, max_length=10)), **_counted()
+)
 
 
 class ReviewRecord(_Body):
@@ -127,10 +127,10 @@ def add_api_routes(api: FastAPI, web: Web) -> None:
 
     @api.post("/api/agencies/{slug}/outcomes", status_code=201, summary="Report a quarter's outcome counts")
     def outcomes_api(slug: str, request: Request, raw: bytes = Posted) -> JSONResponse:
-        given = parsed(request, raw, OutcomesReport)
-        counts = Counts(**given.model_dump(exclude={"quarter"}))
+        given = parsed(request, raw, OutcomesReport).model_dump()
+        quarter = given.pop("quarter")
         record_outcomes(
-            web.uow(request), application.roadmap, application.cadence, slug, counts, quarter=given.quarter,
+            web.uow(request), application.roadmap, application.cadence, slug, Counts(**given), quarter=quarter,
             on=web.today(), as_of=web.today(),
         )  # fmt: skip
         return agency_json(request, slug, 201)

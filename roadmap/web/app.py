@@ -24,7 +24,7 @@ from roadmap.services.users import SessionRules
 from roadmap.web.api import add_api_routes
 from roadmap.web.context import Web
 from roadmap.web.guard import Guard
-from roadmap.web.identity import Gate, Unauthenticated, abilities_of, hosts_and_origins
+from roadmap.web.identity import Gate, Unauthenticated, abilities_of, hosts_and_origins, is_bearer
 from roadmap.web.oidc import add_oidc_routes
 from roadmap.web.pages import add_page_routes
 from roadmap.web.people import add_people_routes
@@ -92,7 +92,7 @@ def add_error_pages(api: FastAPI, web: Web) -> None:
     @api.exception_handler(Unauthenticated)
     async def unauthenticated(request: Request, error: Unauthenticated) -> Response:
         response: Response
-        if is_api(request) or request.headers.get("authorization", "")[:7].lower() == "bearer ":
+        if is_api(request) or is_bearer(request.headers.get("authorization", "")):
             response = JSONResponse({"detail": str(error)}, 401, {"WWW-Authenticate": "Bearer"})
         elif request.method == "GET":
             response = RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)

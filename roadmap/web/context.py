@@ -12,7 +12,6 @@ from fastapi.responses import Response
 
 from notifications.delivery import AppriseSender
 from roadmap.bootstrap import Application
-from roadmap.domain.errors import Forbidden
 from roadmap.domain.permission import Kind, Principal
 from roadmap.render.web import Chrome
 from roadmap.services.ports import UnitOfWork
@@ -58,11 +57,12 @@ class Web:
         """A unit of work for whoever asks: the use case checks what they may do."""
         return self.application.uow(self.someone(request))
 
-    def chrome(self, request: Request) -> Chrome:
-        """The top bar for this visitor: their name, their forms' token, and the state's pages if theirs."""
+    def chrome(self, request: Request, form_cookie: str | None = None) -> Chrome:
+        """The top bar for this visitor: their name, their forms' token (tied to `form_cookie` when one is being
+        given to them), and the state's pages if theirs."""
         visitor = self.visitor(request)
         who = visitor.who
-        credential = visitor.credential or request.cookies.get(FORM_COOKIE)
+        credential = visitor.credential or form_cookie or request.cookies.get(FORM_COOKIE)
         csrf = self.gate.csrf(credential) if credential else ""
         if who is None:
             return Chrome(viewer=None, csrf=csrf, state_pages=False)
@@ -81,12 +81,6 @@ class Web:
             credential = visitor.credential or request.cookies.get(FORM_COOKIE)
             self.gate.check_form(request, credential, fields.get("csrf"))
         return fields
-
-    def refuse_links(self, request: Request) -> None:
-        """The state's pages: an agency link is sent to its own page by the caller, never shown these."""
-        who = self.someone(request)
-        if who.kind is Kind.LINK:
-            raise Forbidden("this link opens one agency's pages only")
 
 
 def said_cookie(response: Response, path: str, said: str) -> None:

@@ -31,7 +31,8 @@ LINK_COOKIE = "ips_roadmap_link"
 # A random value an anonymous visitor's forms (sign-in) are tied to, so another site cannot post them.
 FORM_COOKIE = "ips_roadmap_form"
 LINK_COOKIE_SECONDS = 30 * 24 * 3600
-LINK_ABILITIES = {
+# What each of the state's choices for agency links (IPS_ROADMAP_WEB__LINK_ACTIONS) lets them do.
+LINK_ACTION_ABILITIES = {
     LinkAction.CHECKLIST: Ability.TICK_CHECKLIST,
     LinkAction.OUTCOMES: Ability.RECORD_OUTCOMES,
     LinkAction.ACTIONS: Ability.MARK_ACTION,
@@ -86,7 +87,7 @@ class Gate:
         header = request.headers.get("authorization")
         # A browser may still send the retired shared password (HTTP Basic) by itself: on the pages it is
         # ignored, so the visitor reaches the sign-in page; the API takes bearer tokens only.
-        if header is not None and (header[:7].lower() == "bearer " or request.url.path.startswith("/api/")):
+        if header is not None and (is_bearer(header) or request.url.path.startswith("/api/")):
             return self._bearer(header)
         stale: list[str] = []
         session = request.cookies.get(self.session_cookie)
@@ -166,7 +167,10 @@ def _origin_of(url: str) -> str:
     if not parts.scheme or not parts.hostname:
         raise InvalidInput("the Origin or Referer header is not a URL")
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    return f"{parts.scheme.lower()}://{host.lower()}" + (f":{port}" if port is not None else "")
+    scheme = parts.scheme.lower()
+    # A default port is never sent by browsers, in Host or Origin: https://host:443 is https://host.
+    shown = port is not None and (scheme, port) not in (("https", 443), ("http", 80))
+    return f"{scheme}://{host.lower()}" + (f":{port}" if shown else "")
 
 
 def hosts_and_origins(base_url: str | None, local_port: int | None) -> tuple[frozenset[str], frozenset[str]]:
@@ -175,8 +179,7 @@ def hosts_and_origins(base_url: str | None, local_port: int | None) -> tuple[fro
     hosts: set[str] = set()
     origins: set[str] = set()
     if base_url:
-        # A default port is never sent by browsers, in Host or Origin: https://host:443 is https://host.
-        origin = _origin_of(base_url.rstrip("/")).removesuffix(":443" if base_url.startswith("https") else ":80")
+        origin = _origin_of(base_url.rstrip("/"))
         origins.add(origin)
         hosts.add(origin.split("://", 1)[1])
     if local_port is not None:
@@ -186,6 +189,11 @@ def hosts_and_origins(base_url: str | None, local_port: int | None) -> tuple[fro
     return frozenset(hosts), frozenset(origins)
 
 
+def is_bearer(header: str) -> bool:
+    """An Authorization header that offers a bearer token (anything else is a browser's old HTTP Basic)."""
+    return header[:7].lower() == "bearer "
+
+
 def new_form_cookie() -> str:
     """A fresh random value for an anonymous visitor's forms."""
     return secrets.token_urlsafe(24)
@@ -193,4 +201,4 @@ def new_form_cookie() -> str:
 
 def abilities_of(actions: Iterable[LinkAction]) -> frozenset[Ability]:
     """What agency links may do, from the state's setting."""
-    return frozenset(LINK_ABILITIES[action] for action in actions)
+    return frozenset(LINK_ACTION_ABILITIES[action] for action in actions)

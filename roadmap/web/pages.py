@@ -57,7 +57,6 @@ def add_page_routes(api: FastAPI, web: Web) -> None:
 
     @api.get("/due", response_class=HTMLResponse, include_in_schema=False)
     def due(request: Request, page: int = 1) -> str:
-        web.refuse_links(request)
         shown = due_page(web.uow(request), application.roadmap, application.cadence, as_of=web.today())
         return render_due(shown, web.chrome(request), number=page)
 

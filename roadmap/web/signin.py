@@ -114,13 +114,12 @@ def add_sign_in_routes(api: FastAPI, web: Web) -> None:
 
     def anonymous_page(request: Request, render: Callable[[Chrome], str]) -> Response:
         """A page with a form for someone who may not be signed in: their forms are tied to a random cookie."""
-        cookie = request.cookies.get(FORM_COOKIE)
-        if not cookie and web.visitor(request).credential is None:
-            cookie = new_form_cookie()
-            request.cookies[FORM_COOKIE] = cookie  # so the page's token is made from it
-        response = HTMLResponse(render(web.chrome(request)))
-        if cookie and request.cookies.get(FORM_COOKIE) == cookie:
-            response.set_cookie(FORM_COOKIE, cookie, httponly=True, samesite="strict", secure=web.gate.https)
+        fresh = None
+        if not request.cookies.get(FORM_COOKIE) and web.visitor(request).credential is None:
+            fresh = new_form_cookie()
+        response = HTMLResponse(render(web.chrome(request, form_cookie=fresh)))
+        if fresh:
+            response.set_cookie(FORM_COOKIE, fresh, httponly=True, samesite="strict", secure=web.gate.https)
         return response
 
 

@@ -74,8 +74,8 @@ def test_each_reminder_leads_to_its_form_and_what_the_director_does_is_signed_an
         assert send(f"/agencies/{AGENCY}/actions/{step.group(1)}/done", on=DAY,
                     note="Weekly job-development log kept by every specialist") == 303  # fmt: skip
         item = re.search(r'<select name="item"><option value="([^"]+)"', page.text)
-        if item:
-            assert send(f"/agencies/{AGENCY}/checklist", item=item.group(1), on=DAY) == 303
+        assert item, "the checklist form offers the items of the stages under way"
+        assert send(f"/agencies/{AGENCY}/checklist", item=item.group(1), on=DAY) == 303
         # A gate passed long ago is the state's to reopen, not the agency's: refused, nothing named.
         stages = cli.ok("agency", "show", AGENCY, "--as-of", DAY, "--json").json()["stages"]
         passed = [s for s in stages if s["status"] == "completed" and s["checklist"]]

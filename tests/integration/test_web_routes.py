@@ -246,8 +246,8 @@ def assert_answer(answer: object, expected: str, role: str, method: str, url: st
         assert set(json.loads(text)) == {"detail"}, where
 
 
-def test_a_refused_write_from_each_visitor_leaves_the_audit_trail_as_it_was(state: Cli) -> None:
-    """The walk above proves nothing is written; this proves the one allowed write is signed by its author."""
+def test_a_coordinators_tick_in_their_region_is_signed_with_their_address(state: Cli) -> None:
+    """The walk above proves nothing is written; this proves an allowed write lands, signed by its author."""
     with web_app(state.url) as (application, base):
         client = sign_in(client_for(application, base), state.url, "north@state.example")
         page = client.get(f"/agencies/{IN}")
