@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -51,6 +52,16 @@ class DueItem(BaseModel):
     def days_until(self, as_of: date) -> int:
         """Days from as_of to the due date; negative once overdue."""
         return (self.due_on - as_of).days
+
+
+@dataclass(frozen=True)
+class DueSlice:
+    """A page of a due list: its items, the names of their agencies, and how many the whole list holds."""
+
+    items: list[DueItem]
+    names: dict[str, str]
+    total: int
+    overdue: int
 
 
 def deep_link(item: DueItem) -> str | None:

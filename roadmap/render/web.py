@@ -40,7 +40,6 @@ class Chrome:
 
 # Rows of the stage matrix per page: a state of a thousand agencies is read a region or a page at a time.
 MATRIX_ROWS = 100
-DUE_ROWS = 200
 
 
 def render_overview(
@@ -119,18 +118,13 @@ def render_trainer(page: TrainerPage, roadmap: Roadmap, chrome: Chrome, *, messa
     )  # fmt: skip
 
 
-def render_due(page: DuePage, chrome: Chrome, *, number: int = 1) -> str:
-    """What is due across the state, overdue first, a page of DUE_ROWS at a time, with the agencies nobody can
-    remind (a thousand agencies owe thousands of items: laying them all out took most of a second)."""
-    pages = max(1, -(-len(page.items) // DUE_ROWS))
-    number = min(max(1, number), pages)
-    shown = page.items[(number - 1) * DUE_ROWS : number * DUE_ROWS]
-    items = [_due_line(item, page.as_of) | {"name": page.names.get(item.agency, item.agency)} for item in shown]
+def render_due(page: DuePage, chrome: Chrome) -> str:
+    """One page of what is due across the state, overdue first, with the agencies nobody can remind."""
+    items = [_due_line(item, page.as_of) | {"name": page.names.get(item.agency, item.agency)} for item in page.items]
     nobody = [{"slug": slug, "name": page.names.get(slug, slug)} for slug in page.nobody]
     return _render(
         environment(), "web_due.html.j2", as_of=page.as_of, chrome=chrome, items=items, nobody=nobody,
-        within=page.within_days, total=len(page.items), overdue=sum(1 for i in page.items if i.due_on < page.as_of),
-        number=number, pages=pages,
+        within=page.within_days, total=page.total, overdue=page.overdue, number=page.number, pages=page.pages,
     )  # fmt: skip
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from datetime import date, timedelta
 
+from roadmap import __version__
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
-from roadmap.domain.due import DueItem
-from roadmap.domain.errors import InvalidInput
+from roadmap.domain.due import DueItem, DueSlice
+from roadmap.domain.errors import InvalidInput, StorageError
 from roadmap.domain.permission import Ability
 from roadmap.services.access import require, visible
 from roadmap.services.ports import UnitOfWork
@@ -15,6 +18,7 @@ from roadmap.services.records import Records
 from stages.due import due_items
 
 MAX_WINDOW_DAYS = 3650
+_log = logging.getLogger(__name__)
 
 
 def state_due(
@@ -47,3 +51,65 @@ def state_due(
         for item in due_items(records.context(each, roadmap, rules), as_of, horizon, people=people)
     ]
     return sorted(found, key=lambda item: (item.due_on, item.agency, item.kind.value, item.subject))
+
+
+def due_slice(
+    uow: UnitOfWork,
+    roadmap: Roadmap,
+    rules: CadenceRules,
+    *,
+    as_of: date,
+    within_days: int,
+    offset: int = 0,
+    limit: int = 200,
+) -> DueSlice:
+    """A page of `state_due(..., people=False)` for whoever asks, read from the derived due entries.
+
+    The agencies whose entries are stale (changed since, or worked out for another day or other rules) are
+    worked out first and written back, so a list costs a page of rows once the day's entries exist. Should the
+    write-back fail (another reader wrote them first, or the database is busy), the list is worked out live.
+    """
+    if not 0 <= within_days <= MAX_WINDOW_DAYS:
+        raise InvalidInput(f"--within must be between 0 and {MAX_WINDOW_DAYS} days, got {within_days}")
+    try:
+        refresh_due_list(uow, roadmap, rules, as_of=as_of)
+    except StorageError as error:
+        _log.warning("due list worked out live: its entries could not be written back (%s)", error)
+        items = state_due(uow, roadmap, rules, as_of=as_of, within_days=within_days, people=False)
+        with uow:
+            names = uow.agencies.names()
+        shown = items[offset : offset + limit]
+        overdue = sum(1 for item in items if item.due_on < as_of)
+        return DueSlice(shown, {item.agency: names[item.agency] for item in shown}, len(items), overdue)
+    with uow:
+        agencies = visible(uow)
+        horizon = as_of + timedelta(days=within_days)
+        return uow.due_list.listed(as_of=as_of, until=horizon, agencies=agencies, offset=offset, limit=limit)
+
+
+def refresh_due_list(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> int:
+    """Work out again, and write back, the due entries of every agency whose entries are stale; how many."""
+    with uow:
+        stamp, stale = uow.due_list.stale(as_of, basis(roadmap, rules))
+        if not stale:
+            return 0
+        slugs = [slug for slug, _ in stale]
+        every = len(stale) == uow.agencies.count()
+        agencies = uow.agencies.all() if every else uow.agencies.many(slugs)
+        records = Records.read(uow, None if every else slugs, open_on=as_of)
+        found = {
+            agency.slug: due_items(records.context(agency, roadmap, rules), as_of, people=False)
+            for agency in agencies
+            if agency.on_roadmap(as_of)  # nothing is due from an agency that left
+        }
+        uow.due_list.replace(as_of, stamp, {slug: (generation, found.get(slug, [])) for slug, generation in stale})
+        uow.commit()
+    return len(stale)
+
+
+def basis(roadmap: Roadmap, rules: CadenceRules) -> str:
+    """What due entries are worked out from besides the agencies' records: this version's code and the rules."""
+    digest = hashlib.sha256(__version__.encode())
+    for part in (roadmap.model_dump_json(), rules.model_dump_json()):
+        digest.update(part.encode())
+    return digest.hexdigest()[:32]

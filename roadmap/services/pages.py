@@ -19,7 +19,7 @@ from roadmap.domain.workload import MonthLoad
 from roadmap.services.access import abilities, require_trainer, visible
 from roadmap.services.agencies import AgencySummary, list_agencies, show_agency
 from roadmap.services.contacts import agencies_nobody_reminds, last_confirmed
-from roadmap.services.due import state_due
+from roadmap.services.due import due_slice, state_due
 from roadmap.services.forecast import workload
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.reviews import DueReview, ReviewEntry, list_reviews, reviews_due
@@ -57,31 +57,44 @@ class AgencyPage:
 
 @dataclass(frozen=True)
 class DuePage:
-    """What is due across the state: overdue, then the coming weeks; and who nobody can remind."""
+    """One page of what is due across the state (overdue, then the coming weeks), and who nobody can remind."""
 
     as_of: date
     within_days: int
     items: list[DueItem]
     names: dict[str, str]
     nobody: list[str]
+    # The whole list's size and how much of it is overdue; which page of how many this is.
+    total: int = 0
+    overdue: int = 0
+    number: int = 1
+    pages: int = 1
 
 
 # How far ahead the web's due lists look: the longest reminder lead of the default rules.
 DUE_WINDOW_DAYS = 30
+# Rows on a page of the due list (a thousand agencies owe thousands of items).
+DUE_ROWS = 200
 
 
-def due_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> DuePage:
-    """The statewide 'what is due' page."""
+def due_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date, number: int = 1) -> DuePage:
+    """The statewide 'what is due' page: page `number` (kept within the pages there are)."""
     with uow:
         shown = visible(uow)
-    items = state_due(uow, roadmap, rules, as_of=as_of, within_days=DUE_WINDOW_DAYS, people=False)
-    with uow:
-        names = uow.agencies.names()
+    number = max(1, number)
+    found = due_slice(uow, roadmap, rules, as_of=as_of, within_days=DUE_WINDOW_DAYS,
+                      offset=(number - 1) * DUE_ROWS, limit=DUE_ROWS)  # fmt: skip
+    pages = max(1, -(-found.total // DUE_ROWS))
+    if number > pages:  # past the end (the list shrank since the link was made): the last page
+        number = pages
+        found = due_slice(uow, roadmap, rules, as_of=as_of, within_days=DUE_WINDOW_DAYS,
+                          offset=(number - 1) * DUE_ROWS, limit=DUE_ROWS)  # fmt: skip
     nobody = agencies_nobody_reminds(uow, as_of=as_of)
     if shown is not None:
-        items = [item for item in items if item.agency in shown]
         nobody = [slug for slug in nobody if slug in shown]
-    return DuePage(as_of, DUE_WINDOW_DAYS, items, names, nobody)
+    with uow:
+        names = found.names | uow.agencies.names(nobody)
+    return DuePage(as_of, DUE_WINDOW_DAYS, found.items, names, nobody, found.total, found.overdue, number, pages)
 
 
 @dataclass(frozen=True)

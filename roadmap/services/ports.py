@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -12,6 +12,7 @@ from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.agency import Agency
 from roadmap.domain.audit import AuditChange, AuditEntry, Fields, Subject
 from roadmap.domain.contact import Contact, Role
+from roadmap.domain.due import DueItem, DueSlice
 from roadmap.domain.outbox import OutboxEntry
 from roadmap.domain.outcome import QuarterOutcome
 from roadmap.domain.permission import AgencyScope, Principal
@@ -45,8 +46,8 @@ class AgencyRepository(Protocol):
         """Every agency's timezone, by slug."""
         ...
 
-    def names(self) -> dict[str, str]:
-        """Every agency's name, by slug."""
+    def names(self, slugs: Collection[str] | None = None) -> dict[str, str]:
+        """Every agency's name (or these agencies'), by slug."""
         ...
 
     def on_roadmap(self, as_of: date) -> list[str]:
@@ -449,6 +450,25 @@ class StateBackup(Protocol):
         ...
 
 
+class DueList(Protocol):
+    """What is due across the state, kept as derived rows worked out again whenever they are stale."""
+
+    def stale(self, as_of: date, basis: str) -> tuple[str, list[tuple[str, int]]]:
+        """(the basis to stamp, [(slug, generation)]) of the agencies whose entries were not worked out for this
+        day, these rules and the agency as it now stands; read before the records they are worked out from."""
+        ...
+
+    def replace(self, as_of: date, stamp: str, found: Mapping[str, tuple[int, Sequence[DueItem]]]) -> None:
+        """Write these agencies' items (by slug: the generation they were worked out at, the items)."""
+        ...
+
+    def listed(
+        self, *, as_of: date, until: date, agencies: Collection[str] | None = None, offset: int = 0, limit: int = 200
+    ) -> DueSlice:
+        """A page of what falls due by `until` (of these agencies), overdue first, with the whole list's counts."""
+        ...
+
+
 class MetaStore(Protocol):
     """Small facts about the database itself."""
 
@@ -522,6 +542,11 @@ class UnitOfWork(Protocol):
     @property
     def links(self) -> AccessLinkRepository:
         """Agency links in this transaction."""
+        ...
+
+    @property
+    def due_list(self) -> DueList:
+        """The derived due entries, in this transaction."""
         ...
 
     @property

@@ -17,7 +17,7 @@ from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, Integer, St
 from sqlalchemy.orm import Session
 
 from roadmap.domain.errors import InvalidInput
-from roadmap.store.tables import Base, MetaRow
+from roadmap.store.tables import DERIVED_TABLES, Base, MetaRow
 
 FORMAT = "ips-roadmap-backup"
 VERSION = 1
@@ -29,11 +29,21 @@ _INT_RANGE = (-(2**31), 2**31 - 1)
 _JSON_DEPTH = 32
 
 
+def _stored_tables() -> list[Table]:
+    """Every table a backup holds: all but the derived ones, which are rebuilt from the rest when next read."""
+    return [table for table in Base.metadata.sorted_tables if table.name not in DERIVED_TABLES]
+
+
+def _stored_columns(table: Table) -> list[Column[Any]]:
+    """The table's columns but the derived ones (a restored agency's due list is worked out afresh)."""
+    return [column for column in table.columns if not column.info.get("derived")]
+
+
 def dump(session: Session, schema: str) -> dict[str, Any]:
     """Every row of every table, read in this session's one transaction (a consistent snapshot)."""
     tables: dict[str, Any] = {}
-    for table in Base.metadata.sorted_tables:
-        columns = list(table.columns)
+    for table in _stored_tables():
+        columns = _stored_columns(table)
         order = [column for column in table.primary_key.columns] or columns
         rows = session.execute(select(*columns).order_by(*order)).all()
         tables[table.name] = {
@@ -46,15 +56,15 @@ def dump(session: Session, schema: str) -> dict[str, Any]:
 def restore(session: Session, document: object, schema: str) -> dict[str, int]:
     """Write a dumped state into this (empty) database; returns rows per table. The caller commits."""
     tables = _checked_document(document, schema)
-    decoded = {table.name: _decoded_rows(table, tables[table.name]) for table in Base.metadata.sorted_tables}
-    for table in Base.metadata.sorted_tables:
+    decoded = {table.name: _decoded_rows(table, tables[table.name]) for table in _stored_tables()}
+    for table in _stored_tables():
         if table is not _REPLACED_ON_RESTORE and session.scalar(select(func.count()).select_from(table)):
             raise InvalidInput(
                 f"the database already holds a state (table {table.name} has rows): import-all needs a new, "
                 "empty database (`ips-roadmap --database-url NEW init`)"
             )
     session.execute(_REPLACED_ON_RESTORE.delete())
-    for table in Base.metadata.sorted_tables:
+    for table in _stored_tables():
         if decoded[table.name]:
             session.execute(table.insert(), decoded[table.name])
     if session.get_bind().dialect.name == "postgresql":
@@ -73,7 +83,7 @@ def _checked_document(document: object, schema: str) -> Mapping[str, object]:
             f"{schema}: restore it with the version that made it, or upgrade that database and export again"
         )
     tables = document.get("tables")
-    expected = {table.name for table in Base.metadata.sorted_tables}
+    expected = {table.name for table in _stored_tables()}
     if not isinstance(tables, dict) or set(tables) != expected:
         given = set(tables) if isinstance(tables, dict) else set()
         odd = sorted((given - expected) | (expected - given))[:3]
@@ -82,7 +92,8 @@ def _checked_document(document: object, schema: str) -> Mapping[str, object]:
 
 
 def _decoded_rows(table: Table, given: object) -> list[dict[str, object]]:
-    names = [column.name for column in table.columns]
+    columns = _stored_columns(table)
+    names = [column.name for column in columns]
     if not isinstance(given, dict) or given.get("columns") != names or not isinstance(given.get("rows"), list):
         raise InvalidInput(f"table {table.name}: the backup must list columns {', '.join(names)} and its rows")
     decoded = []
@@ -91,7 +102,7 @@ def _decoded_rows(table: Table, given: object) -> list[dict[str, object]]:
             raise InvalidInput(f"table {table.name} row {number}: expected {len(names)} values")
         decoded.append(
             {column.name: _decode(column, value, f"{table.name} row {number} {column.name}")
-             for column, value in zip(table.columns, row, strict=True)}
+             for column, value in zip(columns, row, strict=True)}
         )  # fmt: skip
     return decoded
 
@@ -177,7 +188,7 @@ def _instant(value: str, where: str) -> datetime:
 
 def _move_sequences_past_restored_ids(session: Session) -> None:
     """PostgreSQL hands out ids from sequences, which explicit ids do not move: set each past the largest."""
-    for table in Base.metadata.sorted_tables:
+    for table in _stored_tables():
         key = list(table.primary_key.columns)
         if len(key) == 1 and isinstance(key[0].type, Integer) and key[0].autoincrement in (True, "auto"):
             session.execute(

@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from roadmap.store.tables import CHANGES_NOTHING_DUE
+
 
 def is_sqlite(session: Session) -> bool:
     """Whether the session's database is SQLite (no row locks: one write lock for the whole file)."""
@@ -21,7 +23,7 @@ def write_lock(session: Session, column: InstrumentedAttribute[Any], *chosen: Co
     no row is chosen.
     """
     unchanged = update(column.class_).where(*chosen).values({column.key: column})
-    session.execute(unchanged.execution_options(synchronize_session=False))
+    session.execute(unchanged.execution_options(synchronize_session=False, **{CHANGES_NOTHING_DUE: True}))
 
 
 def hold(session: Session, order: InstrumentedAttribute[Any], *chosen: ColumnElement[bool]) -> None:

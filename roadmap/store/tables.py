@@ -50,6 +50,9 @@ class AgencyRow(Base):
     archived_on: Mapped[date | None] = mapped_column(Date)
     archive_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Counts the transactions that changed anything the agency's due items are worked out from (due_list.py):
+    # a due list worked out before the latest change is recomputed, even one written after it.
+    generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0", info={"derived": True})
 
     stages: Mapped[list[StageRow]] = relationship(
         back_populates="agency", cascade="all, delete-orphan", lazy="selectin", passive_deletes=True
@@ -354,3 +357,38 @@ class UserSecretRow(Base):
     idle_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DueEntryRow(Base):
+    """One item an agency owes, as last worked out for its standing (derived data: rebuilt, never exported)."""
+
+    __tablename__ = "due_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(80))
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    state_run: Mapped[bool] = mapped_column(Boolean)
+
+
+class DueStandingRow(Base):
+    """For which day, rules and agency generation an agency's due entries were worked out (derived data)."""
+
+    __tablename__ = "due_standings"
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True)
+    computed_for: Mapped[date] = mapped_column(Date)
+    basis: Mapped[str] = mapped_column(String(64))
+    generation: Mapped[int] = mapped_column(Integer)
+
+
+# An execution option: this statement writes but changes nothing a due item is worked out from (a row lock, a
+# generation bump, the derived rows themselves), so no agency's due list is marked stale by it (changes.py).
+CHANGES_NOTHING_DUE = "roadmap_changes_nothing_due"
+
+# Worked out from the other tables and rebuilt whenever they are stale: backups leave them out (and columns
+# marked `info={"derived": True}`).
+DERIVED_TABLES = frozenset({DueEntryRow.__tablename__, DueStandingRow.__tablename__})

@@ -19,8 +19,10 @@ from roadmap.domain.permission import Principal
 from roadmap.store import backup
 from roadmap.store.access_links import SqlAccessLinkRepository
 from roadmap.store.audit import SqlAuditTrail
+from roadmap.store.changes import ChangedAgencies
 from roadmap.store.contacts import SqlContactRepository
 from roadmap.store.database import Database
+from roadmap.store.due_list import SqlDueList
 from roadmap.store.locks import hold
 from roadmap.store.mapping import agency_of, agency_row_id, read_agencies, write
 from roadmap.store.outbox import SqlOutbox
@@ -89,9 +91,12 @@ class SqlAgencyRepository:
         )
         return list(self._session.scalars(query.order_by(AgencyRow.slug)))
 
-    def names(self) -> dict[str, str]:
-        """Every agency's name by slug — one narrow query."""
-        return dict(self._session.execute(select(AgencyRow.slug, AgencyRow.name)).tuples().all())
+    def names(self, slugs: Collection[str] | None = None) -> dict[str, str]:
+        """Every agency's name (or these agencies') by slug — one narrow query."""
+        query = select(AgencyRow.slug, AgencyRow.name)
+        if slugs is not None:
+            query = query.where(AgencyRow.slug.in_(slugs))
+        return dict(self._session.execute(query).tuples().all())
 
     def count(self) -> int:
         return self._session.scalar(select(func.count()).select_from(AgencyRow)) or 0
@@ -193,6 +198,7 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         self._database.require_current_schema()
         self._session = self._database.session()
+        self._changes = ChangedAgencies(self._session)
         self.audit = SqlAuditTrail(self._session, self._actor, self._clock)
         self.agencies = SqlAgencyRepository(self._session, self.audit)
         self.reviews = SqlReviewRepository(self._session, self.audit)
@@ -205,6 +211,7 @@ class SqlUnitOfWork:
         self.outcomes = SqlOutcomeRepository(self._session, self.audit)
         self.links = SqlAccessLinkRepository(self._session, self.audit)
         self.users = SqlUserRepository(self._session, self.audit)
+        self.due_list = SqlDueList(self._session)
         self.meta = SqlMetaStore(self._session)
         self.backup = SqlStateBackup(self._session, self._database)
         return self
@@ -223,4 +230,5 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         with self._database.translated_errors():
+            self._changes.settle(self._session)  # the changed agencies' due lists are stale from this commit on
             self._session.commit()

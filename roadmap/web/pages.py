@@ -57,8 +57,8 @@ def add_page_routes(api: FastAPI, web: Web) -> None:
 
     @api.get("/due", response_class=HTMLResponse, include_in_schema=False)
     def due(request: Request, page: int = 1) -> str:
-        shown = due_page(web.uow(request), application.roadmap, application.cadence, as_of=web.today())
-        return render_due(shown, web.chrome(request), number=page)
+        shown = due_page(web.uow(request), application.roadmap, application.cadence, as_of=web.today(), number=page)
+        return render_due(shown, web.chrome(request))
 
     @api.get("/trainers/{name}", response_class=HTMLResponse, include_in_schema=False)
     def trainer(name: str, request: Request) -> Response:

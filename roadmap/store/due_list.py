@@ -1,0 +1,129 @@
+"""What is due across the state, kept as derived rows: each agency's items as last worked out, and for what.
+
+An agency's rows are stale once the day, the rules (`basis`) or the agency's generation (bumped in the same
+transaction as any change to what its items are worked out from, see changes.py) differ from those they were
+worked out for; the service works out the stale ones again before a list is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import case, delete, func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from roadmap.domain.due import DueItem, DueKind, DueSlice
+from roadmap.store.tables import CHANGES_NOTHING_DUE, AgencyRow, DueEntryRow, DueStandingRow
+
+_QUIET = {CHANGES_NOTHING_DUE: True}
+# Agencies per statement: well inside every backend's limit on bound parameters.
+_CHUNK = 2000
+
+
+class SqlDueList:
+    """The derived due entries and the standings that say what they were worked out for."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def stale(self, as_of: date, basis: str) -> tuple[str, list[tuple[str, int]]]:
+        """(the basis to stamp, [(slug, generation)]) of every agency whose entries were not worked out for this
+        day, basis and generation. Read before the agencies' own records: a change committed after this read
+        bumps a generation past the one returned, so what is worked out from older records is stale again."""
+        stamp = basis
+        query = (
+            select(AgencyRow.slug, AgencyRow.generation)
+            .outerjoin(DueStandingRow, DueStandingRow.agency_id == AgencyRow.id)
+            .where(
+                or_(
+                    DueStandingRow.agency_id.is_(None),
+                    DueStandingRow.computed_for != as_of,
+                    DueStandingRow.basis != stamp,
+                    DueStandingRow.generation != AgencyRow.generation,
+                )
+            )
+        )
+        return stamp, [(slug, generation) for slug, generation in self._session.execute(query.order_by(AgencyRow.slug))]
+
+    def replace(self, as_of: date, stamp: str, found: Mapping[str, tuple[int, Sequence[DueItem]]]) -> None:
+        """Write these agencies' entries and standings in place of what they had."""
+        slugs = list(found)
+        ids: dict[str, int] = {}
+        for chunk in _chunks(slugs):
+            query = select(AgencyRow.slug, AgencyRow.id).where(AgencyRow.slug.in_(chunk))
+            ids.update(self._session.execute(query).tuples().all())
+        present = [ids[slug] for slug in slugs if slug in ids]  # an agency removed since is simply left out
+        for chunk in _chunks(present):
+            for table in (DueEntryRow, DueStandingRow):
+                self._session.execute(delete(table).where(table.agency_id.in_(chunk)).execution_options(**_QUIET))
+        entries = [_entry(ids[slug], item) for slug, (_, items) in found.items() if slug in ids for item in items]
+        standings = [
+            {"agency_id": ids[slug], "computed_for": as_of, "basis": stamp, "generation": generation}
+            for slug, (generation, _) in found.items()
+            if slug in ids
+        ]
+        for table, rows in ((DueEntryRow, entries), (DueStandingRow, standings)):
+            if rows:
+                self._session.execute(insert(table).execution_options(**_QUIET), rows)
+
+    def listed(
+        self, *, as_of: date, until: date, agencies: Collection[str] | None = None, offset: int = 0, limit: int = 200
+    ) -> DueSlice:
+        """A page of what falls due by `until` (overdue first, then soonest), with the total and overdue counts."""
+        chosen: list[Any] = [DueEntryRow.due_on <= until]
+        if agencies is not None:
+            chosen.append(AgencyRow.slug.in_(agencies))
+        joined = select(DueEntryRow).join(AgencyRow, AgencyRow.id == DueEntryRow.agency_id).where(*chosen).subquery()
+        overdue = func.coalesce(func.sum(case((joined.c.due_on < as_of, 1), else_=0)), 0)
+        total, late = self._session.execute(select(func.count(), overdue).select_from(joined)).one()
+        # Ordered as the live list is (by code point): PostgreSQL's default collation would sort by language.
+        order = [self._by_code_point(column) for column in (AgencyRow.slug, DueEntryRow.kind, DueEntryRow.subject)]
+        query = (
+            select(
+                AgencyRow.slug,
+                AgencyRow.name,
+                DueEntryRow.kind,
+                DueEntryRow.subject,
+                DueEntryRow.title,
+                DueEntryRow.stage,
+                DueEntryRow.due_on,
+                DueEntryRow.state_run,
+            )
+            .join(AgencyRow, AgencyRow.id == DueEntryRow.agency_id)
+            .where(*chosen)
+            .order_by(DueEntryRow.due_on, *order, DueEntryRow.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        rows = self._session.execute(query).all()
+        items = [
+            DueItem(
+                agency=slug,
+                kind=DueKind(kind),
+                subject=subject,
+                title=title,
+                stage=stage,
+                due_on=due_on,
+                state_run=state_run,
+            )
+            for slug, _, kind, subject, title, stage, due_on, state_run in rows
+        ]
+        return DueSlice(items, {row[0]: row[1] for row in rows}, total, late)
+
+    def _by_code_point(self, column: Any) -> Any:
+        # SQLite compares text by code point already (and knows no collation named C).
+        return column.collate("C") if self._session.get_bind().dialect.name == "postgresql" else column
+
+
+def _entry(agency_id: int, item: DueItem) -> dict[str, Any]:
+    return {
+        "agency_id": agency_id, "kind": item.kind.value, "subject": item.subject, "title": item.title,
+        "stage": item.stage, "due_on": item.due_on, "state_run": item.state_run,
+    }  # fmt: skip
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]

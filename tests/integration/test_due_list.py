@@ -1,0 +1,150 @@
+"""The due list the web shows is kept as derived rows (a page costs a page of rows, not every agency's rules).
+
+What it says must be what the rules say live, on any day and after every kind of change a state makes, on both
+backends; and a change has only the agencies it touched worked out again.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+from roadmap.bootstrap import build
+from roadmap.domain.due import DueItem
+from roadmap.services.demo import demo_scores
+from roadmap.services.due import due_slice, refresh_due_list, state_due
+from roadmap.settings import load_settings
+from tests.conftest import Cli
+from tests.integration.visit_state import realistic_state
+
+TODAY = date(2026, 11, 23)
+Row = tuple[str, str, str, str, str, date]
+
+
+def row(item: DueItem) -> Row:
+    return item.agency, item.kind.value, item.subject, item.title, item.stage, item.due_on
+
+
+def kept(url: str, as_of: date, within: int) -> tuple[list[Row], int, int]:
+    """The due list as the web reads it: every item in order, the total and the overdue count."""
+    app = build(load_settings(url))
+    try:
+        found = due_slice(app.uow(), app.roadmap, app.cadence, as_of=as_of, within_days=within, limit=100_000)
+        return [row(item) for item in found.items], found.total, found.overdue
+    finally:
+        app.close()
+
+
+def live(url: str, as_of: date, within: int) -> tuple[list[Row], int, int]:
+    """The due list worked out afresh from every agency's records (what `ips-roadmap due` prints)."""
+    app = build(load_settings(url))
+    try:
+        items = state_due(app.uow(), app.roadmap, app.cadence, as_of=as_of, within_days=within, people=False)
+        return [row(item) for item in items], len(items), sum(1 for item in items if item.due_on < as_of)
+    finally:
+        app.close()
+
+
+def says_the_truth(cli: Cli, as_of: date) -> list[Row]:
+    """The kept list equals the live one for the web's window, none and ten years; returns the ten-year list."""
+    for within in (30, 0, 3650):
+        assert kept(cli.url, as_of, within) == live(cli.url, as_of, within), (as_of, within)
+    return kept(cli.url, as_of, 3650)[0]
+
+
+def refreshed(url: str, as_of: date) -> int:
+    """How many agencies a read of the due list works out again."""
+    app = build(load_settings(url))
+    try:
+        return refresh_due_list(app.uow(), app.roadmap, app.cadence, as_of=as_of)
+    finally:
+        app.close()
+
+
+def scores_file(tmp_path: Path, total: int) -> str:
+    path = tmp_path / f"scores-{total}.json"
+    path.write_text(json.dumps({str(item): score for item, score in demo_scores(total).items()}))
+    return str(path)
+
+
+def test_the_kept_due_list_says_what_the_rules_say_after_every_kind_of_change(cli: Cli, tmp_path: Path) -> None:
+    realistic_state(cli, TODAY)
+    day = TODAY.isoformat()
+    before = says_the_truth(cli, TODAY)
+    assert len(before) > 100
+
+    plan = cli.ok("visits", "plan", "--weeks", "4", "--as-of", day, "--json").json()["visits"]
+    after_plan = says_the_truth(cli, TODAY)
+    assert any(kind == "site-visit" for _, kind, *_ in after_plan) and after_plan != before
+    first, second = plan[0], plan[1]
+    cli.ok("visits", "done", str(first["id"]), "--on", first["date"], "--as-of", first["date"])
+    cli.ok("visits", "cancel", str(second["id"]))
+    says_the_truth(cli, TODAY)
+
+    open_item = next(r for r in live(cli.url, TODAY, 3650)[0] if r[1] == "checklist-item")
+    cli.ok("checklist", "done", open_item[0], open_item[2], "--on", day, "--as-of", day)
+    assert open_item not in says_the_truth(cli, TODAY)
+
+    review = next(r for r in live(cli.url, TODAY, 3650)[0] if r[1] == "fidelity-review")
+    cli.ok("review", "record", review[0], "--date", day, "--scores", scores_file(tmp_path, 80),
+           "--reviewer", "Ana Ruiz", "--as-of", day)  # fmt: skip
+    steps = [r for r in says_the_truth(cli, TODAY) if r[0] == review[0] and r[1] == "action-plan"]
+    assert steps, "a review scoring 80 leaves action-plan steps due"
+    step_id = steps[0][2].removeprefix("action:")
+    cli.ok("actions", "done", review[0], step_id, "--on", day, "--as-of", day)
+    assert steps[0] not in says_the_truth(cli, TODAY)
+
+    routine = next(r for r in live(cli.url, TODAY, 3650)[0] if r[1] == "meeting")
+    cli.ok("routine", "done", routine[0], routine[2].split(":")[0], "--on", day, "--as-of", day)
+    assert routine not in says_the_truth(cli, TODAY)
+
+    cli.ok("outcomes", "record", review[0], "--quarter", "2026Q3", "--served", "40", "--working", "18",
+           "--as-of", day)  # fmt: skip
+    says_the_truth(cli, TODAY)
+
+    leaving = open_item[0]
+    cli.ok("agency", "archive", leaving, "--on", day, "--reason", "merged", "--as-of", day)
+    assert all(r[0] != leaving for r in says_the_truth(cli, TODAY))
+    cli.ok("agency", "add", "Harbor Lights", "--region", "East", "--timezone", "America/New_York",
+           "--joined", "2026-06-01", "--as-of", day)  # fmt: skip
+    assert any(r[0] == "harbor-lights" for r in says_the_truth(cli, TODAY))
+
+    # Time alone moves the list: tomorrow, next week, after a quarter ends, and after booked visits have passed.
+    for later in (1, 7, 40, 100):
+        says_the_truth(cli, TODAY + timedelta(days=later))
+
+
+def test_a_change_has_only_its_agency_worked_out_again(cli: Cli) -> None:
+    regions = realistic_state(cli, TODAY)
+    assert refreshed(cli.url, TODAY) == len(regions)  # the first read of a day works out every agency
+    assert refreshed(cli.url, TODAY) == 0  # then reads are only reads
+    item = next(r for r in live(cli.url, TODAY, 3650)[0] if r[1] == "checklist-item")
+    cli.ok("checklist", "done", item[0], item[2], "--on", TODAY.isoformat(), "--as-of", TODAY.isoformat())
+    assert refreshed(cli.url, TODAY) == 1
+    cli.ok("contact", "add", item[0], "--role", "director", "--name", "Ruth Okafor", "--email", "ruth@agency.example")
+    assert refreshed(cli.url, TODAY) == 0  # who is reminded is not part of what is due
+    assert refreshed(cli.url, TODAY + timedelta(days=1)) == len(regions)  # a new day: every agency again
+
+
+def test_a_list_worked_out_before_a_change_committed_is_not_taken_as_current(cli: Cli) -> None:
+    """A reader works out an agency from its records, a change commits, then the reader writes what it worked
+    out: that write must not pass for the agency's current list (the next read works it out again)."""
+    realistic_state(cli, TODAY)
+    app = build(load_settings(cli.url))
+    try:
+        with app.uow() as uow:
+            stamp, stale = uow.due_list.stale(TODAY, "rules")
+        item = next(r for r in live(cli.url, TODAY, 3650)[0] if r[1] == "checklist-item")
+        generation = dict(stale)[item[0]]
+        old = [i for i in state_due(app.uow(), app.roadmap, app.cadence, as_of=TODAY, within_days=3650,
+                                    agency=item[0], people=False)]  # fmt: skip
+        cli.ok("checklist", "done", item[0], item[2], "--on", TODAY.isoformat(), "--as-of", TODAY.isoformat())
+        with app.uow() as uow:
+            uow.due_list.replace(TODAY, stamp, {item[0]: (generation, old)})
+            uow.commit()
+        with app.uow() as uow:
+            assert item[0] in dict(uow.due_list.stale(TODAY, "rules")[1])
+    finally:
+        app.close()
+    assert item not in says_the_truth(cli, TODAY)
