@@ -60,6 +60,7 @@ bench: install-test
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_visits.py
 	$(BIN)/python bench/bench_web.py
+	$(BIN)/python bench/bench_startup.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import apprise
 from pydantic import SecretStr
 
 from notifications.messages import Message
 from roadmap.domain.contact import Contact
 from roadmap.domain.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 # apprise logs each failure itself, sometimes with the URL it could not parse; our messages and the outbox say
 # what failed, masked. Its records go nowhere, whatever logging setup (Prefect's, say) the process has.
@@ -19,13 +22,21 @@ _APPRISE_LOG.addHandler(logging.NullHandler())
 _APPRISE_LOG.propagate = False
 
 
+def _apprise() -> ModuleType:
+    """apprise, imported when a channel is first checked or used: loading its plugins costs every other command
+    (a list, a page) a tenth of its start-up."""
+    import apprise
+
+    return apprise
+
+
 def masked_channel(url: str) -> str:
     """The channel URL as apprise prints it in privacy mode (passwords and tokens hidden), without options."""
-    plugin = apprise.Apprise.instantiate(url.strip())
+    plugin = _apprise().Apprise.instantiate(url.strip())
     if plugin is None:
         raise InvalidInput(f"{_scheme(url)}:// is not a notification channel apprise can use (or its URL is malformed)")
     # privacy=True masks each plugin's secrets its own way; the options after "?" are defaults, not identity.
-    return str(plugin.url(privacy=True)).split("?", 1)[0]  # type: ignore[no-untyped-call]  # apprise is untyped
+    return str(plugin.url(privacy=True)).split("?", 1)[0]
 
 
 def _scheme(url: str) -> str:
@@ -82,6 +93,7 @@ def send_with_transcript(sender: AppriseSender, contact: Contact, message: Messa
 
 
 def _notify(url: str, title: str, body: str, *, html: bool) -> bool:
+    apprise = _apprise()
     sender = apprise.Apprise()
     if not sender.add(url):
         return False

@@ -9,28 +9,7 @@ from typing import Annotated
 import typer
 
 from roadmap import __version__
-from roadmap.cli import (
-    agency,
-    audit,
-    backup,
-    bulk,
-    catalog,
-    contacts,
-    demo,
-    due,
-    flows,
-    links,
-    notify,
-    outcomes,
-    progress,
-    report,
-    reviews,
-    routines,
-    trainers,
-    users,
-    visits,
-    web,
-)
+from roadmap.cli.commands import LazyCommands
 from roadmap.cli.state import CliState
 from roadmap.domain.errors import RoadmapError
 
@@ -42,38 +21,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=LazyCommands,  # each subcommand is imported when it runs (roadmap/cli/commands.py)
 )
-app.add_typer(agency.app, name="agency")
-app.add_typer(progress.checklist_app, name="checklist")
-app.add_typer(progress.stage_app, name="stage")
-app.add_typer(bulk.app, name="import")
-app.add_typer(reviews.review_app, name="review")
-app.add_typer(reviews.actions_app, name="actions")
-app.add_typer(report.app, name="report")
-app.add_typer(contacts.app, name="contact")
-app.add_typer(routines.app, name="routine")
-app.add_typer(trainers.app, name="trainer")
-app.add_typer(visits.app, name="visits")
-app.add_typer(outcomes.app, name="outcomes")
-app.add_typer(links.app, name="link")
-app.add_typer(users.app, name="user")
-app.add_typer(notify.app, name="notify")
-app.add_typer(notify.outbox_app, name="outbox")
-app.command("init")(catalog.init)
-app.command("export")(backup.export)
-app.command("import-all")(backup.import_all)
-app.command("audit")(audit.audit)
-app.command("stages")(catalog.stages)
-app.command("overview")(demo.overview)
-app.command("due")(due.due)
-app.command("forecast")(visits.forecast)
-app.command("web")(web.web)
-app.command("demo")(demo.demo)
-app.command("simulate")(demo.simulate)
-app.command("advance")(flows.advance)
-app.command("sweep")(flows.sweep)
-app.command("serve")(flows.serve)
-app.command("deploy")(flows.deploy)
 
 
 def _version(value: bool) -> None:

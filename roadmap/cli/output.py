@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, RenderableType
 from rich.markup import escape
@@ -20,6 +19,9 @@ from roadmap.domain.events import (
     StageStarted,
 )
 from roadmap.services.sheets import write_rows
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def console() -> Console:

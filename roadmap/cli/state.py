@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from roadmap.bootstrap import Application, build
 from roadmap.domain.dates import parse_iso_date
 from roadmap.domain.errors import InvalidInput
-from roadmap.render import check_writable
-from roadmap.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from roadmap.bootstrap import Application
+    from roadmap.settings import Settings
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout instead of a table.")]
 AsOf = Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Run as if today were DATE (YYYY-MM-DD).")]
@@ -35,12 +36,17 @@ class CliState:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            # Imported on first use, as the application below: `--help` and `--version` need neither.
+            from roadmap.settings import load_settings
+
             self._settings = load_settings(self.database_url)
         return self._settings
 
     @property
     def app(self) -> Application:
         if self._app is None:
+            from roadmap.bootstrap import build
+
             self._app = build(self.settings)
         return self._app
 
@@ -89,6 +95,8 @@ XlsxFile = Annotated[
 
 def export_targets(csv: Path | None, xlsx: Path | None) -> list[Path]:
     """The checked files --csv and --xlsx write to (refused in one line before anything runs)."""
+    from roadmap.render import check_writable
+
     targets = []
     for out, suffix in ((csv, ".csv"), (xlsx, ".xlsx")):
         if out is not None:

@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from notifications.smtp_sink import Received
-from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.audit import AuditEntry, described
 from roadmap.domain.completion import StageStanding, StageStatus
-from roadmap.domain.definition import Roadmap, StageDefinition
-from roadmap.domain.due import DueItem
 from roadmap.domain.fidelity import band_for
-from roadmap.domain.outbox import OutboxEntry
-from roadmap.domain.reminder_rules import Reminder
-from roadmap.domain.routine import Occurrence, Routine
-from roadmap.services.agencies import AgencySummary
-from roadmap.services.contacts import ContactCard
-from roadmap.services.demo_year import Month
-from roadmap.services.quarter import QuarterSummary
-from roadmap.services.reviews import DueReview, ReviewEntry
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date
+
+    from notifications.smtp_sink import Received
+    from roadmap.domain.action_plan import ActionItem
+    from roadmap.domain.definition import Roadmap, StageDefinition
+    from roadmap.domain.due import DueItem
+    from roadmap.domain.outbox import OutboxEntry
+    from roadmap.domain.reminder_rules import Reminder
+    from roadmap.domain.routine import Occurrence, Routine
+    from roadmap.services.agencies import AgencySummary
+    from roadmap.services.contacts import ContactCard
+    from roadmap.services.demo_year import Month
+    from roadmap.services.quarter import QuarterSummary
+    from roadmap.services.reviews import DueReview, ReviewEntry
 
 
 def roadmap_table(roadmap: Roadmap) -> Table:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from rich.console import RenderableType
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from roadmap.domain.planner import Unmet
-from roadmap.domain.trainer import Trainer
-from roadmap.domain.visit import Visit
-from roadmap.domain.workload import Forecast
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rich.console import RenderableType
+
+    from roadmap.domain.planner import Unmet
+    from roadmap.domain.trainer import Trainer
+    from roadmap.domain.visit import Visit
+    from roadmap.domain.workload import Forecast
 
 
 def trainers_table(trainers: Sequence[Trainer]) -> RenderableType:

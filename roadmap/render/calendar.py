@@ -11,8 +11,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
-
 from roadmap.domain.visit import Visit, VisitPolicy, VisitStatus
 
 _STATUS = {VisitStatus.PLANNED: "CONFIRMED", VisitStatus.DONE: "CONFIRMED", VisitStatus.CANCELLED: "CANCELLED"}
@@ -36,6 +34,8 @@ def visits_calendar(
     stamp: datetime,
 ) -> bytes:
     """The .ics bytes: one event per visit day, at the visit's hours in the agency's own timezone."""
+    from icalendar import Calendar, Event  # here: only calendar exports and feeds load it
+
     calendar = Calendar()
     calendar.add("prodid", "-//ips-roadmap//visit plan//EN")
     calendar.add("version", "2.0")

@@ -8,8 +8,6 @@ from datetime import date, timedelta
 from functools import cache
 from uuid import uuid4
 
-import holidays
-
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation
@@ -89,6 +87,8 @@ def workday_rule(policy: VisitPolicy) -> Callable[[date], bool]:
 
 @cache
 def _workdays(code: str) -> Callable[[date], bool]:
+    import holidays  # here: only visit planning needs the holiday tables, which take a while to load
+
     country, _, subdivision = code.partition("-")
     try:
         public = holidays.country_holidays(country, subdiv=subdivision or None)

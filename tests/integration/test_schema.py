@@ -24,6 +24,13 @@ def test_init_creates_the_schema_and_is_safe_to_run_twice(bare_cli: Cli) -> None
     assert snapshot(bare_cli.url) == before
 
 
+def test_the_schema_the_code_checks_for_is_the_newest_migration() -> None:
+    # Commands check the database's revision against a constant (so they start without Alembic): it must be the
+    # head of the migrations the package ships, or every command would refuse a database `init` just made.
+    database = Database("sqlite://")
+    assert database.head_revision() == database.migrations_head() is not None
+
+
 def test_the_migrations_build_exactly_the_tables_the_code_expects(bare_cli: Cli) -> None:
     bare_cli.ok("init")
     engine = create_engine(bare_cli.url)
