@@ -17,7 +17,7 @@ from prefect.runtime import flow_run
 
 from flows.runtime import application
 from notifications.delivery import AppriseSender
-from roadmap.services.due import refresh_due_list
+from roadmap.services.due import prepare_due_list
 from roadmap.services.outbox import deliver
 from roadmap.services.sweep import BatchOutcome, SweepPlan, advance_batch, advance_one, plan_sweep, record_rules
 from stages.stall import PeerDurations
@@ -65,7 +65,7 @@ def daily_sweep(as_of: date | None = None) -> dict[str, Any]:
         outcome += advance_task(batch, day, now, plan.peers)
     sent, _retried, failed = deliver_task(day, now)
     with application() as app:  # the day's due list, worked out once here rather than by the first page view
-        refresh_due_list(app.uow(), app.roadmap, app.cadence, as_of=day)
+        prepare_due_list(app.uow(), app.roadmap, app.cadence, as_of=day)
     summary = {
         "as_of": day.isoformat(),
         **asdict(outcome),

@@ -80,7 +80,8 @@ def due_slice(
             names = uow.agencies.names()
         shown = items[offset : offset + limit]
         overdue = sum(1 for item in items if item.due_on < as_of)
-        return DueSlice(shown, {item.agency: names[item.agency] for item in shown}, len(items), overdue)
+        named = {item.agency: names.get(item.agency, item.agency) for item in shown}  # one may have gone since
+        return DueSlice(shown, named, len(items), overdue)
     with uow:
         agencies = visible(uow)
         horizon = as_of + timedelta(days=within_days)
@@ -88,23 +89,50 @@ def due_slice(
 
 
 def refresh_due_list(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> int:
-    """Work out again, and write back, the due entries of every agency whose entries are stale; how many."""
+    """Work out again, and write back, the due entries of every agency whose entries are stale; how many were
+    written (an agency changed while it was worked out is left stale, for the next read)."""
     with uow:
-        stamp, stale = uow.due_list.stale(as_of, basis(roadmap, rules))
-        if not stale:
+        stamp, found = _worked_out(uow, roadmap, rules, as_of=as_of)
+        if not found:
             return 0
-        slugs = [slug for slug, _ in stale]
-        every = len(stale) == uow.agencies.count()
-        agencies = uow.agencies.all() if every else uow.agencies.many(slugs)
-        records = Records.read(uow, None if every else slugs, open_on=as_of)
-        found = {
-            agency.slug: due_items(records.context(agency, roadmap, rules), as_of, people=False)
-            for agency in agencies
-            if agency.on_roadmap(as_of)  # nothing is due from an agency that left
-        }
-        uow.due_list.replace(as_of, stamp, {slug: (generation, found.get(slug, [])) for slug, generation in stale})
+        written = uow.due_list.replace(as_of, stamp, found)
         uow.commit()
-    return len(stale)
+    return written
+
+
+def work_out_due_list(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> WorkedOut:
+    """The stale agencies worked out, not written: (the basis to stamp, slug -> (generation, items))."""
+    with uow:
+        return _worked_out(uow, roadmap, rules, as_of=as_of)
+
+
+WorkedOut = tuple[str, dict[str, tuple[int, list[DueItem]]]]
+
+
+def _worked_out(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> WorkedOut:
+    stamp, stale = uow.due_list.stale(as_of, basis(roadmap, rules))
+    if not stale:
+        return stamp, {}
+    slugs = [slug for slug, _ in stale]
+    every = len(stale) == uow.agencies.count()
+    agencies = uow.agencies.all() if every else uow.agencies.many(slugs)
+    records = Records.read(uow, None if every else slugs, open_on=as_of)
+    found = {
+        agency.slug: due_items(records.context(agency, roadmap, rules), as_of, people=False)
+        for agency in agencies
+        if agency.on_roadmap(as_of)  # nothing is due from an agency that left
+    }
+    return stamp, {slug: (generation, found.get(slug, [])) for slug, generation in stale}
+
+
+def prepare_due_list(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> int | None:
+    """The day's due list worked out ahead of the first page view (the sweep's last step); None when it could
+    not be written (the page then works it out): a sweep that has delivered does not fail on it."""
+    try:
+        return refresh_due_list(uow, roadmap, rules, as_of=as_of)
+    except StorageError as error:
+        _log.warning("the due list was not worked out ahead: %s", error)
+        return None
 
 
 def basis(roadmap: Roadmap, rules: CadenceRules) -> str:

@@ -458,8 +458,9 @@ class DueList(Protocol):
         day, these rules and the agency as it now stands; read before the records they are worked out from."""
         ...
 
-    def replace(self, as_of: date, stamp: str, found: Mapping[str, tuple[int, Sequence[DueItem]]]) -> None:
-        """Write these agencies' items (by slug: the generation they were worked out at, the items)."""
+    def replace(self, as_of: date, stamp: str, found: Mapping[str, tuple[int, Sequence[DueItem]]]) -> int:
+        """Write these agencies' items (by slug: the generation they were worked out at, the items), skipping
+        any changed since; how many were written."""
         ...
 
     def listed(

@@ -20,7 +20,7 @@ from roadmap.domain.errors import RuleViolation
 from roadmap.domain.fidelity import FidelityScale
 from roadmap.domain.outbox import RetryPolicy
 from roadmap.domain.reminder_rules import ReminderRules
-from roadmap.services.due import refresh_due_list
+from roadmap.services.due import prepare_due_list
 from roadmap.services.outbox import PageLinks, Sender, deliver, queue_owed
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.records import Records
@@ -209,5 +209,5 @@ def sweep_in_process(
         uow_factory(), roadmap, sender, policies.retry,
         as_of=as_of, now=now, templates=policies.templates, links=policies.links, links_from=links_from,
     )  # fmt: skip
-    refresh_due_list(uow_factory(), roadmap, cadence, as_of=as_of)  # the day's due list, for the pages
+    prepare_due_list(uow_factory(), roadmap, cadence, as_of=as_of)  # the day's due list, for the pages
     return SweepOutcome(batches=outcome, sent=sent, retried=retried, failed=failed)

@@ -33,6 +33,8 @@ from roadmap.store.tables import (
     VisitTrainerRow,
 )
 
+# Facts about the database that due items are worked out from (services/records.py reads this one).
+_DUE_META_KEYS = frozenset({"routines_tracked_from"})
 # Written by the app but never read by stage logic: who is reminded is worked out when reminders are queued.
 _UNRELATED = DERIVED_TABLES | {
     row.__tablename__
@@ -69,6 +71,9 @@ class ChangedAgencies:
                 self._note(row)
 
     def _note(self, row: object) -> None:
+        if isinstance(row, MetaRow) and row.key in _DUE_META_KEYS:
+            self._everything = True
+            return
         if getattr(row, "__tablename__", "") in _UNRELATED:
             return
         if isinstance(row, AgencyRow):
@@ -100,7 +105,7 @@ class ChangedAgencies:
         if self._everything or self._agencies:
             # In slug order, as every writer holds agencies, so two bumping writers wait rather than deadlock.
             chosen = [] if self._everything else [AgencyRow.id.in_(self._agencies)]
-            hold(session, AgencyRow.slug, *chosen)
+            hold(session, AgencyRow.slug, *chosen, key_share=True)
             bump = update(AgencyRow).where(*chosen).values(generation=AgencyRow.generation + 1)
             session.execute(bump.execution_options(synchronize_session=False, **{CHANGES_NOTHING_DUE: True}))
         self._agencies, self._visits, self._everything = set(), set(), False

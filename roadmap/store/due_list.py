@@ -15,6 +15,8 @@ from sqlalchemy import case, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from roadmap.domain.due import DueItem, DueKind, DueSlice
+from roadmap.store.database import SCHEMA_HEAD
+from roadmap.store.locks import hold
 from roadmap.store.tables import CHANGES_NOTHING_DUE, AgencyRow, DueEntryRow, DueStandingRow
 
 _QUIET = {CHANGES_NOTHING_DUE: True}
@@ -32,7 +34,8 @@ class SqlDueList:
         """(the basis to stamp, [(slug, generation)]) of every agency whose entries were not worked out for this
         day, basis and generation. Read before the agencies' own records: a change committed after this read
         bumps a generation past the one returned, so what is worked out from older records is stale again."""
-        stamp = basis
+        # The schema too: a later migration may change rows the entries were worked out from, unseen by changes.py.
+        stamp = f"{basis}:{SCHEMA_HEAD}"
         query = (
             select(AgencyRow.slug, AgencyRow.generation)
             .outerjoin(DueStandingRow, DueStandingRow.agency_id == AgencyRow.id)
@@ -47,14 +50,23 @@ class SqlDueList:
         )
         return stamp, [(slug, generation) for slug, generation in self._session.execute(query.order_by(AgencyRow.slug))]
 
-    def replace(self, as_of: date, stamp: str, found: Mapping[str, tuple[int, Sequence[DueItem]]]) -> None:
-        """Write these agencies' entries and standings in place of what they had."""
-        slugs = list(found)
+    def replace(self, as_of: date, stamp: str, found: Mapping[str, tuple[int, Sequence[DueItem]]]) -> int:
+        """Write these agencies' entries and standings in place of what they had; how many were written.
+
+        The agencies are held first (in slug order, as writers hold them), so two readers writing back the same
+        agency take turns; then only the ones still at the generation they were worked out at are written: an
+        agency changed since (or written back already by a reader that saw the change) is left as it is.
+        """
         ids: dict[str, int] = {}
-        for chunk in _chunks(slugs):
-            query = select(AgencyRow.slug, AgencyRow.id).where(AgencyRow.slug.in_(chunk))
-            ids.update(self._session.execute(query).tuples().all())
-        present = [ids[slug] for slug in slugs if slug in ids]  # an agency removed since is simply left out
+        for chunk in _chunks(list(found)):
+            hold(self._session, AgencyRow.slug, AgencyRow.slug.in_(chunk), key_share=True)
+            query = select(AgencyRow.slug, AgencyRow.id, AgencyRow.generation).where(AgencyRow.slug.in_(chunk))
+            ids.update(
+                (slug, agency_id)
+                for slug, agency_id, generation in self._session.execute(query).tuples()
+                if generation == found[slug][0]  # an agency removed since is simply left out too
+            )
+        present = list(ids.values())
         for chunk in _chunks(present):
             for table in (DueEntryRow, DueStandingRow):
                 self._session.execute(delete(table).where(table.agency_id.in_(chunk)).execution_options(**_QUIET))
@@ -67,6 +79,7 @@ class SqlDueList:
         for table, rows in ((DueEntryRow, entries), (DueStandingRow, standings)):
             if rows:
                 self._session.execute(insert(table).execution_options(**_QUIET), rows)
+        return len(present)
 
     def listed(
         self, *, as_of: date, until: date, agencies: Collection[str] | None = None, offset: int = 0, limit: int = 200

@@ -26,13 +26,18 @@ def write_lock(session: Session, column: InstrumentedAttribute[Any], *chosen: Co
     session.execute(unchanged.execution_options(synchronize_session=False, **{CHANGES_NOTHING_DUE: True}))
 
 
-def hold(session: Session, order: InstrumentedAttribute[Any], *chosen: ColumnElement[bool]) -> None:
+def hold(
+    session: Session, order: InstrumentedAttribute[Any], *chosen: ColumnElement[bool], key_share: bool = False
+) -> None:
     """Hold the chosen rows of `order`'s table until this transaction commits or rolls back.
 
     PostgreSQL locks the rows (`FOR UPDATE`), in `order`, so that two writers of overlapping sets take them in
-    the same order and wait for each other instead of deadlocking; on SQLite, the write lock.
+    the same order and wait for each other instead of deadlocking; on SQLite, the write lock. `key_share`
+    takes `FOR NO KEY UPDATE` instead: it does not wait for writers that only added rows pointing at the held
+    ones (their `FOR KEY SHARE`), which two such writers would otherwise deadlock on.
     """
     if is_sqlite(session):
         write_lock(session, order, *chosen)
     else:
-        session.execute(select(order.class_.id).where(*chosen).order_by(order).with_for_update())
+        query = select(order.class_.id).where(*chosen).order_by(order)
+        session.execute(query.with_for_update(key_share=key_share))

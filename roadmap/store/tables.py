@@ -363,6 +363,8 @@ class DueEntryRow(Base):
     """One item an agency owes, as last worked out for its standing (derived data: rebuilt, never exported)."""
 
     __tablename__ = "due_entries"
+    # An item once per agency: two readers writing back the same agency at once cannot both land.
+    __table_args__ = (UniqueConstraint("agency_id", "kind", "subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)

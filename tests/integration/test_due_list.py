@@ -7,13 +7,18 @@ backends; and a change has only the agencies it touched worked out again.
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, timedelta
 from pathlib import Path
 
-from roadmap.bootstrap import build
+import pytest
+
+from roadmap.bootstrap import Application, build
 from roadmap.domain.due import DueItem
+from roadmap.domain.errors import RoadmapError
+from roadmap.domain.routine import Occurrence
 from roadmap.services.demo import demo_scores
-from roadmap.services.due import due_slice, refresh_due_list, state_due
+from roadmap.services.due import due_slice, refresh_due_list, state_due, work_out_due_list
 from roadmap.settings import load_settings
 from tests.conftest import Cli
 from tests.integration.visit_state import realistic_state
@@ -127,24 +132,96 @@ def test_a_change_has_only_its_agency_worked_out_again(cli: Cli) -> None:
     assert refreshed(cli.url, TODAY + timedelta(days=1)) == len(regions)  # a new day: every agency again
 
 
-def test_a_list_worked_out_before_a_change_committed_is_not_taken_as_current(cli: Cli) -> None:
-    """A reader works out an agency from its records, a change commits, then the reader writes what it worked
-    out: that write must not pass for the agency's current list (the next read works it out again)."""
+def listed_now(app: Application, as_of: date) -> list[Row]:
+    """The kept list as it stands, read without working anything out first."""
+    with app.uow() as uow:
+        found = uow.due_list.listed(as_of=as_of, until=as_of + timedelta(days=3650), limit=100_000)
+    return [row(item) for item in found.items]
+
+
+def test_a_list_worked_out_before_a_change_committed_is_never_written_over_the_current_one(cli: Cli) -> None:
+    """Reader A works the day out, a change commits, reader B works the changed agency out and writes it back;
+    then A, slow, writes back what it worked out from before the change: it must not land over B's."""
     realistic_state(cli, TODAY)
     app = build(load_settings(cli.url))
     try:
-        with app.uow() as uow:
-            stamp, stale = uow.due_list.stale(TODAY, "rules")
+        slow = work_out_due_list(app.uow(), app.roadmap, app.cadence, as_of=TODAY)
         item = next(r for r in live(cli.url, TODAY, 3650)[0] if r[1] == "checklist-item")
-        generation = dict(stale)[item[0]]
-        old = [i for i in state_due(app.uow(), app.roadmap, app.cadence, as_of=TODAY, within_days=3650,
-                                    agency=item[0], people=False)]  # fmt: skip
         cli.ok("checklist", "done", item[0], item[2], "--on", TODAY.isoformat(), "--as-of", TODAY.isoformat())
+        assert refresh_due_list(app.uow(), app.roadmap, app.cadence, as_of=TODAY) == len(slow[1])
         with app.uow() as uow:
-            uow.due_list.replace(TODAY, stamp, {item[0]: (generation, old)})
+            written = uow.due_list.replace(TODAY, *slow)
             uow.commit()
-        with app.uow() as uow:
-            assert item[0] in dict(uow.due_list.stale(TODAY, "rules")[1])
+        assert written == len(slow[1]) - 1  # every agency but the one that changed
+        assert item not in listed_now(app, TODAY)
+        assert listed_now(app, TODAY) == live(cli.url, TODAY, 3650)[0]
     finally:
         app.close()
-    assert item not in says_the_truth(cli, TODAY)
+
+
+def test_two_readers_writing_back_the_same_day_at_once_list_each_item_once(cli: Cli) -> None:
+    """The sweep's last step and the day's first page view work out the same day and write it back together:
+    the second waits for the first, and the list holds each item once."""
+    realistic_state(cli, TODAY)
+    app = build(load_settings(cli.url))
+    try:
+        first = work_out_due_list(app.uow(), app.roadmap, app.cadence, as_of=TODAY)
+        second = work_out_due_list(app.uow(), app.roadmap, app.cadence, as_of=TODAY)
+        outcome: list[int] = []
+
+        def write_second() -> None:
+            with app.uow() as uow:
+                outcome.append(uow.due_list.replace(TODAY, *second))
+                uow.commit()
+
+        with app.uow() as uow:
+            uow.due_list.replace(TODAY, *first)
+            waiting = threading.Thread(target=write_second)
+            waiting.start()
+            waiting.join(timeout=1.0)
+            assert waiting.is_alive(), "the second write-back waits for the first"
+            uow.commit()
+        waiting.join(timeout=30)
+        assert outcome == [len(second[1])]
+        assert listed_now(app, TODAY) == live(cli.url, TODAY, 3650)[0]
+    finally:
+        app.close()
+
+
+def test_two_people_recording_routines_of_one_agency_at_once_both_land(
+    postgres_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two requests each add a routine occurrence to one agency, both written before either commits: marking
+    the agency's due list stale must not make them wait for each other (PostgreSQL, where writers overlap;
+    SQLite has one writer at a time)."""
+    cli = Cli(postgres_database, capsys)
+    cli.ok("init")
+    realistic_state(cli, TODAY)
+    app = build(load_settings(cli.url))
+    try:
+        meetings = [r for r in live(cli.url, TODAY, 3650)[0] if r[1] in ("meeting", "visit")]
+        slug = next(s for s in {r[0] for r in meetings} if len({r[2] for r in meetings if r[0] == s}) >= 2)
+        keys = sorted({r[2].split(":")[0] for r in meetings if r[0] == slug})[:2]
+        first, second = app.uow(), app.uow()
+        failures: list[RoadmapError] = []
+        with first, second:
+            for uow, key in ((first, keys[0]), (second, keys[1])):
+                uow.routines.add(slug, key, Occurrence(TODAY, None))
+                uow.routines.done([slug])  # read back: the row is written, the agency referenced
+
+            def commit_first() -> None:
+                try:
+                    first.commit()
+                except RoadmapError as error:  # reported below: a deadlock victim, say
+                    failures.append(error)
+
+            committing = threading.Thread(target=commit_first)
+            committing.start()
+            committing.join(timeout=30)
+            second.commit()
+            committing.join(timeout=30)
+        assert failures == []
+        history = {each["routine"] for each in cli.ok("routine", "history", slug, "--json").json()}
+        assert set(keys) <= history
+    finally:
+        app.close()

@@ -32,6 +32,7 @@ def upgrade() -> None:
             ["agency_id"], ["agencies.id"], name="fk_due_entries_agency_id_agencies", ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name="pk_due_entries"),
+        sa.UniqueConstraint("agency_id", "kind", "subject", name="uq_due_entries_agency_id"),
     )
     op.create_index("ix_due_entries_agency_id", "due_entries", ["agency_id"])
     op.create_index("ix_due_entries_due_on", "due_entries", ["due_on"])
