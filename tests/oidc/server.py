@@ -102,7 +102,9 @@ class OidcProvider:
         default_login: str | None = None,
         post_logout_redirect_uris: Sequence[str] = (),
         port: int = 0,
-        startup_timeout: float = 20.0,
+        # A deadline, not a wait: Node loads oidc-provider in a second or two, but a loaded CI machine (two test
+        # workers and Chromium) once took over 20 s to start it.
+        startup_timeout: float = 60.0,
         debug: bool = False,
     ) -> None:
         self.client_id = client_id
