@@ -18,6 +18,8 @@ from roadmap.services.records import Records
 from stages.due import due_items
 
 MAX_WINDOW_DAYS = 3650
+# Stale agencies worked out and not yet written: (the basis to stamp, slug -> (generation, items)).
+WorkedOut = tuple[str, dict[str, tuple[int, list[DueItem]]]]
 _log = logging.getLogger(__name__)
 
 
@@ -67,7 +69,7 @@ def due_slice(
 
     The agencies whose entries are stale (changed since, or worked out for another day or other rules) are
     worked out first and written back, so a list costs a page of rows once the day's entries exist. Should the
-    write-back fail (another reader wrote them first, or the database is busy), the list is worked out live.
+    write-back fail (the SQLite database busy past its wait, a deadlock victim), the list is worked out live.
     """
     if not 0 <= within_days <= MAX_WINDOW_DAYS:
         raise InvalidInput(f"--within must be between 0 and {MAX_WINDOW_DAYS} days, got {within_days}")
@@ -104,9 +106,6 @@ def work_out_due_list(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *,
     """The stale agencies worked out, not written: (the basis to stamp, slug -> (generation, items))."""
     with uow:
         return _worked_out(uow, roadmap, rules, as_of=as_of)
-
-
-WorkedOut = tuple[str, dict[str, tuple[int, list[DueItem]]]]
 
 
 def _worked_out(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> WorkedOut:
