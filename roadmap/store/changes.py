@@ -88,9 +88,8 @@ class ChangedAgencies:
             self._everything = True  # a trainer renamed or removed: the visits they are on are retitled
 
     def _executed(self, state: ORMExecuteState) -> None:
-        if not (state.is_insert or state.is_update or state.is_delete) or state.execution_options.get(
-            CHANGES_NOTHING_DUE
-        ):
+        writes = state.is_insert or state.is_update or state.is_delete
+        if not writes or state.execution_options.get(CHANGES_NOTHING_DUE):
             return
         table = getattr(state.statement, "table", None)
         if getattr(table, "name", None) not in _UNRELATED:
