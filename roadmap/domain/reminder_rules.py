@@ -99,8 +99,9 @@ def reminders_owed(
     by_agency: dict[str | None, list[Contact]] = {}
     for contact in contacts:
         by_agency.setdefault(contact.agency, []).append(contact)
+    resolved: dict[DueKind, ResolvedRule] = {}  # each kind's rule once, not once per item
     for item in items:
-        rule = rules.rule(item.kind)
+        rule = resolved.get(item.kind) or resolved.setdefault(item.kind, rules.rule(item.kind))
         groups = (
             ((*rule.before_days, -rule.overdue_days), rule.recipients, False),
             ((-rule.escalate_days,), rule.escalate_to, True),

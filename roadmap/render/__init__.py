@@ -35,8 +35,11 @@ from roadmap.services.quarter import QuarterSummary
 def environment(overrides: Path | None = None) -> Environment:
     """The environment over the packaged templates; a state's folder of same-named templates comes first."""
     packaged = PackageLoader("roadmap.render", "templates")
-    # Sandboxed: a state's own template can lay out the data it is given, never reach into Python.
-    env = SandboxedEnvironment(
+    # Sandboxed when a state's folder is in play: its templates can lay out the data they are given, never reach
+    # into Python. The packaged templates alone are this project's code, and the sandbox's check on every
+    # attribute cost two thirds of rendering a sweep's digests.
+    kind = SandboxedEnvironment if overrides else Environment
+    env = kind(
         loader=ChoiceLoader([FileSystemLoader(overrides), packaged]) if overrides else packaged,
         autoescape=select_autoescape(["html", "html.j2"]),
         undefined=StrictUndefined,

@@ -41,7 +41,8 @@ def queue_owed(
     agencies: Collection[str] | None = None,
 ) -> int:
     """In an open unit of work: write the reminders owed for these items (of these agencies, if given)."""
-    owed = reminders_owed(items, uow.contacts.listed(), rules, as_of, uow.outbox.keys(agencies))
+    contacts = uow.contacts.listed() if agencies is None else uow.contacts.reminded(agencies)
+    owed = reminders_owed(items, contacts, rules, as_of, uow.outbox.keys(agencies))
     return uow.outbox.add_all([_entry(reminder, as_of, now) for reminder in owed])
 
 
@@ -132,9 +133,9 @@ def deliver(
                     contact, reminders, roadmap, state_lead, as_of, zones, page_url, names, now, actions
                 )
                 error = _send(sender, contact, digest, templates)
-                for entry in entries:
-                    updated = _outcome(entry, error, policy, now)
-                    uow.outbox.save(updated)
+                outcomes = [_outcome(entry, error, policy, now) for entry in entries]
+                uow.outbox.save(outcomes)
+                for updated in outcomes:
                     if updated.status is OutboxStatus.SENT:
                         sent += 1
                     elif updated.status is OutboxStatus.FAILED:
@@ -215,6 +216,6 @@ def retry_now(uow: UnitOfWork, entry_id: int) -> OutboxEntry:
         if entry.status is OutboxStatus.SENT:
             raise RuleViolation(f"outbox entry {entry_id} was already sent at {entry.sent_at}")
         ready = entry.model_copy(update={"status": OutboxStatus.PENDING, "next_attempt_at": RETRY_AT_ONCE})
-        uow.outbox.save(ready)
+        uow.outbox.save([ready])
         uow.commit()
     return ready

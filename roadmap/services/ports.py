@@ -168,6 +168,10 @@ class ContactRepository(Protocol):
         """Every contact's (agency slug, or None for the state team; role)."""
         ...
 
+    def reminded(self, agencies: Collection[str]) -> list[Contact]:
+        """Who can be reminded about these agencies' items: their own contacts and the state team."""
+        ...
+
     def add(self, contact: Contact) -> Contact:
         """Store a new contact; returns it with its id."""
         ...
@@ -223,8 +227,8 @@ class Outbox(Protocol):
         """Entries, oldest first, optionally of one agency or status."""
         ...
 
-    def save(self, entry: OutboxEntry) -> None:
-        """Store the new state of an entry loaded in this unit of work."""
+    def save(self, entries: Collection[OutboxEntry]) -> None:
+        """Store entries' delivery state (status, attempts, error, next attempt, sent); a reminder never changes."""
         ...
 
     def withdraw(self, agency: str, reason: str) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from collections.abc import Collection
+
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from roadmap.domain.audit import contact_change
@@ -25,6 +27,11 @@ class SqlContactRepository:
         if agency is not None:
             query = query.where(AgencyRow.slug == agency)
         rows = self._session.execute(query.order_by(AgencyRow.slug.nulls_first(), ContactRow.role, ContactRow.name))
+        return [_contact(row, slug) for row, slug in rows]
+
+    def reminded(self, agencies: Collection[str]) -> list[Contact]:
+        query = select(ContactRow, AgencyRow.slug).outerjoin(ContactRow.agency)
+        rows = self._session.execute(query.where(or_(ContactRow.agency_id.is_(None), AgencyRow.slug.in_(agencies))))
         return [_contact(row, slug) for row, slug in rows]
 
     def roles(self) -> list[tuple[str | None, Role]]:

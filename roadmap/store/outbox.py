@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, Table, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -21,12 +22,20 @@ _FIELDS = ("key", "contact_id", "offset_days", "escalation", "attempts", "last_e
 _ITEM_FIELDS = ("agency", "subject", "title", "stage", "due_on")
 
 
+_OUTBOX = cast(Table, OutboxRow.__table__)
+# What delivery (or a retry) changes of an entry; the reminder itself never changes once queued.
+_DELIVERY_STATE = ("status", "attempts", "last_error", "next_attempt_at", "sent_at")
+
+
 class SqlOutbox:
-    """Reminders written before sending; one row per key."""
+    """Reminders written before sending; one row per key.
+
+    Read and written as plain rows, not ORM objects: a first sweep delivers tens of thousands of entries, and
+    tracking each as an object cost more than the SQL.
+    """
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._rows: dict[int, OutboxRow] = {}
 
     def keys(self, agencies: Collection[str] | None = None) -> set[str]:
         query = select(OutboxRow.key)
@@ -40,18 +49,18 @@ class SqlOutbox:
         if not entries:
             return 0
         dialect = self._session.get_bind().dialect.name
-        statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboxRow)
+        statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_OUTBOX)
         added = self._session.execute(
-            statement.on_conflict_do_nothing(index_elements=[OutboxRow.key]).returning(OutboxRow.id),
+            statement.on_conflict_do_nothing(index_elements=[_OUTBOX.c.key]).returning(_OUTBOX.c.id),
             [_values(entry) for entry in entries],
         )
         return len(added.all())
 
     def get(self, entry_id: int) -> OutboxEntry:
-        row = self._session.get(OutboxRow, entry_id)
+        row = self._session.execute(select(_OUTBOX).where(OutboxRow.id == entry_id)).first()
         if row is None:
             raise NotFound(f"no outbox entry {entry_id}; `ips-roadmap outbox list` shows them")
-        return self._remember(row)
+        return _entry(row)
 
     def waiting(self, now: datetime) -> tuple[list[int], int]:
         due = (OutboxRow.status == OutboxStatus.PENDING.value, OutboxRow.next_attempt_at <= now)
@@ -71,12 +80,12 @@ class SqlOutbox:
             chosen.append(OutboxRow.contact_id.in_(contacts))
         if up_to is not None:
             chosen.append(OutboxRow.id <= up_to)
-        query = select(OutboxRow).where(*chosen).order_by(OutboxRow.id)
+        query = select(_OUTBOX).where(*chosen).order_by(OutboxRow.id)
         if claim and is_sqlite(self._session):
             write_lock(self._session, OutboxRow.attempts, *chosen)  # a second delivery waits, then finds them sent
         elif claim:
             query = query.with_for_update(skip_locked=True)
-        return [self._remember(row) for row in self._session.scalars(query)]
+        return [_entry(row) for row in self._session.execute(query)]
 
     def withdraw(self, agency: str, reason: str) -> int:
         """Stop every unsent reminder about an agency: failed, with the reason, never sent and never escalated."""
@@ -88,35 +97,40 @@ class SqlOutbox:
         return int(getattr(stopped, "rowcount", 0) or 0)
 
     def listed(self, agency: str | None = None, status: str | None = None) -> list[OutboxEntry]:
-        query = select(OutboxRow)
+        query = select(_OUTBOX)
         if agency is not None:
             query = query.where(OutboxRow.agency == agency)
         if status is not None:
             query = query.where(OutboxRow.status == status)
-        return [self._remember(row) for row in self._session.scalars(query.order_by(OutboxRow.id))]
+        return [_entry(row) for row in self._session.execute(query.order_by(OutboxRow.id))]
 
-    def save(self, entry: OutboxEntry) -> None:
-        if entry.id is None or entry.id not in self._rows:
-            raise KeyError(f"outbox entry {entry.id} was not loaded in this unit of work")
-        row = self._rows[entry.id]
-        row.status = entry.status.value
-        _write(row, entry)
+    def save(self, entries: Collection[OutboxEntry]) -> None:
+        if not entries:
+            return
+        if any(entry.id is None for entry in entries):
+            raise KeyError("an outbox entry that was never stored cannot be saved")
+        # One executemany on the table (the ORM's bulk mode is not wanted here); the id is bound as `entry_id`,
+        # since SQLAlchemy reserves each column's own name for its new value.
+        statement = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("entry_id"))
+        self._session.execute(
+            statement.values({name: bindparam(name) for name in _DELIVERY_STATE}),
+            [{"entry_id": entry.id, **_delivery_state(entry)} for entry in entries],
+        )
 
-    def _remember(self, row: OutboxRow) -> OutboxEntry:
-        self._rows[row.id] = row
-        item = DueItem(kind=DueKind(row.kind), **{name: getattr(row, name) for name in _ITEM_FIELDS})
-        values = {name: getattr(row, name) for name in _FIELDS}
-        return OutboxEntry(id=row.id, item=item, status=OutboxStatus(row.status), **values)
+
+def _entry(row: Row[Any]) -> OutboxEntry:
+    values = row._mapping
+    item = DueItem(kind=DueKind(values["kind"]), **{name: values[name] for name in _ITEM_FIELDS})
+    return OutboxEntry(
+        id=values["id"], item=item, status=OutboxStatus(values["status"]), **{name: values[name] for name in _FIELDS}
+    )
+
+
+def _delivery_state(entry: OutboxEntry) -> dict[str, object]:
+    return {"status": entry.status.value, **{name: getattr(entry, name) for name in _DELIVERY_STATE[1:]}}
 
 
 def _values(entry: OutboxEntry) -> dict[str, object]:
     values = {name: getattr(entry, name) for name in _FIELDS}
     values.update({name: getattr(entry.item, name) for name in _ITEM_FIELDS})
     return values | {"kind": entry.item.kind.value, "status": entry.status.value}
-
-
-def _write(row: OutboxRow, entry: OutboxEntry) -> None:
-    for name in _FIELDS:
-        setattr(row, name, getattr(entry, name))
-    for name in _ITEM_FIELDS:
-        setattr(row, name, getattr(entry.item, name))

@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -173,10 +174,12 @@ class OutboxRow(Base):
     """A reminder written before it is sent; `key` makes queueing it twice impossible."""
 
     __tablename__ = "outbox"
+    # Delivery reads one person's pending entries at a time.
+    __table_args__ = (Index("ix_outbox_contact_id_status", "contact_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(400), unique=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
     agency: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(200))
