@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from roadmap import __version__
@@ -122,6 +123,17 @@ def _worked_out(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of
         if agency.on_roadmap(as_of)  # nothing is due from an agency that left
     }
     return stamp, {slug: (generation, found.get(slug, [])) for slug, generation in stale}
+
+
+def keep_worked_out(
+    uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date, found: Mapping[str, list[DueItem]]
+) -> int:
+    """In an open unit of work that holds these agencies and changes none of them: write the due entries just
+    worked out for them for as_of (a sweep's batch, which needs them anyway to queue reminders); how many."""
+    if not found:
+        return 0
+    stamp, stale = uow.due_list.stale(as_of, basis(roadmap, rules), agencies=list(found))
+    return uow.due_list.replace(as_of, stamp, {slug: (generation, found[slug]) for slug, generation in stale})
 
 
 def prepare_due_list(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> int | None:

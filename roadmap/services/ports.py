@@ -457,9 +457,12 @@ class StateBackup(Protocol):
 class DueList(Protocol):
     """What is due across the state, kept as derived rows worked out again whenever they are stale."""
 
-    def stale(self, as_of: date, basis: str) -> tuple[str, list[tuple[str, int]]]:
-        """(the basis to stamp, [(slug, generation)]) of the agencies whose entries were not worked out for this
-        day, these rules and the agency as it now stands; read before the records they are worked out from."""
+    def stale(
+        self, as_of: date, basis: str, agencies: Collection[str] | None = None
+    ) -> tuple[str, list[tuple[str, int]]]:
+        """(the basis to stamp, [(slug, generation)]) of the agencies (of these, if given) whose entries were not
+        worked out for this day, these rules and the agency as it now stands; read before the records they are
+        worked out from."""
         ...
 
     def replace(self, as_of: date, stamp: str, found: Mapping[str, tuple[int, Sequence[DueItem]]]) -> int:

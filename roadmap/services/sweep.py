@@ -16,11 +16,12 @@ from roadmap.domain.audit import Fields, Subject, rules_changes
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.completion import standing
 from roadmap.domain.definition import Roadmap
+from roadmap.domain.due import DueItem
 from roadmap.domain.errors import RuleViolation
 from roadmap.domain.fidelity import FidelityScale
 from roadmap.domain.outbox import RetryPolicy
 from roadmap.domain.reminder_rules import ReminderRules
-from roadmap.services.due import prepare_due_list
+from roadmap.services.due import keep_worked_out, prepare_due_list
 from roadmap.services.outbox import PageLinks, Sender, deliver, queue_owed
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.records import Records
@@ -101,7 +102,8 @@ def advance_batch(
         agencies = uow.agencies.many(slugs, for_update=True)  # a command's change meanwhile waits, not lost
         records = Records.read(uow, slugs, open_on=as_of)
         started = stalled = 0
-        items = []
+        items: list[DueItem] = []
+        unchanged: dict[str, list[DueItem]] = {}
         for agency in agencies:
             change = start_ready_stages(Change(agency, ()), as_of)
             if change.events:
@@ -110,8 +112,14 @@ def advance_batch(
             agency = change.agency
             if stall_of(agency, roadmap, as_of, peers) is not None:
                 stalled += 1
-            items += due_items(records.context(agency, roadmap, cadence), as_of)
+            owed = due_items(records.context(agency, roadmap, cadence), as_of)
+            items += owed
+            if not change.events:
+                unchanged[agency.slug] = owed
         queued = queue_owed(uow, items, rules, as_of=as_of, now=now, agencies=slugs)
+        # The day's due list for the pages, from the items just worked out, in this transaction: the agencies are
+        # held, so they are as read. One that started a stage changes at commit; the sweep's last step does it.
+        keep_worked_out(uow, roadmap, cadence, as_of=as_of, found=unchanged)
         uow.commit()
     return BatchOutcome(
         agencies=len(agencies), stages_started=started, stalled=stalled, due_items=len(items), reminders_queued=queued

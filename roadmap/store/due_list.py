@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, delete, func, insert, or_, select
+from sqlalchemy import Table, case, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from roadmap.domain.due import DueItem, DueKind, DueSlice
@@ -30,10 +30,13 @@ class SqlDueList:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def stale(self, as_of: date, basis: str) -> tuple[str, list[tuple[str, int]]]:
-        """(the basis to stamp, [(slug, generation)]) of every agency whose entries were not worked out for this
-        day, basis and generation. Read before the agencies' own records: a change committed after this read
-        bumps a generation past the one returned, so what is worked out from older records is stale again."""
+    def stale(
+        self, as_of: date, basis: str, agencies: Collection[str] | None = None
+    ) -> tuple[str, list[tuple[str, int]]]:
+        """(the basis to stamp, [(slug, generation)]) of every agency (of these, if given) whose entries were not
+        worked out for this day, basis and generation. Read before the agencies' own records: a change committed
+        after this read bumps a generation past the one returned, so what is worked out from older records is
+        stale again."""
         # The schema too: a later migration may change rows the entries were worked out from, unseen by changes.py.
         stamp = f"{basis}:{SCHEMA_HEAD}"
         query = (
@@ -48,7 +51,12 @@ class SqlDueList:
                 )
             )
         )
-        return stamp, [(slug, generation) for slug, generation in self._session.execute(query.order_by(AgencyRow.slug))]
+        if agencies is None:
+            return stamp, list(self._session.execute(query.order_by(AgencyRow.slug)).tuples())
+        found: list[tuple[str, int]] = []
+        for chunk in _chunks(list(agencies)):
+            found += self._session.execute(query.where(AgencyRow.slug.in_(chunk))).tuples()
+        return stamp, sorted(found)
 
     def replace(self, as_of: date, stamp: str, found: Mapping[str, tuple[int, Sequence[DueItem]]]) -> int:
         """Write these agencies' entries and standings in place of what they had; how many were written.
@@ -76,9 +84,10 @@ class SqlDueList:
             for slug, (generation, _) in found.items()
             if slug in ids
         ]
+        # Inserted into the tables, not through the ORM's bulk path: a sweep writes every agency's entries.
         for table, rows in ((DueEntryRow, entries), (DueStandingRow, standings)):
             if rows:
-                self._session.execute(insert(table).execution_options(**_QUIET), rows)
+                self._session.execute(insert(cast(Table, table.__table__)).execution_options(**_QUIET), rows)
         return len(present)
 
     def listed(

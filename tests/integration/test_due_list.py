@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from roadmap.domain.errors import RoadmapError
 from roadmap.domain.routine import Occurrence
 from roadmap.services.demo import demo_scores
 from roadmap.services.due import due_slice, refresh_due_list, state_due, work_out_due_list
+from roadmap.services.sweep import BatchOutcome, advance_batch, plan_sweep
 from roadmap.settings import load_settings
 from tests.conftest import Cli
 from tests.integration.visit_state import realistic_state
@@ -118,6 +119,26 @@ def test_the_kept_due_list_says_what_the_rules_say_after_every_kind_of_change(cl
     # Time alone moves the list: tomorrow, next week, after a quarter ends, and after booked visits have passed.
     for later in (1, 7, 40, 100):
         says_the_truth(cli, TODAY + timedelta(days=later))
+
+
+def test_the_sweeps_batches_keep_the_days_due_list_as_they_go(cli: Cli) -> None:
+    """A sweep works out every agency's items to queue its reminders; each batch writes them as the day's due
+    list in its own transaction, so only the agencies the sweep itself changed are left for a later read."""
+    realistic_state(cli, TODAY)
+    day = TODAY + timedelta(days=1)
+    app = build(load_settings(cli.url))
+    try:
+        plan = plan_sweep(app.uow(), app.roadmap, as_of=day, max_batches=3)
+        outcome = BatchOutcome()
+        for batch in plan.batches:
+            outcome += advance_batch(app.uow(), app.roadmap, app.cadence, app.reminder_rules, batch, as_of=day,
+                                     now=datetime(2026, 11, 24, 12, tzinfo=UTC), peers=plan.peers)  # fmt: skip
+    finally:
+        app.close()
+    assert outcome.agencies == 36 and outcome.reminders_queued > 0
+    left = refreshed(cli.url, day)
+    assert left <= outcome.stages_started < outcome.agencies, (left, outcome)
+    says_the_truth(cli, day)
 
 
 def test_a_change_has_only_its_agency_worked_out_again(cli: Cli) -> None:
