@@ -38,12 +38,13 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from email.message import Message as MailMessage
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiosmtpd.controller import Controller
 from bench_agencies import ZONES, fresh_database, insert_bare_reminders
@@ -86,9 +87,9 @@ REGIONS = 20
 SEATS = 2  # trainers per region, each assigned every agency of it
 TICK_DAYS = 14
 LATE_DAYS = 21  # a late agency keeps what falls due three weeks after (escalated to the state lead at 14)
+LISTED = 10_000  # reminders listed in one message: all of them, for the count
 TAIL_DAYS = 30  # at most this many delivery-only days after the last sweep, for retries to run out
 SMTP_SAMPLE = 2000  # bare SMTP sends timed, then scaled to the number of attempts
-SEPARATOR = " — "  # between a reminder's due date and how near it is, in the mail's text part
 
 
 # The mail server, in its own process: its bookkeeping stays out of the sweep's memory and CPU.
@@ -96,16 +97,24 @@ SEPARATOR = " — "  # between a reminder's due date and how near it is, in the 
 Signature = tuple[str, ...]
 ESCALATED = " (escalated to the state team)"
 FIRST_LINE = re.compile(
-    r"^- (?P<kind>.+?) for (?P<agency>\S+)(?P<escalated>" + re.escape(ESCALATED) + ")?: (?P<title>.*)$"
+    r"^- (?P<kind>.+?) for (?P<agency>[^:]+?)(?P<escalated>" + re.escape(ESCALATED) + ")?: (?P<title>.*)$"
 )
-DUE_LINE = re.compile(r"^Due (?P<date>\S+ \d{1,2} \S+ \d{4})\b.*" + SEPARATOR + r"(?P<when>.+)$")
+# The mail's text part is apprise's rendering of the HTML: "Due Wednesday 20 January 2027 — due in 30 days" (a
+# note on the reader's own time may follow the date).
+SEPARATOR = " — "
+DUE_LINE = re.compile(r"^Due (?P<date>\S+ \d{1,2} \S+ \d{4})\b.*" + SEPARATOR + r"(?:due .+|.+ overdue)$")
+
+
+SENT_ON = re.compile(r"Sent by ips-roadmap on (?P<day>\d{4}-\d{2}-\d{2})\.")
 
 
 def reminder_lines(message: MailMessage) -> Iterator[Signature | None]:
-    """(kind, agency, escalated, title, due date, when) of each reminder in a message; None for one unreadable."""
+    """(kind, agency name, escalated, title, due date, the reader's day it was sent) of each reminder in a
+    message; None for one unreadable. The day tells apart one item's reminders at different offsets."""
     part = next((p for p in message.walk() if p.get_content_type() == "text/plain"), None)
     payload = part.get_payload(decode=True) if part is not None else None
     lines = [" ".join(line.split()) for line in payload.decode().splitlines()] if isinstance(payload, bytes) else []
+    sent = next((found["day"] for line in lines if (found := SENT_ON.search(line))), "")
     for index, line in enumerate(lines):
         if not line.startswith("- "):
             continue
@@ -115,7 +124,7 @@ def reminder_lines(message: MailMessage) -> Iterator[Signature | None]:
             yield None
             continue
         escalated = "escalated" if first["escalated"] else ""
-        yield first["kind"], first["agency"], escalated, first["title"], due["date"], due["when"]
+        yield first["kind"], first["agency"], escalated, first["title"], due["date"], sent
 
 
 @dataclass
@@ -349,6 +358,10 @@ def soak(app: Application, url: str, sender: TimedSender, count: int, days: int,
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TimeRemainingColumn())  # fmt: skip
     started, cpu = time.perf_counter(), time.process_time()
+    # Every reminder is counted by its line in a message, so each message lists all of them (a state's rules
+    # would list the 100 most urgent and count the rest).
+    reminders = app.policies.reminders.model_copy(update={"digest_lines": LISTED})
+    policies = replace(app.policies, reminders=reminders)
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task("soak", total=days)
         for offset in range(1, days + 1):
@@ -357,7 +370,7 @@ def soak(app: Application, url: str, sender: TimedSender, count: int, days: int,
             agencies.work(app, day)
             swept = time.perf_counter()
             today, now = app.settings.schedule.run_for(day, datetime.now(UTC))
-            outcome = sweep_in_process(app.uow, app.policies, sender, as_of=today, now=now)
+            outcome = sweep_in_process(app.uow, policies, sender, as_of=today, now=now)
             result.work_seconds += swept - begin
             result.sweep_seconds.append(time.perf_counter() - swept)
             result.queued += outcome.batches.reminders_queued
@@ -375,7 +388,8 @@ def soak(app: Application, url: str, sender: TimedSender, count: int, days: int,
     while pending(url) and result.tail_days < TAIL_DAYS:
         day += timedelta(days=1)
         today, now = app.settings.schedule.run_for(day, datetime.now(UTC))
-        sent, retried, failed = deliver(app.uow(), app.roadmap, sender, app.settings.retry, as_of=today, now=now)
+        sent, retried, failed = deliver(app.uow(), app.roadmap, sender, app.settings.retry, as_of=today, now=now,
+                                        lines=LISTED)  # fmt: skip
         result.sent_by_outbox += sent
         result.retried += retried
         result.failed += failed
@@ -385,13 +399,6 @@ def soak(app: Application, url: str, sender: TimedSender, count: int, days: int,
     result.cpu_seconds = time.process_time() - cpu
     result.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
-
-
-def when(offset_days: int) -> str:
-    """How the digest words an offset (notifications/messages.py)."""
-    if offset_days == 0:
-        return "due today"
-    return f"due in {offset_days} days" if offset_days > 0 else f"{-offset_days} days overdue"
 
 
 @dataclass
@@ -416,15 +423,26 @@ def tally(url: str, accepted: Counter[Signature]) -> Tally:
     engine = create_engine(url)
     with engine.connect() as connection:
         emails = dict(connection.execute(select(ContactRow.id, ContactRow.email)).tuples().all())
+        named = select(AgencyRow.slug, AgencyRow.name, AgencyRow.timezone)
+        agencies = {slug: (name, zone) for slug, name, zone in connection.execute(named).tuples()}
+        own_zones = dict(connection.execute(select(ContactRow.id, ContactRow.timezone)).tuples().all())
         columns = (OutboxRow.contact_id, OutboxRow.kind, OutboxRow.agency, OutboxRow.escalation, OutboxRow.title,
-                   OutboxRow.due_on, OutboxRow.offset_days, OutboxRow.status, OutboxRow.attempts)  # fmt: skip
+                   OutboxRow.due_on, OutboxRow.sent_at, OutboxRow.status, OutboxRow.attempts)  # fmt: skip
         rows = connection.execute(select(*columns)).tuples().all()
+        belongs = select(ContactRow.id, AgencyRow.slug).join(AgencyRow, AgencyRow.id == ContactRow.agency_id)
+        contact_agency = dict(connection.execute(belongs).tuples().all())
     engine.dispose()
     expected: dict[Signature, list[str]] = {}
-    for contact_id, kind, agency, escalation, title, due_on, offset_days, status, _ in rows:
-        signature: Signature = (str(emails.get(contact_id, "")).lower(), KIND_NAMES[DueKind(kind)], agency,
-                     "escalated" if escalation else "", " ".join(title.split()), f"{due_on:%A %-d %B %Y}",
-                     when(offset_days))  # fmt: skip
+    for contact_id, kind, agency, escalation, title, due_on, sent_at, status, _ in rows:
+        # The day in the reader's timezone (theirs, else their agency's) the message went out, as it says.
+        zone = own_zones.get(contact_id) or agencies.get(contact_agency.get(contact_id, ""), ("", None))[1]
+        sent_on = ""
+        if sent_at is not None:
+            instant = sent_at if sent_at.tzinfo else sent_at.replace(tzinfo=UTC)
+            sent_on = (instant.astimezone(ZoneInfo(zone)) if zone else instant).date().isoformat()
+        signature: Signature = (str(emails.get(contact_id, "")).lower(), KIND_NAMES[DueKind(kind)],
+                                agencies.get(agency, (agency, None))[0], "escalated" if escalation else "",
+                                " ".join(title.split()), f"{due_on:%A %-d %B %Y}", sent_on)  # fmt: skip
         expected.setdefault(signature, []).append(status)
     sent = duplicates = lost = gave_up = 0
     for signature, statuses in expected.items():

@@ -51,7 +51,8 @@ def deliver_task(as_of: date, now: datetime) -> tuple[int, int, int]:
         # Messages go out now, whatever day the run is for: links last from today at the earliest.
         links_from = max(as_of, app.settings.schedule.run_for(None, datetime.now(UTC))[0])
         return deliver(app.uow(), app.roadmap, sender, policies.retry, as_of=as_of, now=now,
-                       templates=policies.templates, links=policies.links, links_from=links_from)  # fmt: skip
+                       templates=policies.templates, links=policies.links, links_from=links_from,
+                       lines=policies.reminders.digest_lines)  # fmt: skip
 
 
 @flow(name="daily-sweep", log_prints=False)

@@ -61,17 +61,43 @@ class Digest:
     sent_on: date
     # The reader's way into the web pages: an agency contact's personal link, the state team's overview.
     page_url: str | None = None
+    # Reminders the message does not list (beyond the rules' `digest_lines`): how many, how many of them are
+    # overdue, and the agencies they are about (by name).
+    more: int = 0
+    more_overdue: int = 0
+    more_agencies: frozenset[str] = frozenset()
+
+    @property
+    def count(self) -> int:
+        """How many reminders the digest carries, listed or not."""
+        return len(self.lines) + self.more
 
     @property
     def overdue(self) -> int:
-        """How many lines are past their due date."""
-        return sum(1 for line in self.lines if line.overdue)
+        """How many of its reminders are past their due date, listed or not."""
+        return sum(1 for line in self.lines if line.overdue) + self.more_overdue
+
+    @property
+    def agencies(self) -> frozenset[str]:
+        """The agencies (by name) its reminders are about, listed or not."""
+        return frozenset(line.agency for line in self.lines) | self.more_agencies
 
     @property
     def about(self) -> str:
         """Whom the digest is about: the agency's name, or '3 agencies'."""
-        names = {line.agency for line in self.lines}
-        return next(iter(names)) if len(names) == 1 else f"{len(names)} agencies"
+        names = self.agencies
+        return next(iter(names)) if len(names) == 1 else f"{len(names):,} agencies"
+
+    @property
+    def more_text(self) -> str:
+        """The reminders not listed, in words ('' when every one is): '1,250 more reminders (1,200 overdue) for
+        310 agencies'."""
+        if not self.more:
+            return ""
+        late = f" ({self.more_overdue:,} overdue)" if self.more_overdue else ""
+        whom = len(self.more_agencies)
+        reminders = "reminder" if self.more == 1 else "reminders"
+        return f"{self.more:,} more {reminders}{late} for {whom:,} {'agency' if whom == 1 else 'agencies'}"
 
     @property
     def most_urgent(self) -> DigestLine:
@@ -82,11 +108,11 @@ class Digest:
     def headline(self) -> str:
         """The subject's words: the one reminder, or the count, whom it is about and the most urgent item."""
         first = self.lines[0]
-        if len(self.lines) == 1:
+        if self.count == 1:
             return f"{first.kind} for {first.agency}, {first.when}"
-        late = f", {self.overdue} overdue" if self.overdue else ""
-        urgent = first.kind if len({line.agency for line in self.lines}) == 1 else f"{first.kind} for {first.agency}"
-        return f"{self.about}: {len(self.lines)} reminders{late} (most urgent: {urgent}, {first.when})"
+        late = f", {self.overdue:,} overdue" if self.overdue else ""
+        urgent = first.kind if len(self.agencies) == 1 else f"{first.kind} for {first.agency}"
+        return f"{self.about}: {self.count:,} reminders{late} (most urgent: {urgent}, {first.when})"
 
 
 def build_digest(
@@ -100,19 +126,24 @@ def build_digest(
     names: Mapping[str, str] | None = None,
     now: datetime | None = None,
     actions: Callable[[DueItem], str | None] | None = None,
+    limit: int | None = None,
 ) -> Digest:
     """The digest's values: the real distance to each due date on the day it is read, names as people say them,
     what to prepare for each kind of reminder, and whom to ask.
 
     `zones` maps agency slug to its timezone (a recipient's own timezone defaults to their agency's) and `names`
     slug to name. The day the message goes out is `now` in the reader's timezone (as_of when either is unknown):
-    the rule's offset decided that it is sent, never what it says.
+    the rule's offset decided that it is sent, never what it says. With `limit`, only that many of the most
+    urgent are listed and the rest are counted: a neglected state's lead would otherwise get one message with
+    every agency's escalations, too long to read and larger than mail servers accept.
     """
     zones, names = zones or {}, names or {}
     own_zone = recipient.timezone or (zones.get(recipient.agency) if recipient.agency else None)
     day = now.astimezone(ZoneInfo(own_zone)).date() if now is not None and own_zone else as_of
+    ordered = sorted(reminders, key=lambda r: (r.item.due_on, names.get(r.item.agency, r.item.agency)))
+    listed, rest = (ordered, []) if limit is None else (ordered[:limit], ordered[limit:])
     lines = []
-    for reminder in sorted(reminders, key=lambda r: (r.item.due_on, names.get(r.item.agency, r.item.agency))):
+    for reminder in listed:
         item = reminder.item
         lines.append(
             DigestLine(
@@ -138,6 +169,9 @@ def build_digest(
         else None,
         sent_on=day,
         page_url=page_url,
+        more=len(rest),
+        more_overdue=sum(1 for reminder in rest if reminder.item.due_on < day),
+        more_agencies=frozenset(names.get(reminder.item.agency, reminder.item.agency) for reminder in rest),
     )
 
 

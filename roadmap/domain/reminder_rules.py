@@ -47,12 +47,18 @@ class ResolvedRule(_Strict):
     escalate_to: tuple[Role, ...]
 
 
+# Reminders listed in one person's message; the rest are counted in it. A hundred is a long read already, and
+# a state lead's first digest of a neglected national program would otherwise list over 100,000 escalations.
+DIGEST_LINES = 100
+
+
 class ReminderRules(_Strict):
-    """The default rule and per-kind overrides."""
+    """The default rule, per-kind overrides, and how many reminders one message lists."""
 
     version: Literal[1]
     default: ResolvedRule
     kinds: dict[DueKind, ReminderRule] = Field(default_factory=dict)
+    digest_lines: Annotated[int, Field(strict=True, ge=10, le=10_000)] = DIGEST_LINES
 
     def lookahead_days(self) -> int:
         """How far ahead the earliest reminder of any kind reaches."""

@@ -19,7 +19,7 @@ from roadmap.domain.definition import Roadmap
 from roadmap.domain.due import DueItem, DueKind, deep_link
 from roadmap.domain.errors import InvalidInput, RuleViolation
 from roadmap.domain.outbox import OutboxEntry, OutboxStatus, RetryPolicy
-from roadmap.domain.reminder_rules import Reminder, ReminderRules, reminders_owed
+from roadmap.domain.reminder_rules import DIGEST_LINES, Reminder, ReminderRules, reminders_owed
 from roadmap.render import render_reminder
 from roadmap.services.links import reminder_tokens
 from roadmap.services.ports import UnitOfWork
@@ -92,6 +92,7 @@ def deliver(
     links: PageLinks | None = None,
     links_from: date | None = None,
     page: int = PAGE_PEOPLE,
+    lines: int = DIGEST_LINES,
 ) -> tuple[int, int, int]:
     """Send pending reminders whose time has come, one digest per person; returns (sent, retried, failed).
 
@@ -101,6 +102,7 @@ def deliver(
     twice. With `links`, each digest carries its reader's way into the web pages; the links are committed
     before any message that carries them is sent. Their lifetimes count from `links_from` (default as_of): the
     edges pass today when a run is for an earlier day, so a catch-up never mails a link that has already ended.
+    A message lists at most `lines` reminders and counts the rest; every one of them is delivered with it.
     """
     sent = retried = failed = 0
     with uow:
@@ -130,7 +132,7 @@ def deliver(
                 page_url = links.url(contact, tokens) if links else None
                 actions = links.actions(contact, tokens) if links else None
                 digest = build_digest(
-                    contact, reminders, roadmap, state_lead, as_of, zones, page_url, names, now, actions
+                    contact, reminders, roadmap, state_lead, as_of, zones, page_url, names, now, actions, lines
                 )
                 error = _send(sender, contact, digest, templates)
                 outcomes = [_outcome(entry, error, policy, now) for entry in entries]

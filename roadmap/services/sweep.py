@@ -216,6 +216,7 @@ def sweep_in_process(
     sent, retried, failed = deliver(
         uow_factory(), roadmap, sender, policies.retry,
         as_of=as_of, now=now, templates=policies.templates, links=policies.links, links_from=links_from,
+        lines=policies.reminders.digest_lines,
     )  # fmt: skip
     prepare_due_list(uow_factory(), roadmap, cadence, as_of=as_of)  # the day's due list, for the pages
     return SweepOutcome(batches=outcome, sent=sent, retried=retried, failed=failed)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import roadmap
 from notifications.delivery import AppriseSender
 from notifications.smtp_sink import SmtpSink
 from roadmap.bootstrap import build
@@ -75,6 +76,30 @@ def test_each_person_gets_one_digest_with_the_agency_item_and_date(state: Cli, s
     assert len(dev) == 1 and dev[0]["Subject"].startswith(
         "IPS roadmap: Pinecrest Behavioral Health: 6 reminders, 6 overdue (most urgent: "
     )
+
+
+def test_a_digest_past_the_rules_limit_lists_the_most_urgent_and_counts_the_rest(
+    state: Cli, smtp: SmtpSink, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    packaged = Path(roadmap.__file__).parent / "data" / "reminder_rules.yaml"
+    rules = packaged.read_text().replace("digest_lines: 100", "digest_lines: 10")
+    (tmp_path / "rules.yaml").write_text(rules)
+    monkeypatch.setenv("IPS_ROADMAP_REMINDER_RULES_FILE", str(tmp_path / "rules.yaml"))
+    result = state.ok("notify", "flush", "--as-of", TODAY, "--json").json()
+    entries = state.ok("outbox", "list", "--json").json()
+    sams = [entry for entry in entries if entry["recipient"] == "Sam Reed"]
+    assert len(sams) > 10 and result["sent"] == result["queued"] == len(entries)
+    assert {entry["status"] for entry in sams} == {"sent"}  # the ones counted went with the message too
+    (mail,) = smtp.to("sam@state.example")
+    listed = [line for line in text_part(mail).splitlines() if line.startswith("- ")]
+    assert len(listed) == 10
+    agencies = {entry["agency"] for entry in sams}
+    assert mail["Subject"].startswith(
+        f"IPS roadmap: {len(agencies)} agencies: {len(sams)} reminders, {len(sams)} overdue"
+    )
+    said = f"And {len(sams) - 10} more reminders ({len(sams) - 10} overdue) for "
+    assert said in text_part(mail) and said in body(mail)
+    assert "not listed here to keep this message short: the due list in the web app shows every one." in text_part(mail)
 
 
 def test_an_agency_contacts_reminder_carries_a_link_to_that_agencys_pages_only(
