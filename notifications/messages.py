@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -127,6 +127,7 @@ def build_digest(
     now: datetime | None = None,
     actions: Callable[[DueItem], str | None] | None = None,
     limit: int | None = None,
+    unlisted: Sequence[tuple[str, date]] = (),
 ) -> Digest:
     """The digest's values: the real distance to each due date on the day it is read, names as people say them,
     what to prepare for each kind of reminder, and whom to ask.
@@ -135,13 +136,15 @@ def build_digest(
     slug to name. The day the message goes out is `now` in the reader's timezone (as_of when either is unknown):
     the rule's offset decided that it is sent, never what it says. With `limit`, only that many of the most
     urgent are listed and the rest are counted: a neglected state's lead would otherwise get one message with
-    every agency's escalations, too long to read and larger than mail servers accept.
+    every agency's escalations, too long to read and larger than mail servers accept. `unlisted` are (agency
+    slug, due date) of reminders counted too, never listed (delivery reads in full only what it lists).
     """
     zones, names = zones or {}, names or {}
     own_zone = recipient.timezone or (zones.get(recipient.agency) if recipient.agency else None)
     day = now.astimezone(ZoneInfo(own_zone)).date() if now is not None and own_zone else as_of
     ordered = sorted(reminders, key=lambda r: (r.item.due_on, names.get(r.item.agency, r.item.agency)))
     listed, rest = (ordered, []) if limit is None else (ordered[:limit], ordered[limit:])
+    counted = [(reminder.item.agency, reminder.item.due_on) for reminder in rest] + list(unlisted)
     lines = []
     for reminder in listed:
         item = reminder.item
@@ -169,9 +172,9 @@ def build_digest(
         else None,
         sent_on=day,
         page_url=page_url,
-        more=len(rest),
-        more_overdue=sum(1 for reminder in rest if reminder.item.due_on < day),
-        more_agencies=frozenset(names.get(reminder.item.agency, reminder.item.agency) for reminder in rest),
+        more=len(counted),
+        more_overdue=sum(1 for _, due_on in counted if due_on < day),
+        more_agencies=frozenset(names.get(agency, agency) for agency, _ in counted),
     )
 
 

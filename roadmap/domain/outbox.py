@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -50,3 +51,39 @@ class OutboxEntry(BaseModel):
     next_attempt_at: datetime
     queued_on: date
     sent_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A ready entry as delivery first reads it: enough to order a digest and record the attempt's outcome.
+
+    A person's full entries are read only for the lines their message lists: a state lead's first digest of a
+    neglected national program holds over 100,000 escalations."""
+
+    id: int
+    attempts: int
+    agency: str
+    due_on: date
+
+
+@dataclass(frozen=True)
+class Attempted:
+    """An entry's delivery state after one attempt: sent (`sent_at`), or why not and when to try again (a sent
+    entry keeps the error and time of the try before, for `outbox list`)."""
+
+    id: int
+    status: OutboxStatus
+    attempts: int
+    sent_at: datetime | None = None
+    last_error: str | None = None
+    next_attempt_at: datetime | None = None
+
+
+def attempted(waiting: Waiting, error: str | None, policy: RetryPolicy, now: datetime) -> Attempted:
+    """Sent when the message went (error None); otherwise tried again later with backoff, or failed after the
+    policy's last attempt."""
+    attempts = waiting.attempts + 1
+    if error is None:
+        return Attempted(waiting.id, OutboxStatus.SENT, attempts, sent_at=now)
+    status = OutboxStatus.FAILED if attempts >= policy.max_attempts else OutboxStatus.PENDING
+    return Attempted(waiting.id, status, attempts, last_error=error, next_attempt_at=policy.next_attempt(attempts, now))

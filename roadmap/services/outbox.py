@@ -18,7 +18,7 @@ from roadmap.domain.contact import Contact, Role
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.due import DueItem, DueKind, deep_link
 from roadmap.domain.errors import InvalidInput, RuleViolation
-from roadmap.domain.outbox import OutboxEntry, OutboxStatus, RetryPolicy
+from roadmap.domain.outbox import OutboxEntry, OutboxStatus, RetryPolicy, attempted
 from roadmap.domain.reminder_rules import DIGEST_LINES, Reminder, ReminderRules, reminders_owed
 from roadmap.render import render_reminder
 from roadmap.services.links import reminder_tokens
@@ -121,31 +121,34 @@ def deliver(
                 uow.commit()
         with uow:
             for contact_id in chunk:
-                # One person at a time, claimed until their outcome is committed: a delivery running beside
-                # this one (a second sweep) skips or waits for them, and finds them sent.
-                entries = uow.outbox.ready(now, [contact_id], up_to, claim=True)
+                # One person at a time, claimed until their outcome is committed: a delivery running beside this
+                # one (a second sweep) skips or waits for them, and finds them sent.
+                claimed = uow.outbox.claim(now, contact_id, up_to)
                 contact = contacts.get(contact_id)
-                if not entries or contact is None:  # another delivery sent them, or the contact is new
+                if not claimed or contact is None:  # another delivery sent them, or the contact is new
                     uow.commit()
                     continue
-                reminders = [Reminder(entry.item, contact, entry.offset_days, entry.escalation) for entry in entries]
+                # Most urgent first, as the message lists them; only the listed ones are read in full.
+                ordered = sorted(claimed, key=lambda entry: (entry.due_on, names.get(entry.agency, entry.agency)))
+                listed = uow.outbox.entries([entry.id for entry in ordered[:lines]])
+                reminders = [Reminder(entry.item, contact, entry.offset_days, entry.escalation) for entry in listed]
                 page_url = links.url(contact, tokens) if links else None
                 actions = links.actions(contact, tokens) if links else None
+                unlisted = [(entry.agency, entry.due_on) for entry in ordered[lines:]]
                 digest = build_digest(
-                    contact, reminders, roadmap, state_lead, as_of, zones, page_url, names, now, actions, lines
-                )
+                    contact, reminders, roadmap, state_lead, as_of, zones, page_url, names, now, actions,
+                    unlisted=unlisted,
+                )  # fmt: skip
                 error = _send(sender, contact, digest, templates)
-                outcomes = [_outcome(entry, error, policy, now) for entry in entries]
-                uow.outbox.save(outcomes)
-                for updated in outcomes:
-                    if updated.status is OutboxStatus.SENT:
-                        sent += 1
-                    elif updated.status is OutboxStatus.FAILED:
-                        failed += 1
-                        others = [lead for lead in leads if lead.id != contact_id]
-                        uow.outbox.add_all(_failure_notices(updated, contact, others, as_of, now))
-                    else:
-                        retried += 1
+                outcomes = [attempted(entry, error, policy, now) for entry in claimed]
+                uow.outbox.record(outcomes)
+                given_up = [outcome.id for outcome in outcomes if outcome.status is OutboxStatus.FAILED]
+                others = [lead for lead in leads if lead.id != contact_id]
+                for entry in uow.outbox.entries(given_up) if given_up else []:
+                    uow.outbox.add_all(_failure_notices(entry, contact, others, as_of, now))
+                sent += sum(1 for outcome in outcomes if outcome.status is OutboxStatus.SENT)
+                failed += len(given_up)
+                retried += sum(1 for outcome in outcomes if outcome.status is OutboxStatus.PENDING)
                 uow.commit()  # record each person's outcome at once: a later crash cannot resend it
     return sent, retried, failed
 
@@ -159,21 +162,6 @@ def _send(sender: Sender, contact: Contact, digest: Digest, templates: Path | No
         # like a refused message (retried, then reported to the state lead); everyone after them still gets theirs.
         return f"the reminder could not be written: {error}"
     return sender.send(contact, message)
-
-
-def _outcome(entry: OutboxEntry, error: str | None, policy: RetryPolicy, now: datetime) -> OutboxEntry:
-    attempts = entry.attempts + 1
-    if error is None:
-        return entry.model_copy(update={"status": OutboxStatus.SENT, "attempts": attempts, "sent_at": now})
-    status = OutboxStatus.FAILED if attempts >= policy.max_attempts else OutboxStatus.PENDING
-    return entry.model_copy(
-        update={
-            "status": status,
-            "attempts": attempts,
-            "last_error": error,
-            "next_attempt_at": policy.next_attempt(attempts, now),
-        }
-    )
 
 
 def _failure_notices(

@@ -13,7 +13,7 @@ from roadmap.domain.agency import Agency
 from roadmap.domain.audit import AuditChange, AuditEntry, Fields, Subject
 from roadmap.domain.contact import Contact, Role
 from roadmap.domain.due import DueItem, DueSlice
-from roadmap.domain.outbox import OutboxEntry
+from roadmap.domain.outbox import Attempted, OutboxEntry, Waiting
 from roadmap.domain.outcome import QuarterOutcome
 from roadmap.domain.permission import AgencyScope, Principal
 from roadmap.domain.review import Review
@@ -208,19 +208,18 @@ class Outbox(Protocol):
         """Contacts with pending entries whose time has come, ascending, and the highest such entry id."""
         ...
 
-    def ready(
-        self,
-        now: datetime,
-        contacts: Collection[int] | None = None,
-        up_to: int | None = None,
-        *,
-        claim: bool = False,
-    ) -> list[OutboxEntry]:
-        """Pending entries whose next attempt has come (of these contacts, with ids up to `up_to`).
+    def claim(self, now: datetime, contact: int, up_to: int) -> list[Waiting]:
+        """One person's pending entries whose next attempt has come (ids up to `up_to`), oldest first, as light
+        rows; they are this transaction's until it ends: a delivery running beside it does not get them (it
+        skips them on PostgreSQL; on SQLite it waits for the database until this one commits)."""
+        ...
 
-        With `claim`, they are this transaction's until it ends: a delivery running beside it does not get them
-        (it skips them on PostgreSQL; on SQLite it waits for the database until this one commits).
-        """
+    def entries(self, ids: Sequence[int]) -> list[OutboxEntry]:
+        """These entries in full, in the order given."""
+        ...
+
+    def record(self, outcomes: Sequence[Attempted]) -> None:
+        """Store attempts' outcomes (at one statement for all of them)."""
         ...
 
     def listed(self, agency: str | None = None, status: str | None = None) -> list[OutboxEntry]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from roadmap.domain.due import DueItem, DueKind
 from roadmap.domain.errors import NotFound
-from roadmap.domain.outbox import OutboxEntry, OutboxStatus
+from roadmap.domain.outbox import Attempted, OutboxEntry, OutboxStatus, Waiting
 from roadmap.store.locks import is_sqlite, write_lock
 from roadmap.store.tables import OutboxRow
 
+# Ids per statement: well inside every backend's limit on bound parameters.
+_CHUNK = 2000
 _FIELDS = ("key", "contact_id", "offset_days", "escalation", "attempts", "last_error", "next_attempt_at", "queued_on",
            "sent_at")  # fmt: skip
 # The due item's fields are columns of the outbox row (no join needed to send or list it).
@@ -67,25 +69,40 @@ class SqlOutbox:
         contacts = self._session.scalars(select(OutboxRow.contact_id).where(*due).distinct()).all()
         return sorted(contacts), self._session.scalar(select(func.max(OutboxRow.id)).where(*due)) or 0
 
-    def ready(
-        self,
-        now: datetime,
-        contacts: Collection[int] | None = None,
-        up_to: int | None = None,
-        *,
-        claim: bool = False,
-    ) -> list[OutboxEntry]:
-        chosen = [OutboxRow.status == OutboxStatus.PENDING.value, OutboxRow.next_attempt_at <= now]
-        if contacts is not None:
-            chosen.append(OutboxRow.contact_id.in_(contacts))
-        if up_to is not None:
-            chosen.append(OutboxRow.id <= up_to)
-        query = select(_OUTBOX).where(*chosen).order_by(OutboxRow.id)
-        if claim and is_sqlite(self._session):
+    def claim(self, now: datetime, contact: int, up_to: int) -> list[Waiting]:
+        chosen = (
+            OutboxRow.status == OutboxStatus.PENDING.value,
+            OutboxRow.next_attempt_at <= now,
+            OutboxRow.contact_id == contact,
+            OutboxRow.id <= up_to,
+        )
+        query = select(OutboxRow.id, OutboxRow.attempts, OutboxRow.agency, OutboxRow.due_on).where(*chosen)
+        if is_sqlite(self._session):
             write_lock(self._session, OutboxRow.attempts, *chosen)  # a second delivery waits, then finds them sent
-        elif claim:
+        else:
             query = query.with_for_update(skip_locked=True)
-        return [_entry(row) for row in self._session.execute(query)]
+        return [Waiting(*row) for row in self._session.execute(query.order_by(OutboxRow.id)).tuples()]
+
+    def entries(self, ids: Sequence[int]) -> list[OutboxEntry]:
+        found: dict[int, OutboxEntry] = {}
+        for start in range(0, len(ids), _CHUNK):
+            query = select(_OUTBOX).where(OutboxRow.id.in_(ids[start : start + _CHUNK]))
+            found.update((entry.id, entry) for entry in map(_entry, self._session.execute(query)) if entry.id)
+        return [found[entry_id] for entry_id in ids if entry_id in found]
+
+    def record(self, outcomes: Sequence[Attempted]) -> None:
+        # A sent entry keeps the error and time of the try before it (`outbox list` shows what it took).
+        sent: list[dict[str, Any]] = []
+        tried: list[dict[str, Any]] = []
+        for o in outcomes:
+            state: dict[str, Any] = {"entry_id": o.id, "status": o.status.value, "attempts": o.attempts}
+            if o.status is OutboxStatus.SENT:
+                sent.append(state | {"sent_at": o.sent_at})
+            else:
+                tried.append(state | {"last_error": o.last_error, "next_attempt_at": o.next_attempt_at})
+        for rows in (sent, tried):
+            if rows:
+                self._update(rows)
 
     def withdraw(self, agency: str, reason: str) -> int:
         """Stop every unsent reminder about an agency: failed, with the reason, never sent and never escalated."""
@@ -105,17 +122,17 @@ class SqlOutbox:
         return [_entry(row) for row in self._session.execute(query.order_by(OutboxRow.id))]
 
     def save(self, entries: Collection[OutboxEntry]) -> None:
-        if not entries:
-            return
         if any(entry.id is None for entry in entries):
             raise KeyError("an outbox entry that was never stored cannot be saved")
-        # One executemany on the table (the ORM's bulk mode is not wanted here); the id is bound as `entry_id`,
-        # since SQLAlchemy reserves each column's own name for its new value.
+        if entries:
+            self._update([{"entry_id": entry.id, **_delivery_state(entry)} for entry in entries])
+
+    def _update(self, rows: list[dict[str, Any]]) -> None:
+        """One executemany on the table (the ORM's bulk mode is not wanted here); each row's id is bound as
+        `entry_id`, since SQLAlchemy reserves each column's own name for its new value."""
         statement = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("entry_id"))
-        self._session.execute(
-            statement.values({name: bindparam(name) for name in _DELIVERY_STATE}),
-            [{"entry_id": entry.id, **_delivery_state(entry)} for entry in entries],
-        )
+        columns = [name for name in rows[0] if name != "entry_id"]
+        self._session.execute(statement.values({name: bindparam(name) for name in columns}), rows)
 
 
 def _entry(row: Row[Any]) -> OutboxEntry:
