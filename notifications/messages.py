@@ -126,7 +126,6 @@ def build_digest(
     names: Mapping[str, str] | None = None,
     now: datetime | None = None,
     actions: Callable[[DueItem], str | None] | None = None,
-    limit: int | None = None,
     unlisted: Sequence[tuple[str, date]] = (),
 ) -> Digest:
     """The digest's values: the real distance to each due date on the day it is read, names as people say them,
@@ -134,19 +133,16 @@ def build_digest(
 
     `zones` maps agency slug to its timezone (a recipient's own timezone defaults to their agency's) and `names`
     slug to name. The day the message goes out is `now` in the reader's timezone (as_of when either is unknown):
-    the rule's offset decided that it is sent, never what it says. With `limit`, only that many of the most
-    urgent are listed and the rest are counted: a neglected state's lead would otherwise get one message with
-    every agency's escalations, too long to read and larger than mail servers accept. `unlisted` are (agency
-    slug, due date) of reminders counted too, never listed (delivery reads in full only what it lists).
+    the rule's offset decided that it is sent, never what it says. `unlisted` are (agency slug, due date) of
+    reminders the message counts without listing them (delivery lists the rules' `digest_lines` most urgent: a
+    neglected state's lead would otherwise get every agency's escalations in one message, too long to read and
+    larger than mail servers accept).
     """
     zones, names = zones or {}, names or {}
     own_zone = recipient.timezone or (zones.get(recipient.agency) if recipient.agency else None)
     day = now.astimezone(ZoneInfo(own_zone)).date() if now is not None and own_zone else as_of
-    ordered = sorted(reminders, key=lambda r: (r.item.due_on, names.get(r.item.agency, r.item.agency)))
-    listed, rest = (ordered, []) if limit is None else (ordered[:limit], ordered[limit:])
-    counted = [(reminder.item.agency, reminder.item.due_on) for reminder in rest] + list(unlisted)
     lines = []
-    for reminder in listed:
+    for reminder in sorted(reminders, key=lambda r: (r.item.due_on, names.get(r.item.agency, r.item.agency))):
         item = reminder.item
         lines.append(
             DigestLine(
@@ -172,9 +168,9 @@ def build_digest(
         else None,
         sent_on=day,
         page_url=page_url,
-        more=len(counted),
-        more_overdue=sum(1 for _, due_on in counted if due_on < day),
-        more_agencies=frozenset(names.get(agency, agency) for agency, _ in counted),
+        more=len(unlisted),
+        more_overdue=sum(1 for _, due_on in unlisted if due_on < day),
+        more_agencies=frozenset(names.get(agency, agency) for agency, _ in unlisted),
     )
 
 

@@ -93,6 +93,10 @@ def test_a_digest_past_the_rules_limit_lists_the_most_urgent_and_counts_the_rest
     (mail,) = smtp.to("sam@state.example")
     listed = [line for line in text_part(mail).splitlines() if line.startswith("- ")]
     assert len(listed) == 10
+    # The ten listed are the ten most overdue.
+    said_due = [line.split("Due ", 1)[1].split(" — ")[0] for line in text_part(mail).splitlines() if "Due " in line]
+    earliest = sorted(date.fromisoformat(entry["due_on"]) for entry in sams)[:10]
+    assert said_due == [f"{day:%A %-d %B %Y}" for day in earliest]
     agencies = {entry["agency"] for entry in sams}
     assert mail["Subject"].startswith(
         f"IPS roadmap: {len(agencies)} agencies: {len(sams)} reminders, {len(sams)} overdue"

@@ -76,15 +76,17 @@ def test_a_digest_about_several_agencies_says_how_many_and_names_the_most_urgent
     )
 
 
-def test_a_long_digest_lists_the_most_urgent_and_counts_the_rest_in_words_and_in_its_subject() -> None:
-    # The state lead after a neglected state's first run: escalations from 1,200 agencies, one review each.
-    late = [{"agency": f"agency-{n:04d}", "due_on": date(2026, 10, 1 + n % 30)} for n in range(1200)]
-    escalations = [Reminder(REVIEW.model_copy(update=each), SAM, -14, True) for each in late]
-    escalations.append(Reminder(REVIEW, SAM, 30, False))
-    built = build_digest(SAM, escalations, ROADMAP, None, date(2026, 12, 21), limit=100)
+def test_a_long_digest_counts_what_it_does_not_list_in_words_and_in_its_subject() -> None:
+    # The state lead after a neglected state's first run: escalations from 1,200 agencies, a hundred listed.
+    late = [REVIEW.model_copy(update={"agency": f"agency-{n:04d}", "due_on": date(2026, 10, 1 + n % 30)})
+            for n in range(100)]  # fmt: skip
+    listed = [Reminder(item, SAM, -14, True) for item in late]
+    unlisted = [(f"agency-{n:04d}", date(2026, 11, 1 + n % 30)) for n in range(100, 1200)] + [
+        ("riverbend", REVIEW.due_on)
+    ]
+    built = build_digest(SAM, listed, ROADMAP, None, date(2026, 12, 21), names=NAMES, unlisted=unlisted)
     message = render_reminder(built)
     assert len(built.lines) == 100 and built.count == 1201
-    assert all(line.overdue for line in built.lines)  # the most urgent are the ones listed
     assert message.subject == (
         "IPS roadmap: 1,201 agencies: 1,201 reminders, 1,200 overdue "
         "(most urgent: Fidelity review for agency-0000, 81 days overdue)"
@@ -94,8 +96,8 @@ def test_a_long_digest_lists_the_most_urgent_and_counts_the_rest_in_words_and_in
     assert message.text.count("Fidelity review for") == 100
 
 
-def test_a_digest_within_its_limit_lists_every_reminder_and_no_count() -> None:
-    built = build_digest(MARIA, [Reminder(REVIEW, MARIA, 30, False)], ROADMAP, SAM, date(2026, 12, 21), limit=1)
+def test_a_digest_that_lists_every_reminder_counts_none() -> None:
+    built = build_digest(MARIA, [Reminder(REVIEW, MARIA, 30, False)], ROADMAP, SAM, date(2026, 12, 21))
     message = render_reminder(built)
     assert built.more == 0 and "more reminder" not in message.text and "more reminder" not in message.html
 
