@@ -34,9 +34,22 @@ def peer_durations(standings: Iterable[Standing]) -> PeerDurations:
     """Median duration of each gate stage over the agencies that completed it (forced ones included)."""
     taken: dict[str, list[int]] = {}
     for standing in standings:
-        for stage in standing.stages:
-            if stage.status is StageStatus.COMPLETED and stage.duration_days is not None:
-                taken.setdefault(stage.key, []).append(stage.duration_days)
+        for key, days in stage_days(standing).items():
+            taken.setdefault(key, []).append(days)
+    return medians(taken)
+
+
+def stage_days(standing: Standing) -> dict[str, int]:
+    """The days one agency took over each stage it completed, where they count towards the medians."""
+    return {
+        stage.key: stage.duration_days
+        for stage in standing.stages
+        if stage.status is StageStatus.COMPLETED and stage.duration_days is not None
+    }
+
+
+def medians(taken: dict[str, list[int]]) -> PeerDurations:
+    """The median and count of each stage's durations (stage -> days, one per agency that completed it)."""
     return PeerDurations(
         medians={key: float(median(days)) for key, days in taken.items()},
         counts={key: len(days) for key, days in taken.items()},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -52,6 +53,11 @@ class DueItem(BaseModel):
     def days_until(self, as_of: date) -> int:
         """Days from as_of to the due date; negative once overdue."""
         return (self.due_on - as_of).days
+
+
+# One agency as worked out for the kept due list: the generation it was worked out at, its due items, and the
+# days it took over each stage it had completed (for the peers' medians).
+Worked = tuple[int, Sequence[DueItem], Mapping[str, int]]
 
 
 @dataclass(frozen=True)

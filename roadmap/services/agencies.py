@@ -17,6 +17,7 @@ from roadmap.domain.permission import Ability, Kind
 from roadmap.domain.review import check_review_before_tracking
 from roadmap.domain.visit import VisitStatus
 from roadmap.services.access import require, visible
+from roadmap.services.due import peers_as_of
 from roadmap.services.ports import UnitOfWork
 from stages import progression
 from stages.progression import Change
@@ -154,9 +155,8 @@ def show_agency(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, slug: st
         agency = uow.agencies.get(slug)
         # Every review's date and total, those known only by their total (before tracking) included.
         fidelity = uow.reviews.history([slug]).get(slug, [])
-        everyone = uow.agencies.all()
-    # The other agencies only lend their stage durations (for the medians): no checklists needed.
-    peers = peer_durations(standing(other, roadmap, as_of, items=False) for other in everyone)
+        # The other agencies only lend their stage durations (for the medians): kept with the day's due list.
+        peers = peers_as_of(uow, roadmap, rules, as_of=as_of)
     return summarise(agency, roadmap, rules, fidelity, as_of, peers)
 
 
@@ -177,6 +177,8 @@ def list_agencies(
     Stalls compare each agency with all the others, so every agency is measured; only the ones returned are
     measured with their checklists.
     """
+    if limit is not None:
+        return _page(uow, roadmap, rules, as_of=as_of, items=items, offset=offset, limit=limit, archived=archived)
     with uow:
         shown = visible(uow)
         agencies = uow.agencies.all()
@@ -193,6 +195,37 @@ def list_agencies(
     if items and not whole:
         chosen = [standing(measured.agency, roadmap, as_of) for measured in chosen]
     return [_summary(s, roadmap, rules, history.get(s.agency.slug, []), peers) for s in chosen]
+
+
+def _page(
+    uow: UnitOfWork,
+    roadmap: Roadmap,
+    rules: CadenceRules,
+    *,
+    as_of: date,
+    items: bool,
+    offset: int,
+    limit: int,
+    archived: bool,
+) -> list[AgencySummary]:
+    """`limit` agencies from `offset`, in the same order as the whole list, reading only those in full: the order
+    comes from every agency's name, the stall medians from the rows kept with the day's due list."""
+    with uow:
+        shown = visible(uow)
+        roster = uow.agencies.roster()  # by slug, as the whole list reads them before sorting by name
+        listed = [
+            slug
+            for slug, _, archived_on in sorted(roster, key=lambda row: row[1].lower())
+            if (archived_on is None or as_of < archived_on) is not archived and (shown is None or slug in shown)
+        ][offset : offset + limit]
+        by_slug = {agency.slug: agency for agency in uow.agencies.many(listed)} if listed else {}
+        history = uow.reviews.history(listed) if listed else {}
+        peers = peers_as_of(uow, roadmap, rules, as_of=as_of)
+    return [
+        _summary(standing(by_slug[slug], roadmap, as_of, items=items), roadmap, rules, history.get(slug, []), peers)
+        for slug in listed
+        if slug in by_slug  # one removed since the roster was read
+    ]
 
 
 def count_agencies(uow: UnitOfWork, *, as_of: date) -> int:

@@ -8,19 +8,22 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from roadmap import __version__
+from roadmap.domain.agency import Agency
 from roadmap.domain.cadence import CadenceRules
+from roadmap.domain.completion import standing
 from roadmap.domain.definition import Roadmap
-from roadmap.domain.due import DueItem, DueSlice
+from roadmap.domain.due import DueItem, DueSlice, Worked
 from roadmap.domain.errors import InvalidInput, StorageError
 from roadmap.domain.permission import Ability
 from roadmap.services.access import require, visible
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.records import Records
 from stages.due import due_items
+from stages.stall import PeerDurations, medians, stage_days
 
 MAX_WINDOW_DAYS = 3650
-# Stale agencies worked out and not yet written: (the basis to stamp, slug -> (generation, items)).
-WorkedOut = tuple[str, dict[str, tuple[int, list[DueItem]]]]
+# Stale agencies worked out and not yet written: (the basis to stamp, slug -> what was worked out).
+WorkedOut = tuple[str, dict[str, Worked]]
 _log = logging.getLogger(__name__)
 
 
@@ -122,18 +125,41 @@ def _worked_out(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of
         for agency in agencies
         if agency.on_roadmap(as_of)  # nothing is due from an agency that left
     }
-    return stamp, {slug: (generation, found.get(slug, [])) for slug, generation in stale}
+    # Every agency lends its stage durations to the medians, one that left included (as list_agencies counts).
+    taken = {agency.slug: stage_days(standing(agency, roadmap, as_of, items=False)) for agency in agencies}
+    return stamp, {slug: (generation, found.get(slug, []), taken.get(slug, {})) for slug, generation in stale}
 
 
 def keep_worked_out(
-    uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date, found: Mapping[str, list[DueItem]]
+    uow: UnitOfWork,
+    roadmap: Roadmap,
+    rules: CadenceRules,
+    *,
+    as_of: date,
+    found: Mapping[str, tuple[Agency, list[DueItem]]],
 ) -> int:
     """In an open unit of work that holds these agencies and changes none of them: write the due entries just
     worked out for them for as_of (a sweep's batch, which needs them anyway to queue reminders); how many."""
     if not found:
         return 0
     stamp, stale = uow.due_list.stale(as_of, basis(roadmap, rules), agencies=list(found))
-    return uow.due_list.replace(as_of, stamp, {slug: (generation, found[slug]) for slug, generation in stale})
+    worked: dict[str, Worked] = {}
+    for slug, generation in stale:
+        agency, items = found[slug]
+        worked[slug] = (generation, items, stage_days(standing(agency, roadmap, as_of, items=False)))
+    return uow.due_list.replace(as_of, stamp, worked)
+
+
+def peers_as_of(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> PeerDurations:
+    """Every agency's median stage durations, as `peer_durations` over every agency's standing works them out:
+    from the rows kept with the day's due list, and live for the agencies whose rows are stale. In an open unit
+    of work; nothing is written (a page about one agency reads, and leaves the due list to the pages that list it).
+    """
+    taken, stale = uow.due_list.durations(as_of, basis(roadmap, rules))
+    for agency in uow.agencies.many(stale) if stale else []:
+        for stage, days in stage_days(standing(agency, roadmap, as_of, items=False)).items():
+            taken.setdefault(stage, []).append(days)
+    return medians(taken)
 
 
 def prepare_due_list(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> int | None:

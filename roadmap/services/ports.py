@@ -12,7 +12,7 @@ from roadmap.domain.action_plan import ActionItem
 from roadmap.domain.agency import Agency
 from roadmap.domain.audit import AuditChange, AuditEntry, Fields, Subject
 from roadmap.domain.contact import Contact, Role
-from roadmap.domain.due import DueItem, DueSlice
+from roadmap.domain.due import DueSlice, Worked
 from roadmap.domain.outbox import Attempted, OutboxEntry, Waiting
 from roadmap.domain.outcome import QuarterOutcome
 from roadmap.domain.permission import AgencyScope, Principal
@@ -52,6 +52,10 @@ class AgencyRepository(Protocol):
 
     def on_roadmap(self, as_of: date) -> list[str]:
         """Slugs of the agencies that had joined by as_of and not left, in order."""
+        ...
+
+    def roster(self) -> list[tuple[str, str, date | None]]:
+        """Every agency's (slug, name, archived on), by slug — one narrow query."""
         ...
 
     def count(self) -> int:
@@ -464,9 +468,14 @@ class DueList(Protocol):
         worked out from."""
         ...
 
-    def replace(self, as_of: date, stamp: str, found: Mapping[str, tuple[int, Sequence[DueItem]]]) -> int:
-        """Write these agencies' items (by slug: the generation they were worked out at, the items), skipping
-        any changed since; how many were written."""
+    def replace(self, as_of: date, stamp: str, found: Mapping[str, Worked]) -> int:
+        """Write these agencies' items and stage durations (by slug, with the generation they were worked out
+        at), skipping any changed since; how many were written."""
+        ...
+
+    def durations(self, as_of: date, basis: str) -> tuple[dict[str, list[int]], list[str]]:
+        """Stage -> the days each agency with current rows took over it, and the slugs of those whose rows are
+        stale (for this day, rules or generation), read together."""
         ...
 
     def listed(

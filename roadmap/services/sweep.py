@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
 
+from roadmap.domain.agency import Agency
 from roadmap.domain.audit import Fields, Subject, rules_changes
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.completion import standing
@@ -67,7 +68,7 @@ def plan_sweep(uow: UnitOfWork, roadmap: Roadmap, *, as_of: date, max_batches: i
     with uow:
         # An archived agency gets nothing from the day it left: no stages moved, no reminders.
         agencies = [agency for agency in uow.agencies.all() if agency.joined_on <= as_of and agency.on_roadmap(as_of)]
-    peers = peer_durations(standing(agency, roadmap, as_of) for agency in agencies)
+    peers = peer_durations(standing(agency, roadmap, as_of, items=False) for agency in agencies)
     return SweepPlan(batches=split([agency.slug for agency in agencies], max_batches), peers=peers)
 
 
@@ -103,7 +104,7 @@ def advance_batch(
         records = Records.read(uow, slugs, open_on=as_of)
         started = stalled = 0
         items: list[DueItem] = []
-        unchanged: dict[str, list[DueItem]] = {}
+        unchanged: dict[str, tuple[Agency, list[DueItem]]] = {}
         for agency in agencies:
             change = start_ready_stages(Change(agency, ()), as_of)
             if change.events:
@@ -115,7 +116,7 @@ def advance_batch(
             owed = due_items(records.context(agency, roadmap, cadence), as_of)
             items += owed
             if not change.events:
-                unchanged[agency.slug] = owed
+                unchanged[agency.slug] = (agency, owed)
         queued = queue_owed(uow, items, rules, as_of=as_of, now=now, agencies=slugs)
         # The day's due list for the pages, from the items just worked out, in this transaction: the agencies are
         # held, so they are as read. One that started a stage changes at commit; the sweep's last step does it.

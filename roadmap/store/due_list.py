@@ -11,13 +11,13 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Table, case, delete, func, insert, or_, select
+from sqlalchemy import Table, and_, case, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from roadmap.domain.due import DueItem, DueKind, DueSlice
+from roadmap.domain.due import DueItem, DueKind, DueSlice, Worked
 from roadmap.store.database import SCHEMA_HEAD
 from roadmap.store.locks import hold
-from roadmap.store.tables import CHANGES_NOTHING_DUE, AgencyRow, DueEntryRow, DueStandingRow
+from roadmap.store.tables import CHANGES_NOTHING_DUE, AgencyRow, DueEntryRow, DueStandingRow, StageDurationRow
 
 _QUIET = {CHANGES_NOTHING_DUE: True}
 # Agencies per statement: well inside every backend's limit on bound parameters.
@@ -58,7 +58,7 @@ class SqlDueList:
             found += self._session.execute(query.where(AgencyRow.slug.in_(chunk))).tuples()
         return stamp, sorted(found)
 
-    def replace(self, as_of: date, stamp: str, found: Mapping[str, tuple[int, Sequence[DueItem]]]) -> int:
+    def replace(self, as_of: date, stamp: str, found: Mapping[str, Worked]) -> int:
         """Write these agencies' entries and standings in place of what they had; how many were written.
 
         The agencies are held first (in slug order, as writers hold them), so two readers writing back the same
@@ -76,19 +76,48 @@ class SqlDueList:
             )
         present = list(ids.values())
         for chunk in _chunks(present):
-            for table in (DueEntryRow, DueStandingRow):
+            for table in (DueEntryRow, DueStandingRow, StageDurationRow):
                 self._session.execute(delete(table).where(table.agency_id.in_(chunk)).execution_options(**_QUIET))
-        entries = [_entry(ids[slug], item) for slug, (_, items) in found.items() if slug in ids for item in items]
+        kept = [(ids[slug], worked) for slug, worked in found.items() if slug in ids]
+        entries = [_entry(agency_id, item) for agency_id, (_, items, _) in kept for item in items]
         standings = [
-            {"agency_id": ids[slug], "computed_for": as_of, "basis": stamp, "generation": generation}
-            for slug, (generation, _) in found.items()
-            if slug in ids
+            {"agency_id": agency_id, "computed_for": as_of, "basis": stamp, "generation": generation}
+            for agency_id, (generation, _, _) in kept
+        ]
+        durations = [
+            {"agency_id": agency_id, "stage": stage, "days": days}
+            for agency_id, (_, _, taken) in kept
+            for stage, days in taken.items()
         ]
         # Inserted into the tables, not through the ORM's bulk path: a sweep writes every agency's entries.
-        for table, rows in ((DueEntryRow, entries), (DueStandingRow, standings)):
+        for table, rows in ((DueEntryRow, entries), (DueStandingRow, standings), (StageDurationRow, durations)):
             if rows:
                 self._session.execute(insert(cast(Table, table.__table__)).execution_options(**_QUIET), rows)
         return len(present)
+
+    def durations(self, as_of: date, basis: str) -> tuple[dict[str, list[int]], list[str]]:
+        """The days agencies took over the stages they completed, from the rows worked out for this day, basis and
+        generation (stage -> days, one per agency), and the slugs of the agencies whose rows are stale. One
+        statement, so the two halves agree even while others write."""
+        stamp = f"{basis}:{SCHEMA_HEAD}"
+        fresh = and_(
+            DueStandingRow.computed_for == as_of,
+            DueStandingRow.basis == stamp,
+            DueStandingRow.generation == AgencyRow.generation,
+        )
+        query = (
+            select(AgencyRow.slug, case((fresh, True), else_=False), StageDurationRow.stage, StageDurationRow.days)
+            .outerjoin(DueStandingRow, DueStandingRow.agency_id == AgencyRow.id)
+            .outerjoin(StageDurationRow, StageDurationRow.agency_id == AgencyRow.id)
+        )
+        taken: dict[str, list[int]] = {}
+        stale: set[str] = set()
+        for slug, current, stage, days in self._session.execute(query).tuples():
+            if not current:
+                stale.add(slug)
+            elif stage is not None:
+                taken.setdefault(stage, []).append(days)
+        return taken, sorted(stale)
 
     def listed(
         self, *, as_of: date, until: date, agencies: Collection[str] | None = None, offset: int = 0, limit: int = 200

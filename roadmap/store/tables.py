@@ -390,10 +390,21 @@ class DueStandingRow(Base):
     generation: Mapped[int] = mapped_column(Integer)
 
 
+class StageDurationRow(Base):
+    """Days an agency took over each stage it completed (as of its due entries' day), for the peers' medians that
+    stalls are judged by: a page about one agency reads these instead of every agency's stages (derived data)."""
+
+    __tablename__ = "stage_durations"
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(40), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer)
+
+
 # An execution option: this statement writes but changes nothing a due item is worked out from (a row lock, a
 # generation bump, the derived rows themselves), so no agency's due list is marked stale by it (changes.py).
 CHANGES_NOTHING_DUE = "roadmap_changes_nothing_due"
 
 # Worked out from the other tables and rebuilt whenever they are stale: backups leave them out (and columns
 # marked `info={"derived": True}`).
-DERIVED_TABLES = frozenset({DueEntryRow.__tablename__, DueStandingRow.__tablename__})
+DERIVED_TABLES = frozenset({DueEntryRow.__tablename__, DueStandingRow.__tablename__, StageDurationRow.__tablename__})

@@ -91,6 +91,10 @@ class SqlAgencyRepository:
         )
         return list(self._session.scalars(query.order_by(AgencyRow.slug)))
 
+    def roster(self) -> list[tuple[str, str, date | None]]:
+        query = select(AgencyRow.slug, AgencyRow.name, AgencyRow.archived_on).order_by(AgencyRow.slug)
+        return list(self._session.execute(query).tuples())
+
     def names(self, slugs: Collection[str] | None = None) -> dict[str, str]:
         """Every agency's name (or these agencies') by slug — one narrow query."""
         query = select(AgencyRow.slug, AgencyRow.name)

@@ -14,13 +14,17 @@ from pathlib import Path
 import pytest
 
 from roadmap.bootstrap import Application, build
+from roadmap.domain.completion import standing
 from roadmap.domain.due import DueItem
 from roadmap.domain.errors import RoadmapError
 from roadmap.domain.routine import Occurrence
+from roadmap.services.agencies import list_agencies
 from roadmap.services.demo import demo_scores
-from roadmap.services.due import due_slice, refresh_due_list, state_due, work_out_due_list
+from roadmap.services.due import due_slice, peers_as_of, refresh_due_list, state_due, work_out_due_list
 from roadmap.services.sweep import BatchOutcome, advance_batch, plan_sweep
+from roadmap.services.views import agency_view
 from roadmap.settings import load_settings
+from stages.stall import PeerDurations, peer_durations
 from tests.conftest import Cli
 from tests.integration.visit_state import realistic_state
 
@@ -151,6 +155,64 @@ def test_a_change_has_only_its_agency_worked_out_again(cli: Cli) -> None:
     cli.ok("contact", "add", item[0], "--role", "director", "--name", "Ruth Okafor", "--email", "ruth@agency.example")
     assert refreshed(cli.url, TODAY) == 0  # who is reminded is not part of what is due
     assert refreshed(cli.url, TODAY + timedelta(days=1)) == len(regions)  # a new day: every agency again
+
+
+def medians(url: str, as_of: date) -> tuple[PeerDurations, PeerDurations]:
+    """The stage medians a page about one agency reads (kept rows, stale agencies live), and every agency's
+    standing worked out afresh."""
+    app = build(load_settings(url))
+    try:
+        with app.uow() as uow:
+            kept = peers_as_of(uow, app.roadmap, app.cadence, as_of=as_of)
+            everyone = uow.agencies.all()
+        return kept, peer_durations(standing(agency, app.roadmap, as_of, items=False) for agency in everyone)
+    finally:
+        app.close()
+
+
+def test_a_page_about_one_agency_judges_its_stall_by_every_agencys_medians(cli: Cli) -> None:
+    regions = realistic_state(cli, TODAY)
+    kept, live = medians(cli.url, TODAY)
+    assert kept == live and live.counts  # nothing kept yet: every agency worked out live
+    assert refreshed(cli.url, TODAY) == len(regions)
+    kept, live = medians(cli.url, TODAY)
+    assert kept == live
+    # One agency completes its stage: its kept rows are stale, so its new duration counts at once.
+    agency = next(slug for slug in regions if cli.ok("agency", "show", slug, "--json").json()["current_stage"])
+    stage = cli.ok("agency", "show", agency, "--json").json()["current_stage"]
+    day = TODAY.isoformat()
+    cli.ok("stage", "complete", agency, stage, "--on", day, "--force", "--note", "test", "--as-of", day)
+    changed, live = medians(cli.url, TODAY)
+    assert changed == live and changed.counts[stage] == kept.counts.get(stage, 0) + 1
+    assert refreshed(cli.url, TODAY) == 1
+    assert medians(cli.url, TODAY)[0] == live
+    later = TODAY + timedelta(days=30)  # another day: every agency's rows are stale until worked out again
+    assert medians(cli.url, later)[0] == medians(cli.url, later)[1]
+
+
+def test_a_page_of_agencies_is_the_whole_lists_slice_stalls_and_all(cli: Cli) -> None:
+    regions = realistic_state(cli, TODAY)
+    day = TODAY.isoformat()
+    leaving = sorted(regions)[5]
+    cli.ok("agency", "archive", leaving, "--on", day, "--reason", "merged", "--as-of", day)
+    cli.ok("agency", "edit", sorted(regions)[-1], "--name", "aardvark Services")  # first by name, last by slug
+    later = TODAY + timedelta(days=400)  # agencies still structuring their program are stalled by then
+    app = build(load_settings(cli.url))
+    try:
+        for archived in (False, True):
+            whole = [agency_view(s) for s in list_agencies(app.uow(), app.roadmap, app.cadence, as_of=later,
+                                                           archived=archived)]  # fmt: skip
+            assert whole and any(view["stalled"] for view in whole) != archived
+            for offset, limit in ((0, 7), (7, 7), (30, 100), (0, 1000)):
+                page = list_agencies(app.uow(), app.roadmap, app.cadence, as_of=later, archived=archived,
+                                     offset=offset, limit=limit)  # fmt: skip
+                assert [agency_view(s) for s in page] == whole[offset : offset + limit], (archived, offset)
+        refresh_due_list(app.uow(), app.roadmap, app.cadence, as_of=later)  # the medians from kept rows now
+        whole = [agency_view(s) for s in list_agencies(app.uow(), app.roadmap, app.cadence, as_of=later)]
+        page = list_agencies(app.uow(), app.roadmap, app.cadence, as_of=later, offset=3, limit=20)
+        assert [agency_view(s) for s in page] == whole[3:23]
+    finally:
+        app.close()
 
 
 def listed_now(app: Application, as_of: date) -> list[Row]:
