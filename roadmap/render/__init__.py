@@ -78,6 +78,10 @@ _SAMPLE_DIGESTS = (
                   _sample_line("Fidelity review", "due in 30 days"))),
     Digest(recipient="Maria Lopez", sent_on=date(2026, 12, 21), state_contact=None,
            lines=(_sample_line("Trainer visit", "due today"),)),
+    # A long digest: the reminders it counts without listing them.
+    Digest(recipient="Sam Reed", sent_on=date(2026, 12, 21), state_contact=None,
+           lines=(_sample_line("Fidelity review", "40 days overdue", overdue=True, escalation=True),),
+           more=1250, more_overdue=1200, more_agencies=frozenset({"Cedar Valley Recovery Services", "Lakeshore"})),
 )  # fmt: skip
 
 

@@ -100,7 +100,9 @@ def advance_batch(
     One transaction for the batch: it lands whole or not at all, and a rerun redoes it without doubling.
     """
     with uow:
-        agencies = uow.agencies.many(slugs, for_update=True)  # a command's change meanwhile waits, not lost
+        held = uow.agencies.many(slugs, for_update=True)  # a command's change meanwhile waits, not lost
+        # One archived since the sweep was planned gets nothing: its reminders were withdrawn when it left.
+        agencies = [agency for agency in held if agency.on_roadmap(as_of)]
         records = Records.read(uow, slugs, open_on=as_of)
         started = stalled = 0
         items: list[DueItem] = []

@@ -145,6 +145,25 @@ def test_the_sweeps_batches_keep_the_days_due_list_as_they_go(cli: Cli) -> None:
     says_the_truth(cli, day)
 
 
+def test_an_agency_archived_after_the_sweep_was_planned_gets_nothing_from_its_batch(cli: Cli) -> None:
+    """The flow plans the sweep and runs its batches as separate tasks: an agency can leave in between."""
+    realistic_state(cli, TODAY)
+    day = TODAY + timedelta(days=1)
+    app = build(load_settings(cli.url))
+    try:
+        plan = plan_sweep(app.uow(), app.roadmap, as_of=day, max_batches=3)
+        leaving = live(cli.url, day, 3650)[0][0][0]
+        cli.ok("agency", "archive", leaving, "--on", day.isoformat(), "--reason", "merged", "--as-of", day.isoformat())
+        for batch in plan.batches:
+            advance_batch(app.uow(), app.roadmap, app.cadence, app.reminder_rules, batch, as_of=day,
+                          now=datetime(2026, 11, 24, 12, tzinfo=UTC), peers=plan.peers)  # fmt: skip
+    finally:
+        app.close()
+    assert all(r[0] != leaving for r in says_the_truth(cli, day))
+    entries = cli.ok("outbox", "list", "--json").json()
+    assert not [entry for entry in entries if entry["agency"] == leaving and entry["status"] == "pending"]
+
+
 def test_a_change_has_only_its_agency_worked_out_again(cli: Cli) -> None:
     regions = realistic_state(cli, TODAY)
     assert refreshed(cli.url, TODAY) == len(regions)  # the first read of a day works out every agency

@@ -103,7 +103,7 @@ def test_a_digest_past_the_rules_limit_lists_the_most_urgent_and_counts_the_rest
     )
     said = f"And {len(sams) - 10} more reminders ({len(sams) - 10} overdue) for "
     assert said in text_part(mail) and said in body(mail)
-    assert "not listed here to keep this message short: the due list in the web app shows every one." in text_part(mail)
+    assert "not listed here to keep this message short; the web app lists them all." in text_part(mail)
 
 
 def test_an_agency_contacts_reminder_carries_a_link_to_that_agencys_pages_only(

@@ -12,7 +12,7 @@ from roadmap.domain.contact import Contact, Role
 from roadmap.domain.due import DueItem, DueKind
 from roadmap.domain.errors import InvalidInput
 from roadmap.domain.reminder_rules import Reminder
-from roadmap.render import render_reminder
+from roadmap.render import check_templates, render_reminder
 from tests.builders import ROADMAP
 
 MARIA = Contact(id=1, agency="riverbend", role=Role.DIRECTOR, name="Maria Lopez", email="maria@example.org")
@@ -161,3 +161,13 @@ def test_a_broken_or_unsafe_state_template_is_refused_in_one_line(tmp_path: Path
     with pytest.raises(InvalidInput) as refused:
         render_reminder(digest(Reminder(REVIEW, MARIA, 7, False)), overrides=tmp_path)
     assert message in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_a_state_template_broken_only_for_a_long_digest_is_refused_when_the_settings_are_read(tmp_path: Path) -> None:
+    # Else it would pass the check and fail at delivery for exactly the state lead's long digests.
+    (tmp_path / "reminder.txt.j2").write_text(
+        "{% for line in digest.lines %}{{ line.title }}\n{% endfor %}{% if digest.more %}{{ digest.more / 0 }}{% endif %}"
+    )
+    with pytest.raises(InvalidInput) as refused:
+        check_templates(tmp_path)
+    assert "template reminder.txt.j2" in str(refused.value)
