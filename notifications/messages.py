@@ -142,7 +142,7 @@ def build_digest(
     own_zone = recipient.timezone or (zones.get(recipient.agency) if recipient.agency else None)
     day = now.astimezone(ZoneInfo(own_zone)).date() if now is not None and own_zone else as_of
     lines = []
-    for reminder in sorted(reminders, key=lambda r: (r.item.due_on, names.get(r.item.agency, r.item.agency))):
+    for reminder in sorted(reminders, key=lambda r: urgency(r.item.due_on, r.item.agency, names)):
         item = reminder.item
         lines.append(
             DigestLine(
@@ -172,6 +172,11 @@ def build_digest(
         more_overdue=sum(1 for _, due_on in unlisted if due_on < day),
         more_agencies=frozenset(names.get(agency, agency) for agency, _ in unlisted),
     )
+
+
+def urgency(due_on: date, agency: str, names: Mapping[str, str]) -> tuple[date, str]:
+    """How a digest orders its reminders, most urgent first: the earliest due date, then the agency by name."""
+    return due_on, names.get(agency, agency)
 
 
 def _deadline_note(due_on: date, agency_zone: str | None, reader_zone: str | None) -> str:

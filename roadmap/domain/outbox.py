@@ -68,8 +68,8 @@ class Waiting:
 
 @dataclass(frozen=True)
 class Attempted:
-    """An entry's delivery state after one attempt: sent (`sent_at`), or why not and when to try again (a sent
-    entry keeps the error and time of the try before, for `outbox list`)."""
+    """An entry's new delivery state, after an attempt or a retry asked for: sent (`sent_at`), or why not and when
+    to try next (a sent entry keeps the error and time of the try before, for `outbox list`)."""
 
     id: int
     status: OutboxStatus

@@ -13,12 +13,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from notifications.messages import Digest, Message, build_digest
+from notifications.messages import Digest, Message, build_digest, urgency
 from roadmap.domain.contact import Contact, Role
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.due import DueItem, DueKind, deep_link
 from roadmap.domain.errors import InvalidInput, RuleViolation
-from roadmap.domain.outbox import OutboxEntry, OutboxStatus, RetryPolicy, attempted
+from roadmap.domain.outbox import Attempted, OutboxEntry, OutboxStatus, RetryPolicy, attempted
 from roadmap.domain.reminder_rules import DIGEST_LINES, Reminder, ReminderRules, reminders_owed
 from roadmap.render import render_reminder
 from roadmap.services.links import reminder_tokens
@@ -129,7 +129,7 @@ def deliver(
                     uow.commit()
                     continue
                 # Most urgent first, as the message lists them; only the listed ones are read in full.
-                ordered = sorted(claimed, key=lambda entry: (entry.due_on, names.get(entry.agency, entry.agency)))
+                ordered = sorted(claimed, key=lambda entry: urgency(entry.due_on, entry.agency, names))
                 listed = uow.outbox.entries([entry.id for entry in ordered[:lines]])
                 reminders = [Reminder(entry.item, contact, entry.offset_days, entry.escalation) for entry in listed]
                 page_url = links.url(contact, tokens) if links else None
@@ -206,6 +206,7 @@ def retry_now(uow: UnitOfWork, entry_id: int) -> OutboxEntry:
         if entry.status is OutboxStatus.SENT:
             raise RuleViolation(f"outbox entry {entry_id} was already sent at {entry.sent_at}")
         ready = entry.model_copy(update={"status": OutboxStatus.PENDING, "next_attempt_at": RETRY_AT_ONCE})
-        uow.outbox.save([ready])
+        assert ready.id is not None  # read from the store
+        uow.outbox.record([Attempted(ready.id, ready.status, ready.attempts, None, ready.last_error, RETRY_AT_ONCE)])
         uow.commit()
     return ready

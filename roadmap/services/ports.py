@@ -223,15 +223,11 @@ class Outbox(Protocol):
         ...
 
     def record(self, outcomes: Sequence[Attempted]) -> None:
-        """Store attempts' outcomes (at one statement for all of them)."""
+        """Store entries' new delivery state: attempts' outcomes, or a retry asked for (one statement per kind)."""
         ...
 
     def listed(self, agency: str | None = None, status: str | None = None) -> list[OutboxEntry]:
         """Entries, oldest first, optionally of one agency or status."""
-        ...
-
-    def save(self, entries: Collection[OutboxEntry]) -> None:
-        """Store entries' delivery state (status, attempts, error, next attempt, sent); a reminder never changes."""
         ...
 
     def withdraw(self, agency: str, reason: str) -> int:

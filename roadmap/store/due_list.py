@@ -7,7 +7,7 @@ worked out for; the service works out the stale ones again before a list is read
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any, cast
 
@@ -15,13 +15,12 @@ from sqlalchemy import Table, and_, case, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from roadmap.domain.due import DueItem, DueKind, DueSlice, Worked
+from roadmap.store.chunks import chunks
 from roadmap.store.database import SCHEMA_HEAD
 from roadmap.store.locks import hold
 from roadmap.store.tables import CHANGES_NOTHING_DUE, AgencyRow, DueEntryRow, DueStandingRow, StageDurationRow
 
 _QUIET = {CHANGES_NOTHING_DUE: True}
-# Agencies per statement: well inside every backend's limit on bound parameters.
-_CHUNK = 2000
 
 
 class SqlDueList:
@@ -54,7 +53,7 @@ class SqlDueList:
         if agencies is None:
             return stamp, list(self._session.execute(query.order_by(AgencyRow.slug)).tuples())
         found: list[tuple[str, int]] = []
-        for chunk in _chunks(list(agencies)):
+        for chunk in chunks(list(agencies)):
             found += self._session.execute(query.where(AgencyRow.slug.in_(chunk))).tuples()
         return stamp, sorted(found)
 
@@ -66,7 +65,7 @@ class SqlDueList:
         agency changed since (or written back already by a reader that saw the change) is left as it is.
         """
         ids: dict[str, int] = {}
-        for chunk in _chunks(list(found)):
+        for chunk in chunks(list(found)):
             hold(self._session, AgencyRow.slug, AgencyRow.slug.in_(chunk), key_share=True)
             query = select(AgencyRow.slug, AgencyRow.id, AgencyRow.generation).where(AgencyRow.slug.in_(chunk))
             ids.update(
@@ -75,9 +74,9 @@ class SqlDueList:
                 if generation == found[slug][0]  # an agency removed since is simply left out too
             )
         present = list(ids.values())
-        for chunk in _chunks(present):
+        for some in chunks(present):
             for table in (DueEntryRow, DueStandingRow, StageDurationRow):
-                self._session.execute(delete(table).where(table.agency_id.in_(chunk)).execution_options(**_QUIET))
+                self._session.execute(delete(table).where(table.agency_id.in_(some)).execution_options(**_QUIET))
         kept = [(ids[slug], worked) for slug, worked in found.items() if slug in ids]
         entries = [_entry(agency_id, item) for agency_id, (_, items, _) in kept for item in items]
         standings = [
@@ -173,8 +172,3 @@ def _entry(agency_id: int, item: DueItem) -> dict[str, Any]:
         "agency_id": agency_id, "kind": item.kind.value, "subject": item.subject, "title": item.title,
         "stage": item.stage, "due_on": item.due_on, "state_run": item.state_run,
     }  # fmt: skip
-
-
-def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]

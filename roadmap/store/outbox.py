@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 from roadmap.domain.due import DueItem, DueKind
 from roadmap.domain.errors import NotFound
 from roadmap.domain.outbox import Attempted, OutboxEntry, OutboxStatus, Waiting
+from roadmap.store.chunks import chunks
 from roadmap.store.locks import is_sqlite, write_lock
 from roadmap.store.tables import OutboxRow
 
-# Ids per statement: well inside every backend's limit on bound parameters.
-_CHUNK = 2000
 _FIELDS = ("key", "contact_id", "offset_days", "escalation", "attempts", "last_error", "next_attempt_at", "queued_on",
            "sent_at")  # fmt: skip
 # The due item's fields are columns of the outbox row (no join needed to send or list it).
@@ -25,8 +24,6 @@ _ITEM_FIELDS = ("agency", "subject", "title", "stage", "due_on")
 
 
 _OUTBOX = cast(Table, OutboxRow.__table__)
-# What delivery (or a retry) changes of an entry; the reminder itself never changes once queued.
-_DELIVERY_STATE = ("status", "attempts", "last_error", "next_attempt_at", "sent_at")
 
 
 class SqlOutbox:
@@ -85,13 +82,14 @@ class SqlOutbox:
 
     def entries(self, ids: Sequence[int]) -> list[OutboxEntry]:
         found: dict[int, OutboxEntry] = {}
-        for start in range(0, len(ids), _CHUNK):
-            query = select(_OUTBOX).where(OutboxRow.id.in_(ids[start : start + _CHUNK]))
+        for chunk in chunks(ids):
+            query = select(_OUTBOX).where(OutboxRow.id.in_(chunk))
             found.update((entry.id, entry) for entry in map(_entry, self._session.execute(query)) if entry.id)
         return [found[entry_id] for entry_id in ids if entry_id in found]
 
     def record(self, outcomes: Sequence[Attempted]) -> None:
-        # A sent entry keeps the error and time of the try before it (`outbox list` shows what it took).
+        # Only the delivery state changes, never the reminder. A sent entry keeps the error and time of the try
+        # before it (`outbox list` shows what it took).
         sent: list[dict[str, Any]] = []
         tried: list[dict[str, Any]] = []
         for o in outcomes:
@@ -121,12 +119,6 @@ class SqlOutbox:
             query = query.where(OutboxRow.status == status)
         return [_entry(row) for row in self._session.execute(query.order_by(OutboxRow.id))]
 
-    def save(self, entries: Collection[OutboxEntry]) -> None:
-        if any(entry.id is None for entry in entries):
-            raise KeyError("an outbox entry that was never stored cannot be saved")
-        if entries:
-            self._update([{"entry_id": entry.id, **_delivery_state(entry)} for entry in entries])
-
     def _update(self, rows: list[dict[str, Any]]) -> None:
         """One executemany on the table (the ORM's bulk mode is not wanted here); each row's id is bound as
         `entry_id`, since SQLAlchemy reserves each column's own name for its new value."""
@@ -141,10 +133,6 @@ def _entry(row: Row[Any]) -> OutboxEntry:
     return OutboxEntry(
         id=values["id"], item=item, status=OutboxStatus(values["status"]), **{name: values[name] for name in _FIELDS}
     )
-
-
-def _delivery_state(entry: OutboxEntry) -> dict[str, object]:
-    return {"status": entry.status.value, **{name: getattr(entry, name) for name in _DELIVERY_STATE[1:]}}
 
 
 def _values(entry: OutboxEntry) -> dict[str, object]:
