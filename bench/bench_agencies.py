@@ -14,8 +14,9 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import Connection, create_engine, insert, make_url, select, text
+from sqlalchemy import Connection, Table, create_engine, insert, make_url, select, text
 
 from roadmap.bootstrap import Application, build
 from roadmap.services.agencies import list_agencies
@@ -23,7 +24,16 @@ from roadmap.services.demo import demo_scores
 from roadmap.services.imports import import_agencies, parse_agencies_csv
 from roadmap.services.reviews import record_review, reviews_due
 from roadmap.settings import Settings
-from roadmap.store.tables import ActionRow, AgencyRow, ChecklistMarkRow, OutboxRow, ReviewRow, ScoreRow, StageRow
+from roadmap.store.tables import (
+    ActionRow,
+    AgencyRow,
+    AuditRow,
+    ChecklistMarkRow,
+    OutboxRow,
+    ReviewRow,
+    ScoreRow,
+    StageRow,
+)
 
 AS_OF = date(2026, 11, 23)
 ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles")
@@ -77,33 +87,31 @@ def on_each_database(counts_variable: str, default: str, run: Callable[[str, str
                     drop()
 
 
-def bare_insert(url: str, count: int) -> None:
-    """The minimum: the same agency and stage rows, one executemany each, one transaction."""
+def written_by_import(url: str) -> dict[Table, list[dict[str, Any]]]:
+    """Every row the import wrote (agencies, their stages and checklist marks, the audit trail's entries)."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        found = {
+            table: [dict(row._mapping) for row in connection.execute(select(table))]
+            for table in (_table(AgencyRow), _table(StageRow), _table(ChecklistMarkRow), _table(AuditRow))
+        }
+    engine.dispose()
+    return found
+
+
+def bare_insert(url: str, rows: dict[Table, list[dict[str, Any]]]) -> None:
+    """The minimum: the same rows the import wrote, one executemany per table, one transaction (the ids come
+    with them, so no statement has to return any)."""
     engine = create_engine(url)
     with engine.begin() as connection:
-        ids = (
-            connection.execute(
-                insert(AgencyRow).returning(AgencyRow.id),
-                [
-                    {
-                        "slug": f"agency-{n:05d}",
-                        "name": f"Agency {n:05d}",
-                        "region": f"Region {n % 12}",
-                        "timezone": ZONES[n % 4],
-                        "joined_on": AS_OF,
-                        "launched_on": None,
-                    }
-                    for n in range(count)
-                ],
-            )
-            .scalars()
-            .all()
-        )
-        connection.execute(
-            insert(StageRow),
-            [{"agency_id": i, "stage_key": "readiness", "started_on": AS_OF, "forced": False} for i in ids],
-        )
+        for table, values in rows.items():
+            if values:
+                connection.execute(insert(table), values)
     engine.dispose()
+
+
+def _table(row: type) -> Table:
+    return cast(Table, row.__table__)  # type: ignore[attr-defined]
 
 
 def record_reviews(app: Application, count: int) -> None:
@@ -173,6 +181,7 @@ def measure(kind: str, postgres: str | None, count: int, folder: Path) -> list[t
         app.database.upgrade()
         lines = parse_agencies_csv(data)
         imported = timed(lambda: import_agencies(app.uow(), app.roadmap, lines, as_of=AS_OF))
+        written = written_by_import(url)
         reviewed = timed(lambda: record_reviews(app, count))
         listed = timed(lambda: list_agencies(app.uow(), app.roadmap, app.cadence, as_of=AS_OF))
         due = timed(lambda: reviews_due(app.uow(), app.cadence, as_of=AS_OF))
@@ -186,7 +195,7 @@ def measure(kind: str, postgres: str | None, count: int, folder: Path) -> list[t
         app = build(Settings(database_url=url))  # type: ignore[arg-type]
         app.database.upgrade()
         app.close()
-        bare_insert_seconds = timed(lambda: bare_insert(url, count))
+        bare_insert_seconds = timed(lambda: bare_insert(url, written))
         bare_record_seconds = timed(lambda: bare_record(url, count))
     finally:
         drop()

@@ -56,8 +56,9 @@ def medians(taken: dict[str, list[int]]) -> PeerDurations:
     )
 
 
-def stall(standing: Standing, roadmap: Roadmap, peers: PeerDurations) -> Stall | None:
-    """The stall of the agency's active gate, or None when it is within the norm and the peers' median."""
+def position(standing: Standing) -> tuple[str, int] | None:
+    """The agency's active gate and the days it has spent there as stalls count them, or None when no gate is
+    active (all seven done, or none started by then)."""
     key = standing.current_stage
     if key is None:
         return None
@@ -67,6 +68,18 @@ def stall(standing: Standing, roadmap: Roadmap, peers: PeerDurations) -> Stall |
     if tracked is not None and stage.started_on is not None and stage.started_on < tracked <= standing.as_of:
         # Entered before the state began tracking the agency: the time before then is not a stall.
         days = (standing.as_of - tracked).days
+    return key, days
+
+
+def stall(standing: Standing, roadmap: Roadmap, peers: PeerDurations) -> Stall | None:
+    """The stall of the agency's active gate, or None when it is within the norm and the peers' median."""
+    found = position(standing)
+    return verdict(*found, roadmap, peers) if found is not None else None
+
+
+def verdict(key: str, days: int, roadmap: Roadmap, peers: PeerDurations) -> Stall | None:
+    """Whether `days` in gate `key` is a stall: longer than the stage's norm, or than the median of enough peers.
+    Kept apart from the standing so a list of every agency can judge from each one's kept position."""
     reasons = []
     norm = roadmap.stage(key).norm_days
     if norm is not None and days > norm:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
-from typing import Annotated
+from typing import Annotated, NamedTuple
 from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
@@ -79,3 +79,38 @@ class Agency(BaseModel):
     def counted_from(self, day: date) -> date:
         """A day the roadmap counts from (a stage's start, the launch), moved up to the day tracking began."""
         return max(day, self.tracked_from) if self.tracked_from else day
+
+
+class Placed(NamedTuple):
+    """An agency as the overview counts it: enough to order, filter and count, and its active gate with the days
+    they count towards a stall. `kept` says the gate was read from the rows kept with the day's due list (or
+    worked out since); where it is False the gate is not known yet and must be worked out from the stages."""
+
+    slug: str
+    name: str
+    region: str
+    launched_on: date | None
+    archived_on: date | None
+    kept: bool
+    stage: str | None  # None when no gate is active (or not known)
+    days: int | None
+
+    def on_roadmap(self, as_of: date) -> bool:
+        """Not yet archived on this day (as `Agency.on_roadmap`)."""
+        return self.archived_on is None or as_of < self.archived_on
+
+    def launched_by(self, as_of: date) -> bool:
+        """Launched IPS services on or before this day."""
+        return self.launched_on is not None and self.launched_on <= as_of
+
+
+class Launched(NamedTuple):
+    """A launched agency as the list of reviews due reads it, with its latest review held by then (if any)."""
+
+    slug: str
+    name: str
+    launched_on: date
+    tracked_from: date | None
+    archived_on: date | None
+    last_review: date | None
+    last_total: int | None

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from roadmap.domain.agency import Agency
 from roadmap.domain.dates import days_between
-from roadmap.domain.definition import Roadmap, StageKind
+from roadmap.domain.definition import Roadmap, StageDefinition, StageKind
 
 
 class StageStatus(StrEnum):
@@ -108,11 +108,16 @@ def standing(agency: Agency, roadmap: Roadmap, as_of: date, *, items: bool = Tru
     marks = agency.checklist
     for definition in roadmap.stages:
         progress = agency.progress(definition.key)
-        checklist = (
-            tuple(ItemStanding(item.key, item.text, _by(marks.get(item.key), as_of)) for item in definition.checklist)
-            if items
-            else ()
-        )
+        checklist: tuple[ItemStanding, ...] = ()
+        if items:
+            keys, blank = _unmarked(definition)
+            checklist = (
+                blank
+                if keys.isdisjoint(marks)
+                else tuple(
+                    ItemStanding(item.key, item.text, _by(marks.get(item.key), as_of)) for item in definition.checklist
+                )
+            )
         started = _by(progress.started_on, as_of) if progress else None
         completed = _by(progress.completed_on, as_of) if progress and started else None
         if started is None:
@@ -142,6 +147,23 @@ def standing(agency: Agency, roadmap: Roadmap, as_of: date, *, items: bool = Tru
             )
         )
     return Standing(agency=agency, as_of=as_of, stages=tuple(stages))
+
+
+# Per stage definition: its checklist's keys, and its items with none done. Most stages of most agencies have no
+# item ticked, and a list of ten thousand agencies would build six hundred thousand identical tuples for them.
+_UNMARKED: dict[int, tuple[StageDefinition, frozenset[str], tuple[ItemStanding, ...]]] = {}
+
+
+def _unmarked(definition: StageDefinition) -> tuple[frozenset[str], tuple[ItemStanding, ...]]:
+    """The stage's checklist keys and its items with none done (shared: a tuple cannot be changed)."""
+    found = _UNMARKED.get(id(definition))
+    if found is None or found[0] is not definition:  # the definition is kept, so its id cannot be reused
+        if len(_UNMARKED) > 256:  # roadmaps loaded and dropped (tests, a settings reload): keep it small
+            _UNMARKED.clear()
+        keys = frozenset(item.key for item in definition.checklist)
+        found = (definition, keys, tuple(ItemStanding(item.key, item.text, None) for item in definition.checklist))
+        _UNMARKED[id(definition)] = found
+    return found[1], found[2]
 
 
 def _by(day: date | None, as_of: date) -> date | None:

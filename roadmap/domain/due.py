@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -55,9 +56,13 @@ class DueItem(BaseModel):
         return (self.due_on - as_of).days
 
 
-# One agency as worked out for the kept due list: the generation it was worked out at, its due items, and the
-# days it took over each stage it had completed (for the peers' medians).
-Worked = tuple[int, Sequence[DueItem], Mapping[str, int]]
+class Worked(NamedTuple):
+    """One agency as worked out for the kept due list."""
+
+    generation: int  # the agency's generation it was worked out at
+    items: Sequence[DueItem]
+    taken: Mapping[str, int]  # the days it took over each stage it had completed (for the peers' medians)
+    position: tuple[str, int] | None  # its active gate and the days they count towards a stall
 
 
 @dataclass(frozen=True)

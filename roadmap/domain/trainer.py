@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from roadmap.domain.agency import Line
@@ -26,3 +28,13 @@ class Trainer(BaseModel):
     def roles(self) -> str:
         """'trainer' or 'trainer, reviewer'."""
         return "trainer, reviewer" if self.reviewer else "trainer"
+
+
+class TrainerLine(NamedTuple):
+    """A trainer as a list of every trainer shows them: the agencies counted, not named."""
+
+    name: str
+    region: str
+    capacity: int
+    reviewer: bool
+    agencies: int

@@ -72,12 +72,18 @@ def forecast(
     candidates = Candidates(trainers)
     for stream in streams:
         people = [t.name for t in candidates(stream)] or [UNASSIGNED]
+        days = stream.need.days * stream.need.people / len(people)
+        # One trainer's row needs only their share: a statewide need shared by hundreds is added once, not to all.
+        counted = people if only is None else [name for name in people if name == only]
+        if not counted:
+            continue
+        targets = [needed.setdefault(name, dict.fromkeys(labels, 0.0)) for name in counted]
         # An overdue occurrence is counted once, as if done on the first day; the next ones follow from there.
         due = max(stream.first_due, start)
         while due < end and (stream.ends_on is None or due <= stream.ends_on):
-            days = stream.need.days * stream.need.people / len(people)
-            for name in people:
-                needed.setdefault(name, dict.fromkeys(labels, 0.0))[_month(due)] += days
+            month = _month(due)
+            for target in targets:
+                target[month] += days
             due = stream.next_due(due)
     # The first month counts from `start`: days already gone are no capacity.
     workdays = {label: 0 for label in labels}

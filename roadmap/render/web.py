@@ -18,7 +18,7 @@ from roadmap.domain.user import User, UserRole
 from roadmap.domain.visit import purpose_title
 from roadmap.render import _render, environment
 from roadmap.render.charts import fidelity_chart, outcomes_chart
-from roadmap.services.pages import AgencyPage, DuePage, OverviewPage, TrainerPage
+from roadmap.services.pages import DUE_WINDOW_DAYS, AgencyPage, DuePage, OverviewPage, TrainerPage
 from roadmap.services.views import agency_view, outcome_view, overview_view
 
 
@@ -38,18 +38,13 @@ class Chrome:
     admin: bool = False
 
 
-# Rows of the stage matrix per page: a state of a thousand agencies is read a region or a page at a time.
-MATRIX_ROWS = 100
+# Reviews listed on the overview, soonest due (most overdue) first; the rest are counted, and listed on /due.
+REVIEW_ROWS = 50
 
 
-def render_overview(
-    page: OverviewPage, roadmap: Roadmap, chrome: Chrome, *, region: str | None = None, number: int = 1
-) -> str:
-    """Every agency against the ten stages (a page of the matrix, optionally one region), reviews due, failures."""
-    chosen = [s for s in page.summaries if region is None or s.standing.agency.region == region]
-    pages = max(1, -(-len(chosen) // MATRIX_ROWS))
-    number = min(max(1, number), pages)
-    shown = chosen[(number - 1) * MATRIX_ROWS : number * MATRIX_ROWS]
+def render_overview(page: OverviewPage, roadmap: Roadmap, chrome: Chrome) -> str:
+    """A page of every agency against the ten stages (optionally one region's), reviews due, failures."""
+    shown = page.matrix.summaries
     rows = []
     for row, summary in zip(overview_view(shown), shown, strict=True):
         stall = row["stalled"]
@@ -70,8 +65,9 @@ def render_overview(
     reviews = [
         {"agency": d.agency, "name": d.name, "last_review": d.last_review, "last_total": d.last_total,
          "next_review_due": d.next_review_due, "days": (d.next_review_due - page.as_of).days}
-        for d in page.reviews
+        for d in page.reviews[:REVIEW_ROWS]
     ]  # fmt: skip
+    unlisted = page.reviews[REVIEW_ROWS:]
     failed = [
         {"agency": e.item.agency, "title": e.item.title, "due_on": e.item.due_on, "attempts": e.attempts,
          "error": e.last_error or ""}
@@ -84,14 +80,17 @@ def render_overview(
         chrome=chrome,
         stages=roadmap.stages,
         rows=rows,
-        total=len(page.summaries),
-        regions=sorted({s.standing.agency.region for s in page.summaries}),
-        region=region,
-        number=number,
-        pages=pages,
-        launched=sum(1 for s in page.summaries if s.standing.launched_on is not None),
-        stalled=sum(1 for s in page.summaries if s.stall is not None),
+        total=page.matrix.total,
+        regions=page.matrix.regions,
+        region=page.region,
+        number=page.matrix.number,
+        pages=page.matrix.pages,
+        launched=page.matrix.launched,
+        stalled=page.matrix.stalled,
         reviews=reviews,
+        more_reviews=len(unlisted),
+        more_overdue=sum(1 for d in unlisted if d.next_review_due < page.as_of),
+        due_window=DUE_WINDOW_DAYS,
         failed=failed,
         trainers=page.trainers,
     )

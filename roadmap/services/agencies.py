@@ -17,11 +17,11 @@ from roadmap.domain.permission import Ability, Kind
 from roadmap.domain.review import check_review_before_tracking
 from roadmap.domain.visit import VisitStatus
 from roadmap.services.access import require, visible
-from roadmap.services.due import peers_as_of
+from roadmap.services.due import peers_as_of, placed_as_of
 from roadmap.services.ports import UnitOfWork
 from stages import progression
 from stages.progression import Change
-from stages.stall import PeerDurations, Stall, peer_durations
+from stages.stall import PeerDurations, Stall, peer_durations, verdict
 from stages.status import stall_in
 
 
@@ -218,12 +218,78 @@ def _page(
             for slug, _, archived_on in sorted(roster, key=lambda row: row[1].lower())
             if (archived_on is None or as_of < archived_on) is not archived and (shown is None or slug in shown)
         ][offset : offset + limit]
-        by_slug = {agency.slug: agency for agency in uow.agencies.many(listed)} if listed else {}
-        history = uow.reviews.history(listed) if listed else {}
         peers = peers_as_of(uow, roadmap, rules, as_of=as_of)
+        return _summaries(uow, roadmap, rules, listed, as_of=as_of, items=items, peers=peers)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A page of every agency against the stages (optionally one region's), with the whole state's counts."""
+
+    summaries: list[AgencySummary]
+    total: int  # agencies on the roadmap (that the one asking may see)
+    launched: int
+    stalled: int
+    regions: list[str]
+    number: int  # this page, of `pages`
+    pages: int
+
+
+def matrix(
+    uow: UnitOfWork,
+    roadmap: Roadmap,
+    rules: CadenceRules,
+    *,
+    as_of: date,
+    rows: int,
+    number: int = 1,
+    region: str | None = None,
+) -> Matrix:
+    """Page `number` (kept within the pages there are) of `rows` agencies by name, of one region or all, and the
+    counts of the whole list. Only the page is measured in full; the counts come from one narrow read of every
+    agency and the positions kept with the day's due list, so ten thousand agencies cost a page of them."""
+    with uow:
+        shown = visible(uow)
+        peers, placed = placed_as_of(uow, roadmap, rules, as_of=as_of)
+        every = [
+            row
+            for row in sorted(placed, key=lambda row: row.name.lower())
+            if row.on_roadmap(as_of) and (shown is None or row.slug in shown)
+        ]
+        chosen = [row.slug for row in every if region is None or row.region == region]
+        pages = max(1, -(-len(chosen) // rows))
+        number = min(max(1, number), pages)
+        page = chosen[(number - 1) * rows : number * rows]
+        summaries = _summaries(uow, roadmap, rules, page, as_of=as_of, items=False, peers=peers)
+    return Matrix(
+        summaries=summaries,
+        total=len(every),
+        launched=sum(1 for row in every if row.launched_by(as_of)),
+        stalled=sum(1 for row in every if row.stage is not None and verdict(row.stage, row.days or 0, roadmap, peers)),
+        regions=sorted({row.region for row in every}),
+        number=number,
+        pages=pages,
+    )
+
+
+def _summaries(
+    uow: UnitOfWork,
+    roadmap: Roadmap,
+    rules: CadenceRules,
+    slugs: list[str],
+    *,
+    as_of: date,
+    items: bool,
+    peers: PeerDurations,
+) -> list[AgencySummary]:
+    """These agencies measured in full, in this order (in an open unit of work)."""
+    if not slugs:
+        return []
+    by_slug = {agency.slug: agency for agency in uow.agencies.many(slugs)}
+    history = uow.reviews.history(slugs)
     return [
         _summary(standing(by_slug[slug], roadmap, as_of, items=items), roadmap, rules, history.get(slug, []), peers)
-        for slug in listed
+        for slug in slugs
         if slug in by_slug  # one removed since the roster was read
     ]
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from roadmap import __version__
-from roadmap.domain.agency import Agency
+from roadmap.domain.agency import Agency, Placed
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.completion import standing
 from roadmap.domain.definition import Roadmap
@@ -19,7 +19,7 @@ from roadmap.services.access import require, visible
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.records import Records
 from stages.due import due_items
-from stages.stall import PeerDurations, medians, stage_days
+from stages.stall import PeerDurations, medians, position, stage_days
 
 MAX_WINDOW_DAYS = 3650
 # Stale agencies worked out and not yet written: (the basis to stamp, slug -> what was worked out).
@@ -126,8 +126,18 @@ def _worked_out(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of
         if agency.on_roadmap(as_of)  # nothing is due from an agency that left
     }
     # Every agency lends its stage durations to the medians, one that left included (as list_agencies counts).
-    taken = {agency.slug: stage_days(standing(agency, roadmap, as_of, items=False)) for agency in agencies}
-    return stamp, {slug: (generation, found.get(slug, []), taken.get(slug, {})) for slug, generation in stale}
+    by_slug = {agency.slug: agency for agency in agencies}
+    return stamp, {
+        slug: _worked(generation, by_slug[slug], found.get(slug, []), roadmap, as_of)
+        for slug, generation in stale
+        if slug in by_slug  # one removed since the stale list was read
+    }
+
+
+def _worked(generation: int, agency: Agency, items: list[DueItem], roadmap: Roadmap, as_of: date) -> Worked:
+    """What is kept of one agency with its due items: its stage durations and its position, from one standing."""
+    measured = standing(agency, roadmap, as_of, items=False)
+    return Worked(generation, items, stage_days(measured), position(measured))
 
 
 def keep_worked_out(
@@ -146,7 +156,7 @@ def keep_worked_out(
     worked: dict[str, Worked] = {}
     for slug, generation in stale:
         agency, items = found[slug]
-        worked[slug] = (generation, items, stage_days(standing(agency, roadmap, as_of, items=False)))
+        worked[slug] = _worked(generation, agency, items, roadmap, as_of)
     return uow.due_list.replace(as_of, stamp, worked)
 
 
@@ -160,6 +170,32 @@ def peers_as_of(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of
         for stage, days in stage_days(standing(agency, roadmap, as_of, items=False)).items():
             taken.setdefault(stage, []).append(days)
     return medians(taken)
+
+
+def placed_as_of(
+    uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date
+) -> tuple[PeerDurations, list[Placed]]:
+    """The peers' medians (as `peers_as_of`) and every agency's listing with its position (active gate, days
+    towards a stall), by slug: from the rows kept with the day's due list, worked out live for the agencies whose
+    rows are stale. In an open unit of work; nothing is written."""
+    stamp = basis(roadmap, rules)
+    rows = uow.due_list.placed(as_of, stamp)
+    taken, stale = uow.due_list.durations(as_of, stamp)
+    # An agency that went stale between the two reads has no kept position either: it is worked out live too.
+    unkept = {row.slug for row in rows if not row.kept}
+    gone = set(stale)
+    worked: dict[str, Placed] = {}
+    for agency in uow.agencies.many(sorted(unkept | gone)) if unkept or gone else []:
+        measured = standing(agency, roadmap, as_of, items=False)
+        stage, days = position(measured) or (None, None)
+        worked[agency.slug] = Placed(agency.slug, agency.name, agency.region, agency.launched_on,
+                                     agency.archived_on, True, stage, days)  # fmt: skip
+        if agency.slug in gone:
+            for key, taken_days in stage_days(measured).items():
+                taken.setdefault(key, []).append(taken_days)
+    # One removed between the reads is left out.
+    placed = [row if row.kept else worked[row.slug] for row in rows if row.kept or row.slug in worked]
+    return medians(taken), placed
 
 
 def prepare_due_list(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> int | None:

@@ -90,10 +90,10 @@ def import_agencies(uow: UnitOfWork, roadmap: Roadmap, lines: list[AgencyLine], 
         for line in lines:
             if line.slug in taken:
                 raise InvalidInput(f"row {line.row}: an agency with slug {line.slug!r} already exists")
-        for line, change in zip(lines, changes, strict=True):
-            uow.agencies.add(change.agency)
+        uow.agencies.add_many([change.agency for change in changes])
+        for line in lines:
             if line.last_review is not None:
-                uow.reviews.add_total(change.agency.slug, *line.last_review)
+                uow.reviews.add_total(line.slug, *line.last_review)
         uow.commit()
     return changes
 

@@ -13,11 +13,11 @@ from roadmap.domain.due import DueItem
 from roadmap.domain.outbox import OutboxEntry, OutboxStatus
 from roadmap.domain.outcome import QuarterOutcome
 from roadmap.domain.permission import Ability
-from roadmap.domain.trainer import Trainer
+from roadmap.domain.trainer import Trainer, TrainerLine
 from roadmap.domain.visit import Visit, VisitStatus
 from roadmap.domain.workload import MonthLoad
 from roadmap.services.access import abilities, require_trainer, visible
-from roadmap.services.agencies import AgencySummary, list_agencies, show_agency
+from roadmap.services.agencies import AgencySummary, Matrix, matrix, show_agency
 from roadmap.services.contacts import agencies_nobody_reminds, last_confirmed
 from roadmap.services.due import due_slice, state_due
 from roadmap.services.forecast import workload
@@ -28,13 +28,14 @@ from roadmap.services.visits import VisitRules
 
 @dataclass(frozen=True)
 class OverviewPage:
-    """Every agency against the stages, the reviews due, reminders that could not be delivered, the trainers."""
+    """A page of every agency against the stages, the reviews due, undelivered reminders, the trainers."""
 
     as_of: date
-    summaries: list[AgencySummary]
+    matrix: Matrix
+    region: str | None
     reviews: list[DueReview]
     failed: list[OutboxEntry]
-    trainers: list[Trainer]
+    trainers: list[TrainerLine]
 
 
 @dataclass(frozen=True)
@@ -126,17 +127,22 @@ def trainer_page(uow: UnitOfWork, rules: VisitRules, name: str, *, as_of: date, 
     return TrainerPage(as_of, trainer, visits, projected.rows.get(name, []), names)
 
 
-def overview_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> OverviewPage:
-    """The state team's first page."""
-    summaries = list_agencies(uow, roadmap, rules, as_of=as_of, items=False)
-    listed = {summary.standing.agency.slug for summary in summaries}
-    due = [row for row in reviews_due(uow, rules, as_of=as_of) if row.agency in listed]
+# Agencies on a page of the overview's matrix: a state of thousands is read a region or a page at a time.
+MATRIX_ROWS = 100
+
+
+def overview_page(
+    uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date, number: int = 1, region: str | None = None
+) -> OverviewPage:
+    """The state team's first page: page `number` of the matrix (of one region, or all)."""
+    shown = matrix(uow, roadmap, rules, as_of=as_of, rows=MATRIX_ROWS, number=number, region=region)
+    due = reviews_due(uow, rules, as_of=as_of)
     with uow:
         everyone = uow.who.sees_every_agency
         # Failed deliveries name recipients and the team's workload: the state team's business, not a trainer's.
         failed = uow.outbox.listed(status=OutboxStatus.FAILED.value) if everyone else []
-        trainers = [t for t in uow.trainers.all() if everyone or t.name == uow.who.trainer]
-    return OverviewPage(as_of, summaries, due, failed, trainers)
+        trainers = [t for t in uow.trainers.roll() if everyone or t.name == uow.who.trainer]
+    return OverviewPage(as_of, shown, region, due, failed, trainers)
 
 
 def agency_page(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, slug: str, *, as_of: date) -> AgencyPage:

@@ -9,7 +9,7 @@ from typing import Any, Protocol, Self
 
 from roadmap.domain.access_link import AccessLink
 from roadmap.domain.action_plan import ActionItem
-from roadmap.domain.agency import Agency
+from roadmap.domain.agency import Agency, Launched, Placed
 from roadmap.domain.audit import AuditChange, AuditEntry, Fields, Subject
 from roadmap.domain.contact import Contact, Role
 from roadmap.domain.due import DueSlice, Worked
@@ -18,7 +18,7 @@ from roadmap.domain.outcome import QuarterOutcome
 from roadmap.domain.permission import AgencyScope, Principal
 from roadmap.domain.review import Review
 from roadmap.domain.routine import Occurrence
-from roadmap.domain.trainer import Trainer
+from roadmap.domain.trainer import Trainer, TrainerLine
 from roadmap.domain.user import User, UserToken
 from roadmap.domain.visit import Visit, VisitStatus
 
@@ -38,8 +38,8 @@ class AgencyRepository(Protocol):
         """The agencies with these slugs (unknown ones are left out), ordered by slug; `for_update` as for get."""
         ...
 
-    def launches(self) -> list[tuple[str, str, date, date | None, date | None]]:
-        """(slug, name, launch date, the day tracking began, the day it left) of every launched agency."""
+    def launches(self, as_of: date) -> list[Launched]:
+        """Every launched agency, by slug, with its latest review held by as_of."""
         ...
 
     def timezones(self) -> dict[str, str]:
@@ -72,6 +72,10 @@ class AgencyRepository(Protocol):
 
     def add(self, agency: Agency) -> None:
         """Store a new agency (its slug must be free)."""
+        ...
+
+    def add_many(self, agencies: Sequence[Agency]) -> None:
+        """Store new agencies at once (their slugs must be free)."""
         ...
 
     def save(self, agency: Agency) -> None:
@@ -252,6 +256,10 @@ class TrainerRepository(Protocol):
 
     def all(self) -> list[Trainer]:
         """Every trainer with their agencies, by name."""
+        ...
+
+    def roll(self) -> list[TrainerLine]:
+        """Every trainer by name with how many agencies they are assigned."""
         ...
 
     def hold(self) -> None:
@@ -472,6 +480,10 @@ class DueList(Protocol):
     def durations(self, as_of: date, basis: str) -> tuple[dict[str, list[int]], list[str]]:
         """Stage -> the days each agency with current rows took over it, and the slugs of those whose rows are
         stale (for this day, rules or generation), read together."""
+        ...
+
+    def placed(self, as_of: date, basis: str) -> list[Placed]:
+        """Every agency's listing, by slug, with its position where its rows are current (`kept`)."""
         ...
 
     def listed(

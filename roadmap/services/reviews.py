@@ -220,25 +220,23 @@ def reviews_due(uow: UnitOfWork, rules: CadenceRules, *, as_of: date) -> list[Du
     """Every launched agency's next review, soonest (most overdue) first."""
     with uow:
         shown = visible(uow)
-        launches = uow.agencies.launches()
-        history = uow.reviews.history()
+        launches = uow.agencies.launches(as_of)
     due = []
-    for slug, name, launched_on, tracked_from, archived_on in launches:
-        if shown is not None and slug not in shown:
+    for row in launches:
+        if shown is not None and row.slug not in shown:
             continue
-        if launched_on > as_of or (archived_on is not None and archived_on <= as_of):
+        if row.launched_on > as_of or (row.archived_on is not None and row.archived_on <= as_of):
             continue
-        reviews = [review for review in history.get(slug, []) if review[0] <= as_of]
-        next_due = next_review_due(launched_on, reviews, rules, tracked_from)
+        last = (row.last_review, row.last_total) if row.last_review is not None and row.last_total is not None else None
+        next_due = next_review_due(row.launched_on, [last] if last else [], rules, row.tracked_from)
         assert next_due is not None  # launched agencies always have one
-        last = max(reviews, default=None)
         due.append(
             DueReview(
-                agency=slug,
-                name=name,
-                launched_on=launched_on,
-                last_review=last[0] if last else None,
-                last_total=last[1] if last else None,
+                agency=row.slug,
+                name=row.name,
+                launched_on=row.launched_on,
+                last_review=row.last_review,
+                last_total=row.last_total,
                 next_review_due=next_due,
                 as_of=as_of,
             )

@@ -11,9 +11,26 @@ from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, case, delete, func, insert, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    String,
+    Table,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
+from roadmap.domain.agency import Placed
 from roadmap.domain.due import DueItem, DueKind, DueSlice, Worked
 from roadmap.store.chunks import chunks
 from roadmap.store.database import SCHEMA_HEAD
@@ -41,14 +58,7 @@ class SqlDueList:
         query = (
             select(AgencyRow.slug, AgencyRow.generation)
             .outerjoin(DueStandingRow, DueStandingRow.agency_id == AgencyRow.id)
-            .where(
-                or_(
-                    DueStandingRow.agency_id.is_(None),
-                    DueStandingRow.computed_for != as_of,
-                    DueStandingRow.basis != stamp,
-                    DueStandingRow.generation != AgencyRow.generation,
-                )
-            )
+            .where(_stale(as_of, stamp))
         )
         if agencies is None:
             return stamp, list(self._session.execute(query.order_by(AgencyRow.slug)).tuples())
@@ -78,15 +88,17 @@ class SqlDueList:
             for table in (DueEntryRow, DueStandingRow, StageDurationRow):
                 self._session.execute(delete(table).where(table.agency_id.in_(some)).execution_options(**_QUIET))
         kept = [(ids[slug], worked) for slug, worked in found.items() if slug in ids]
-        entries = [_entry(agency_id, item) for agency_id, (_, items, _) in kept for item in items]
+        entries = [_entry(agency_id, item) for agency_id, worked in kept for item in worked.items]
         standings = [
-            {"agency_id": agency_id, "computed_for": as_of, "basis": stamp, "generation": generation}
-            for agency_id, (generation, _, _) in kept
-        ]
+            {"agency_id": agency_id, "computed_for": as_of, "basis": stamp, "generation": worked.generation,
+             "current_stage": worked.position[0] if worked.position else None,
+             "stage_days": worked.position[1] if worked.position else None}
+            for agency_id, worked in kept
+        ]  # fmt: skip
         durations = [
             {"agency_id": agency_id, "stage": stage, "days": days}
-            for agency_id, (_, _, taken) in kept
-            for stage, days in taken.items()
+            for agency_id, worked in kept
+            for stage, days in worked.taken.items()
         ]
         # Inserted into the tables, not through the ORM's bulk path: a sweep writes every agency's entries.
         for table, rows in ((DueEntryRow, entries), (DueStandingRow, standings), (StageDurationRow, durations)):
@@ -97,26 +109,44 @@ class SqlDueList:
     def durations(self, as_of: date, basis: str) -> tuple[dict[str, list[int]], list[str]]:
         """The days agencies took over the stages they completed, from the rows worked out for this day, basis and
         generation (stage -> days, one per agency), and the slugs of the agencies whose rows are stale. One
-        statement, so the two halves agree even while others write."""
+        statement, so the two halves agree even while others write; the days come counted by value, so ten
+        thousand agencies cost a row per distinct duration rather than one per agency and stage."""
         stamp = f"{basis}:{SCHEMA_HEAD}"
-        fresh = and_(
-            DueStandingRow.computed_for == as_of,
-            DueStandingRow.basis == stamp,
-            DueStandingRow.generation == AgencyRow.generation,
+        counted = (
+            select(StageDurationRow.stage, StageDurationRow.days, func.count(), sql_cast(null(), String))
+            .join(AgencyRow, AgencyRow.id == StageDurationRow.agency_id)
+            .join(DueStandingRow, DueStandingRow.agency_id == AgencyRow.id)
+            .where(_fresh(as_of, stamp))
+            .group_by(StageDurationRow.stage, StageDurationRow.days)
         )
-        query = (
-            select(AgencyRow.slug, case((fresh, True), else_=False), StageDurationRow.stage, StageDurationRow.days)
+        stale = (
+            select(sql_cast(null(), String), sql_cast(null(), Integer), sql_cast(null(), BigInteger), AgencyRow.slug)
             .outerjoin(DueStandingRow, DueStandingRow.agency_id == AgencyRow.id)
-            .outerjoin(StageDurationRow, StageDurationRow.agency_id == AgencyRow.id)
+            .where(_stale(as_of, stamp))
         )
         taken: dict[str, list[int]] = {}
-        stale: set[str] = set()
-        for slug, current, stage, days in self._session.execute(query).tuples():
-            if not current:
-                stale.add(slug)
-            elif stage is not None:
-                taken.setdefault(stage, []).append(days)
-        return taken, sorted(stale)
+        gone: list[str] = []
+        for stage, days, count, slug in self._session.execute(union_all(counted, stale)).tuples():
+            if slug is not None:
+                gone.append(slug)
+            else:
+                taken.setdefault(stage, []).extend([days] * count)
+        return taken, sorted(gone)
+
+    def placed(self, as_of: date, basis: str) -> list[Placed]:
+        """Every agency as a list of them all reads it, by slug, with its position (active gate, days towards a
+        stall) where its rows are current for this day, basis and generation (`kept` False where they are not)."""
+        fresh = _fresh(as_of, f"{basis}:{SCHEMA_HEAD}")
+        query = (
+            select(
+                AgencyRow.slug, AgencyRow.name, AgencyRow.region, AgencyRow.launched_on, AgencyRow.archived_on,
+                case((fresh, True), else_=False), case((fresh, DueStandingRow.current_stage)),
+                case((fresh, DueStandingRow.stage_days)),
+            )
+            .outerjoin(DueStandingRow, DueStandingRow.agency_id == AgencyRow.id)
+            .order_by(AgencyRow.slug)
+        )  # fmt: skip
+        return [Placed._make(row) for row in self._session.execute(query).tuples()]
 
     def listed(
         self, *, as_of: date, until: date, agencies: Collection[str] | None = None, offset: int = 0, limit: int = 200
@@ -172,3 +202,22 @@ def _entry(agency_id: int, item: DueItem) -> dict[str, Any]:
         "agency_id": agency_id, "kind": item.kind.value, "subject": item.subject, "title": item.title,
         "stage": item.stage, "due_on": item.due_on, "state_run": item.state_run,
     }  # fmt: skip
+
+
+def _fresh(as_of: date, stamp: str) -> ColumnElement[bool]:
+    """An agency's kept rows were worked out for this day, these rules and schema, and its current records."""
+    return and_(
+        DueStandingRow.computed_for == as_of,
+        DueStandingRow.basis == stamp,
+        DueStandingRow.generation == AgencyRow.generation,
+    )
+
+
+def _stale(as_of: date, stamp: str) -> ColumnElement[bool]:
+    """An agency's kept rows are missing, or were worked out for another day, rules, schema or records."""
+    return or_(
+        DueStandingRow.agency_id.is_(None),
+        DueStandingRow.computed_for != as_of,
+        DueStandingRow.basis != stamp,
+        DueStandingRow.generation != AgencyRow.generation,
+    )

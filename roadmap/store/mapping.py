@@ -38,6 +38,24 @@ def write(row: AgencyRow, agency: Agency) -> None:
     row.marks[:] = [mark for mark in row.marks if mark.item_key in agency.checklist]
 
 
+def agency_values(agency: Agency) -> dict[str, Any]:
+    """A new agency's own row, as an INSERT takes it."""
+    return {
+        "slug": agency.slug, "name": agency.name, "region": agency.region, "timezone": agency.timezone,
+        "joined_on": agency.joined_on, "launched_on": agency.launched_on, "tracked_from": agency.tracked_from,
+        "archived_on": agency.archived_on, "archive_reason": agency.archive_reason, "generation": 0,
+    }  # fmt: skip
+
+
+def stage_values(agency_id: int, progress: StageProgress) -> dict[str, Any]:
+    """One stage row of a new agency, as an INSERT takes it."""
+    return {
+        "agency_id": agency_id, "stage_key": progress.key, "started_on": progress.started_on,
+        "completed_on": progress.completed_on, "forced": progress.forced, "note": progress.note,
+        "before_tracking": progress.before_tracking,
+    }  # fmt: skip
+
+
 def agency_of(row: AgencyRow) -> Agency:
     """The domain agency a loaded row (with its stages and marks) holds."""
     stages = {
@@ -83,18 +101,20 @@ def read_agencies(session: Session, slugs: Collection[str] | None = None) -> lis
         agencies = agencies.where(AgencyRow.slug.in_(slugs))
         stages = stages.where(StageRow.agency_id.in_(ids))
         marks = marks.where(ChecklistMarkRow.agency_id.in_(ids))
+    # Rows are built without validating them again: every one was validated as a domain object before it was
+    # written (a restore brings back rows this product wrote), and a listing of ten thousand agencies builds a
+    # hundred thousand of them.
     progress: dict[int, dict[str, StageProgress]] = {}
     for agency_id, key, started_on, completed_on, forced, note, before_tracking in session.execute(stages):
-        # Fields left at their defaults are not passed: pydantic then skips them (a listing builds 10 per agency).
-        extra = {"before_tracking": True} if before_tracking else {}
-        progress.setdefault(agency_id, {})[key] = StageProgress(
-            key=key, started_on=started_on, completed_on=completed_on, forced=forced, note=note, **extra
-        )
+        progress.setdefault(agency_id, {})[key] = StageProgress.model_construct(
+            key=key, started_on=started_on, completed_on=completed_on, forced=forced, note=note,
+            before_tracking=before_tracking,
+        )  # fmt: skip
     checklist: dict[int, dict[str, date]] = {}
     for agency_id, key, done_on in session.execute(marks):
         checklist.setdefault(agency_id, {})[key] = done_on
     return [
-        Agency(
+        Agency.model_construct(
             slug=slug,
             name=name,
             region=region,
@@ -102,7 +122,9 @@ def read_agencies(session: Session, slugs: Collection[str] | None = None) -> lis
             joined_on=joined_on,
             launched_on=launched_on,
             stages=progress.get(agency_id, {}),
-            **_set(tracked_from=tracked_from, archived_on=archived_on, archive_reason=archive_reason),
+            tracked_from=tracked_from,
+            archived_on=archived_on,
+            archive_reason=archive_reason,
             checklist=checklist.get(agency_id, {}),
         )
         for (
@@ -118,11 +140,6 @@ def read_agencies(session: Session, slugs: Collection[str] | None = None) -> lis
             archive_reason,
         ) in session.execute(agencies.order_by(AgencyRow.slug))
     ]
-
-
-def _set(**fields: object) -> dict[str, Any]:
-    """The fields that are not None (the rest keep their defaults, unvalidated)."""
-    return {name: value for name, value in fields.items() if value is not None}
 
 
 def agency_row_id(session: Session, slug: str) -> int:

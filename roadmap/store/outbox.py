@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from importlib import import_module
 from typing import Any, cast
 
 from sqlalchemy import Row, Table, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from roadmap.domain.due import DueItem, DueKind
@@ -47,8 +47,10 @@ class SqlOutbox:
         # A key another run queued meanwhile is skipped, not an error: two sweeps side by side both finish.
         if not entries:
             return 0
-        dialect = self._session.get_bind().dialect.name
-        statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_OUTBOX)
+        # The dialect's own INSERT (for ON CONFLICT), loaded on first use: a command on SQLite that queues nothing
+        # does not import PostgreSQL's dialect (and asyncio with it) at start-up.
+        dialect = import_module(f"sqlalchemy.dialects.{self._session.get_bind().dialect.name}")
+        statement = dialect.insert(_OUTBOX)
         added = self._session.execute(
             statement.on_conflict_do_nothing(index_elements=[_OUTBOX.c.key]).returning(_OUTBOX.c.id),
             [_values(entry) for entry in entries],

@@ -71,7 +71,8 @@ class SqlReviewRepository:
         query = select(AgencyRow.slug, ReviewRow.visited_on, ReviewRow.total).join(ReviewRow.agency)
         if slugs is not None:
             query = query.where(AgencyRow.slug.in_(slugs))
-        for slug, visited_on, total in self._session.execute(query.order_by(ReviewRow.visited_on)):
+        # Reviews of one day in the order they were recorded: `latest_review` takes the first of the latest day.
+        for slug, visited_on, total in self._session.execute(query.order_by(ReviewRow.visited_on, ReviewRow.id)):
             found.setdefault(slug, []).append((visited_on, total))
         return found
 

@@ -388,6 +388,9 @@ class DueStandingRow(Base):
     computed_for: Mapped[date] = mapped_column(Date)
     basis: Mapped[str] = mapped_column(String(64))
     generation: Mapped[int] = mapped_column(Integer)
+    # The active gate on that day and the days it counts towards a stall (none once every gate is done).
+    current_stage: Mapped[str | None] = mapped_column(String(40))
+    stage_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class StageDurationRow(Base):

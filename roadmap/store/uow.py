@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, date, datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, and_, delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from roadmap.domain.agency import Agency
+from roadmap.domain.agency import Agency, Launched
 from roadmap.domain.audit import agency_changes
 from roadmap.domain.errors import NotFound
 from roadmap.domain.names import did_you_mean
@@ -24,12 +24,13 @@ from roadmap.store.contacts import SqlContactRepository
 from roadmap.store.database import Database
 from roadmap.store.due_list import SqlDueList
 from roadmap.store.locks import hold
-from roadmap.store.mapping import agency_of, agency_row_id, read_agencies, write
+from roadmap.store.mapping import agency_of, agency_row_id, agency_values, read_agencies, stage_values, write
 from roadmap.store.outbox import SqlOutbox
 from roadmap.store.outcomes import SqlOutcomeRepository
 from roadmap.store.reviews import SqlActionRepository, SqlReviewRepository
 from roadmap.store.routines import SqlRoutineLog
 from roadmap.store.tables import (
+    CHANGES_NOTHING_DUE,
     AgencyRow,
     ChecklistMarkRow,
     MetaRow,
@@ -37,10 +38,15 @@ from roadmap.store.tables import (
     OutcomeRow,
     ReviewRow,
     RoutineDoneRow,
+    StageRow,
     VisitRow,
 )
 from roadmap.store.users import SqlUserRepository
 from roadmap.store.visits import SqlTrainerRepository, SqlVisitRepository
+
+_AGENCIES = cast(Table, AgencyRow.__table__)
+_STAGES = cast(Table, StageRow.__table__)
+_MARKS = cast(Table, ChecklistMarkRow.__table__)
 
 
 class SqlAgencyRepository:
@@ -73,12 +79,31 @@ class SqlAgencyRepository:
         # wrote back the checklist as read, dropping a tick committed in between. In slug order (locks.hold).
         hold(self._session, AgencyRow.slug, AgencyRow.slug.in_(slugs))
 
-    def launches(self) -> list[tuple[str, str, date, date | None, date | None]]:
-        """(slug, name, launch date, tracked from, archived on) of every launched agency — without stages."""
-        query = select(
-            AgencyRow.slug, AgencyRow.name, AgencyRow.launched_on, AgencyRow.tracked_from, AgencyRow.archived_on
-        ).where(AgencyRow.launched_on.is_not(None))
-        return [tuple(row) for row in self._session.execute(query.order_by(AgencyRow.slug))]
+    def launches(self, as_of: date) -> list[Launched]:
+        """Every launched agency with its latest review held by as_of — one query: the review chosen in SQL (the
+        latest by date, the first recorded of a day), not every review read to pick one."""
+        ranked = (
+            select(
+                ReviewRow.agency_id,
+                ReviewRow.visited_on,
+                ReviewRow.total,
+                func.row_number()
+                .over(partition_by=ReviewRow.agency_id, order_by=(ReviewRow.visited_on.desc(), ReviewRow.id))
+                .label("rank"),
+            )
+            .where(ReviewRow.visited_on <= as_of)
+            .subquery()
+        )
+        query = (
+            select(
+                AgencyRow.slug, AgencyRow.name, AgencyRow.launched_on, AgencyRow.tracked_from, AgencyRow.archived_on,
+                ranked.c.visited_on, ranked.c.total,
+            )
+            .outerjoin(ranked, and_(ranked.c.agency_id == AgencyRow.id, ranked.c.rank == 1))
+            .where(AgencyRow.launched_on.is_not(None))
+            .order_by(AgencyRow.slug)
+        )  # fmt: skip
+        return [Launched._make(row) for row in self._session.execute(query).tuples()]
 
     def timezones(self) -> dict[str, str]:
         """Every agency's timezone by slug — one narrow query."""
@@ -112,11 +137,33 @@ class SqlAgencyRepository:
         return self._session.scalars(select(AgencyRow.name).where(AgencyRow.slug == slug)).first()
 
     def add(self, agency: Agency) -> None:
-        # No query here: callers check slugs first (in bulk for imports); the unique constraint backs them.
-        row = AgencyRow(slug=agency.slug)
-        write(row, agency)
-        self._session.add(row)
-        self._audit.record(agency_changes(None, agency))
+        self.add_many([agency])
+
+    def add_many(self, agencies: Sequence[Agency]) -> None:
+        # No query here: callers check slugs first (in bulk for imports); the unique constraint backs them. One
+        # statement per table rather than ORM objects: an import of ten thousand agencies is three executemany.
+        # A new agency has no derived rows and is stale by their absence; nothing another agency is worked out
+        # from changes, so these writes mark nothing (changes.py).
+        if not agencies:
+            return
+        quiet = {CHANGES_NOTHING_DUE: True}
+        added = self._session.execute(
+            insert(_AGENCIES).returning(_AGENCIES.c.slug, _AGENCIES.c.id).execution_options(**quiet),
+            [agency_values(agency) for agency in agencies],
+        )
+        ids = dict(added.tuples().all())
+        stages = [
+            stage_values(ids[agency.slug], progress) for agency in agencies for progress in agency.stages.values()
+        ]
+        marks = [
+            {"agency_id": ids[agency.slug], "item_key": key, "done_on": done_on}
+            for agency in agencies
+            for key, done_on in agency.checklist.items()
+        ]
+        for table, rows in ((_STAGES, stages), (_MARKS, marks)):
+            if rows:
+                self._session.execute(insert(table).execution_options(**quiet), rows)
+        self._audit.record(change for agency in agencies for change in agency_changes(None, agency))
 
     def save(self, agency: Agency) -> None:
         # Agencies are read as plain rows (fast); the ORM row is loaded only for the ones that change.

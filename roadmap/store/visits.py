@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from roadmap.domain.audit import trainer_added, trainer_assigned, trainer_removed, trainer_unassigned, visit_change
 from roadmap.domain.errors import NotFound
 from roadmap.domain.names import did_you_mean
-from roadmap.domain.trainer import Trainer
+from roadmap.domain.trainer import Trainer, TrainerLine
 from roadmap.domain.visit import Visit, VisitStatus
 from roadmap.store.audit import SqlAuditTrail
 from roadmap.store.locks import hold
@@ -27,18 +27,40 @@ class SqlTrainerRepository:
         self._audit = audit
 
     def all(self) -> list[Trainer]:
-        """Every trainer with their agencies, by name (three queries)."""
-        assigned: dict[int, list[str]] = {}
+        """Every trainer with their agencies, by name (two queries)."""
+        return self._trainers()
+
+    def roll(self) -> list[TrainerLine]:
+        """Every trainer by name with how many agencies they are assigned (one narrow query)."""
+        assigned = func.count(TrainerAgencyRow.agency_id)
+        query = (
+            select(TrainerRow.name, TrainerRow.region, TrainerRow.capacity, TrainerRow.reviewer, assigned)
+            .outerjoin(TrainerAgencyRow, TrainerAgencyRow.trainer_id == TrainerRow.id)
+            .group_by(TrainerRow.id)
+            .order_by(TrainerRow.name)
+        )
+        return [TrainerLine(*row) for row in self._session.execute(query).tuples()]
+
+    def get(self, name: str) -> Trainer:
+        """One trainer, or NotFound with a suggestion."""
+        found = self._trainers(name)
+        if found:
+            return found[0]
+        names = list(self._session.scalars(select(TrainerRow.name)))
+        raise NotFound(f"unknown trainer {name!r}{did_you_mean(name, names)}; `ips-roadmap trainer list` shows them")
+
+    def _trainers(self, name: str | None = None) -> list[Trainer]:
+        """Every trainer (or the one of this name) with their agencies, by name."""
         links = select(TrainerAgencyRow.trainer_id, AgencyRow.slug).join(
             AgencyRow, AgencyRow.id == TrainerAgencyRow.agency_id
         )
+        people = select(TrainerRow, ContactRow.email).outerjoin(ContactRow, ContactRow.id == TrainerRow.contact_id)
+        if name is not None:
+            links = links.join(TrainerRow, TrainerRow.id == TrainerAgencyRow.trainer_id).where(TrainerRow.name == name)
+            people = people.where(TrainerRow.name == name)
+        assigned: dict[int, list[str]] = {}
         for trainer_id, slug in self._session.execute(links.order_by(AgencyRow.slug)):
             assigned.setdefault(trainer_id, []).append(slug)
-        rows = self._session.execute(
-            select(TrainerRow, ContactRow.email)
-            .outerjoin(ContactRow, ContactRow.id == TrainerRow.contact_id)
-            .order_by(TrainerRow.name)
-        )
         return [
             Trainer(
                 name=row.name,
@@ -49,16 +71,8 @@ class SqlTrainerRepository:
                 agencies=tuple(assigned.get(row.id, ())),
                 contact_id=row.contact_id,
             )
-            for row, email in rows
+            for row, email in self._session.execute(people.order_by(TrainerRow.name))
         ]
-
-    def get(self, name: str) -> Trainer:
-        """One trainer, or NotFound with a suggestion."""
-        for trainer in self.all():
-            if trainer.name == name:
-                return trainer
-        names = list(self._session.scalars(select(TrainerRow.name)))
-        raise NotFound(f"unknown trainer {name!r}{did_you_mean(name, names)}; `ips-roadmap trainer list` shows them")
 
     def hold(self) -> None:
         # Two `visits plan` at once would each book the same needs, since neither sees the other's visits.

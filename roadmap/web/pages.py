@@ -50,10 +50,9 @@ def add_page_routes(api: FastAPI, web: Web) -> None:
         who = web.someone(request)
         if who.kind is Kind.LINK:
             return RedirectResponse(f"/agencies/{who.agency}", status_code=303)
-        shown = overview_page(web.uow(request), application.roadmap, application.cadence, as_of=web.today())
-        return HTMLResponse(
-            render_overview(shown, application.roadmap, web.chrome(request), region=region, number=page)
-        )
+        shown = overview_page(web.uow(request), application.roadmap, application.cadence, as_of=web.today(),
+                              number=page, region=region)  # fmt: skip
+        return HTMLResponse(render_overview(shown, application.roadmap, web.chrome(request)))
 
     @api.get("/due", response_class=HTMLResponse, include_in_schema=False)
     def due(request: Request, page: int = 1) -> str:

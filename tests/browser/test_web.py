@@ -341,6 +341,11 @@ def test_the_api_returns_what_the_cli_prints_and_describes_itself(
             link = response.headers.get("Link")
         following = link.split(">", 1)[0].lstrip("<") if link else ""
     assert collected == served
+    with urllib.request.urlopen(fetch("/api/agencies?limit=1000")) as response:
+        assert json.load(response) == served
+    with pytest.raises(urllib.error.HTTPError) as too_many:  # a page is at most 1,000 agencies (about 5 MB)
+        urllib.request.urlopen(fetch("/api/agencies?limit=1001"))
+    assert too_many.value.code == 422
     with urllib.request.urlopen(fetch(f"/api/agencies/{AGENCY}")) as response:
         assert json.load(response) == served[[a["slug"] for a in served].index(AGENCY)]
     with urllib.request.urlopen(fetch("/openapi.json")) as response:

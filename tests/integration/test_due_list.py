@@ -18,11 +18,11 @@ from roadmap.domain.completion import standing
 from roadmap.domain.due import DueItem
 from roadmap.domain.errors import RoadmapError
 from roadmap.domain.routine import Occurrence
-from roadmap.services.agencies import list_agencies
+from roadmap.services.agencies import list_agencies, matrix
 from roadmap.services.demo import demo_scores
 from roadmap.services.due import due_slice, peers_as_of, refresh_due_list, state_due, work_out_due_list
 from roadmap.services.sweep import BatchOutcome, advance_batch, plan_sweep
-from roadmap.services.views import agency_view
+from roadmap.services.views import agency_view, overview_view
 from roadmap.settings import load_settings
 from stages.stall import PeerDurations, peer_durations
 from tests.conftest import Cli
@@ -230,6 +230,48 @@ def test_a_page_of_agencies_is_the_whole_lists_slice_stalls_and_all(cli: Cli) ->
         whole = [agency_view(s) for s in list_agencies(app.uow(), app.roadmap, app.cadence, as_of=later)]
         page = list_agencies(app.uow(), app.roadmap, app.cadence, as_of=later, offset=3, limit=20)
         assert [agency_view(s) for s in page] == whole[3:23]
+    finally:
+        app.close()
+
+
+def test_the_overview_counts_and_pages_every_agency_as_the_whole_list_does(cli: Cli) -> None:
+    """The overview reads one page in full and counts the rest from the positions kept with the due list: what
+    it says must be what measuring every agency says, whether the positions are kept, stale or partly both."""
+    regions = realistic_state(cli, TODAY)
+    day = TODAY.isoformat()
+    cli.ok("agency", "archive", sorted(regions)[5], "--on", day, "--reason", "merged", "--as-of", day)
+    later = TODAY + timedelta(days=400)  # agencies still structuring their program are stalled by then
+    app = build(load_settings(cli.url))
+
+    def says_the_truth() -> None:
+        whole = list_agencies(app.uow(), app.roadmap, app.cadence, as_of=later)
+        for region in (None, *sorted({s.standing.agency.region for s in whole})):
+            chosen = [s for s in whole if region is None or s.standing.agency.region == region]
+            for number in (1, 2, 99):
+                shown = matrix(app.uow(), app.roadmap, app.cadence, as_of=later, rows=4, number=number,
+                               region=region)  # fmt: skip
+                pages = -(-len(chosen) // 4)
+                assert (shown.total, shown.launched, shown.stalled, shown.regions, shown.pages) == (
+                    len(whole),
+                    sum(1 for s in whole if s.standing.launched_on is not None),
+                    sum(1 for s in whole if s.stall is not None),
+                    sorted({s.standing.agency.region for s in whole}),
+                    pages,
+                ), (region, number)
+                first = (min(number, pages) - 1) * 4
+                expected = [overview_view([s])[0] for s in chosen[first : first + 4]]
+                assert overview_view(shown.summaries) == expected, (region, number)
+
+    try:
+        says_the_truth()  # nothing kept yet: every position worked out live
+        assert any(s.stall for s in list_agencies(app.uow(), app.roadmap, app.cadence, as_of=later))
+        refresh_due_list(app.uow(), app.roadmap, app.cadence, as_of=later)
+        says_the_truth()  # every position kept
+        agency = next(slug for slug in sorted(regions)[6:] if cli.ok("agency", "show", slug, "--json",
+                                                                     "--as-of", day).json()["current_stage"])  # fmt: skip
+        stage = cli.ok("agency", "show", agency, "--json", "--as-of", day).json()["current_stage"]
+        cli.ok("stage", "complete", agency, stage, "--on", day, "--force", "--note", "test", "--as-of", day)
+        says_the_truth()  # one agency's position stale, the rest kept
     finally:
         app.close()
 

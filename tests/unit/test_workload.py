@@ -79,3 +79,24 @@ def test_two_visits_on_one_day_take_the_morning_and_the_afternoon() -> None:
     assert POLICY.hours(0, whole_day=False) == (time(9), time(12, 30))
     assert POLICY.hours(1, whole_day=False) == (time(12, 30), time(16))
     assert POLICY.hours(0, whole_day=True) == (time(9), time(16))
+
+
+def test_one_trainers_forecast_is_their_row_of_the_whole_states() -> None:
+    """A trainer's page asks for their row only (it skips adding every shared need to everyone else's)."""
+    staff = [
+        Trainer(name="Ana", region="North", capacity=2, agencies=("a", "b"), reviewer=True),
+        Trainer(name="Ned", region="North", capacity=3, agencies=("a",)),
+        Trainer(name="Rae", region="South", capacity=1, reviewer=True),
+        Trainer(name="Sol", region="South", capacity=1),
+    ]
+    streams = [
+        need_stream("vocational-unit-visit", "a", date(2026, 12, 1), every_days=15),
+        need_stream("fidelity-review", "b", date(2027, 2, 10), every_months=6),
+        need_stream("treatment-team-visit", "lonely", date(2026, 12, 5), every_months=1),
+        Stream(POLICY.need("supervisor-meeting"), None, "statewide", date(2027, 1, 12), None, 3),  # type: ignore[arg-type]
+    ]
+    whole = forecast(streams, staff, start=START, months=14, is_workday=weekdays)
+    assert sum(load.needed for load in whole.rows["Sol"]) > 0  # the statewide meeting reaches everyone
+    for trainer in staff:
+        own = forecast(streams, staff, start=START, months=14, is_workday=weekdays, only=trainer.name)
+        assert own.rows == {trainer.name: whole.rows[trainer.name]}
