@@ -21,6 +21,7 @@ from roadmap.domain.routine import Occurrence
 from roadmap.services.agencies import list_agencies, matrix
 from roadmap.services.demo import demo_scores
 from roadmap.services.due import due_slice, peers_as_of, refresh_due_list, state_due, work_out_due_list
+from roadmap.services.pages import overview_page
 from roadmap.services.sweep import BatchOutcome, advance_batch, plan_sweep
 from roadmap.services.views import agency_view, overview_view
 from roadmap.settings import load_settings
@@ -272,6 +273,10 @@ def test_the_overview_counts_and_pages_every_agency_as_the_whole_list_does(cli: 
         stage = cli.ok("agency", "show", agency, "--json", "--as-of", day).json()["current_stage"]
         cli.ok("stage", "complete", agency, stage, "--on", day, "--force", "--note", "test", "--as-of", day)
         says_the_truth()  # one agency's position stale, the rest kept
+        # The overview itself keeps what it found stale (as /due does): the next view reads kept rows only.
+        shown = overview_page(app.uow(), app.roadmap, app.cadence, as_of=later)
+        assert shown.matrix.total == len(list_agencies(app.uow(), app.roadmap, app.cadence, as_of=later))
+        assert refreshed(cli.url, later) == 0
     finally:
         app.close()
 
