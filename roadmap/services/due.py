@@ -199,9 +199,8 @@ def placed_as_of(
 
 
 def prepare_due_list(uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date) -> int | None:
-    """The day's due list worked out and kept (the sweep's last step, and the overview's before it reads the kept
-    positions); None when it could not be written (the reader then works out live what it needs): neither a
-    sweep that has delivered nor a page fails on it."""
+    """The day's due list worked out ahead of the first page view (the sweep's last step); None when it could
+    not be written (the page then works it out): a sweep that has delivered does not fail on it."""
     try:
         return refresh_due_list(uow, roadmap, rules, as_of=as_of)
     except StorageError as error:

@@ -19,7 +19,7 @@ from roadmap.domain.workload import MonthLoad
 from roadmap.services.access import abilities, require_trainer, visible
 from roadmap.services.agencies import AgencySummary, Matrix, matrix, show_agency
 from roadmap.services.contacts import agencies_nobody_reminds, last_confirmed
-from roadmap.services.due import due_slice, prepare_due_list, state_due
+from roadmap.services.due import due_slice, state_due
 from roadmap.services.forecast import workload
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.reviews import DueReview, ReviewEntry, list_reviews, reviews_due
@@ -134,10 +134,12 @@ MATRIX_ROWS = 100
 def overview_page(
     uow: UnitOfWork, roadmap: Roadmap, rules: CadenceRules, *, as_of: date, number: int = 1, region: str | None = None
 ) -> OverviewPage:
-    """The state team's first page: page `number` of the matrix (of one region, or all). Its counts read the
-    positions kept with the day's due list, so the stale ones are worked out and kept first (as `/due` does): a
-    day's first view pays for that, once, unless the morning's sweep has."""
-    prepare_due_list(uow, roadmap, rules, as_of=as_of)
+    """The state team's first page: page `number` of the matrix (of one region, or all).
+
+    Its counts read the positions kept with the day's due list (the morning's sweep keeps them); an agency whose
+    rows are stale is measured live and nothing is written. Keeping them here too would make a day nobody swept
+    cost its first view the whole due list (ten seconds at 10,000 agencies) to spare the later ones a second.
+    """
     shown = matrix(uow, roadmap, rules, as_of=as_of, rows=MATRIX_ROWS, number=number, region=region)
     due = reviews_due(uow, rules, as_of=as_of)
     with uow:
