@@ -74,11 +74,16 @@ class Agency(BaseModel):
 
     def on_roadmap(self, as_of: date) -> bool:
         """Not yet archived on this day (an agency archived later was still on the roadmap then)."""
-        return self.archived_on is None or as_of < self.archived_on
+        return still_on(self.archived_on, as_of)
 
     def counted_from(self, day: date) -> date:
         """A day the roadmap counts from (a stage's start, the launch), moved up to the day tracking began."""
         return max(day, self.tracked_from) if self.tracked_from else day
+
+
+def still_on(archived_on: date | None, as_of: date) -> bool:
+    """An agency that left on `archived_on` (None: it has not) was still on the roadmap on as_of."""
+    return archived_on is None or as_of < archived_on
 
 
 class Placed(NamedTuple):
@@ -97,7 +102,7 @@ class Placed(NamedTuple):
 
     def on_roadmap(self, as_of: date) -> bool:
         """Not yet archived on this day (as `Agency.on_roadmap`)."""
-        return self.archived_on is None or as_of < self.archived_on
+        return still_on(self.archived_on, as_of)
 
     def launched_by(self, as_of: date) -> bool:
         """Launched IPS services on or before this day."""

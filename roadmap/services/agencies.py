@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from roadmap.domain import corrections
-from roadmap.domain.agency import Agency
+from roadmap.domain.agency import Agency, still_on
 from roadmap.domain.cadence import CadenceRules, next_review_due
 from roadmap.domain.completion import Standing, standing
 from roadmap.domain.definition import Roadmap
@@ -216,7 +216,7 @@ def _page(
         listed = [
             slug
             for slug, _, archived_on in sorted(roster, key=lambda row: row[1].lower())
-            if (archived_on is None or as_of < archived_on) is not archived and (shown is None or slug in shown)
+            if still_on(archived_on, as_of) is not archived and (shown is None or slug in shown)
         ][offset : offset + limit]
         peers = peers_as_of(uow, roadmap, rules, as_of=as_of)
         return _summaries(uow, roadmap, rules, listed, as_of=as_of, items=items, peers=peers)
