@@ -27,10 +27,10 @@ from stages.stall import PeerDurations
 # is retried; results are never cached across runs: every run must see the current state.
 @task(name="plan-sweep", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=10)
 def plan_task(as_of: date) -> SweepPlan:
-    """Which agencies, in which batches, and the peers' median stage durations."""
+    """Which agencies to work out, in which batches; the peers' median stage durations; what those passed by count."""
     with application() as app:
         record_rules(app.uow(), app.policies)
-        return plan_sweep(app.uow(), app.roadmap, as_of=as_of)
+        return plan_sweep(app.uow(), app.roadmap, app.cadence, app.reminder_rules, as_of=as_of)
 
 
 @task(name="advance-agencies", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=10)
@@ -61,7 +61,7 @@ def daily_sweep(as_of: date | None = None) -> dict[str, Any]:
     with application() as app:
         day, now = app.settings.schedule.run_for(as_of, datetime.now(UTC))
     plan = plan_task(day)
-    outcome = BatchOutcome()
+    outcome = plan.passed
     for batch in plan.batches:
         outcome += advance_task(batch, day, now, plan.peers)
     sent, _retried, failed = deliver_task(day, now)

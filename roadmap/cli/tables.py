@@ -362,6 +362,7 @@ def sent_mail_table(received: Sequence[Received], as_of: date) -> RenderableType
 
 _SWEEP_ROWS = (
     ("agencies", "Agencies covered"),
+    ("worked_out", "Worked out (the rest owed nothing new)"),
     ("stages_started", "Stages started"),
     ("stalled", "Agencies stalled"),
     ("due_items", "Items due (open, with a date)"),

@@ -108,16 +108,7 @@ def reminders_owed(
     resolved: dict[DueKind, ResolvedRule] = {}  # each kind's rule once, not once per item
     for item in items:
         rule = resolved.get(item.kind) or resolved.setdefault(item.kind, rules.rule(item.kind))
-        groups = (
-            ((*rule.before_days, -rule.overdue_days), rule.recipients, False),
-            ((-rule.escalate_days,), rule.escalate_to, True),
-        )
-        if item.state_run:
-            # The agency's people are invited to what the state team holds; being late is the state team's.
-            # An invitation that has gone by is not sent late.
-            invite = rule.before_days if as_of <= item.due_on else ()
-            groups = ((invite, rule.recipients, False), ((-rule.overdue_days,), rule.escalate_to, True))
-        for offsets, roles, escalation in groups:
+        for offsets, roles, escalation in _groups(item, rule, as_of):
             passed = [day for day in offsets if item.due_on - timedelta(days=day) <= as_of]
             if not passed:
                 continue
@@ -127,6 +118,37 @@ def reminders_owed(
                 if reminder.key not in already:
                     owed.append(reminder)
     return owed
+
+
+def next_reminder_on(items: list[DueItem], rules: ReminderRules, as_of: date) -> date | None:
+    """The first day after as_of on which any of these items owes a reminder not owed by as_of (None: never).
+
+    Between as_of and that day a sweep owes nothing new for them: each group's latest passed offset stays the one
+    already owed, so its key is already queued.
+    """
+    later: list[date] = []
+    resolved: dict[DueKind, ResolvedRule] = {}
+    for item in items:
+        rule = resolved.get(item.kind) or resolved.setdefault(item.kind, rules.rule(item.kind))
+        for offsets, _, _ in _groups(item, rule, as_of):
+            later += [day for offset in offsets if (day := item.due_on - timedelta(days=offset)) > as_of]
+    return min(later, default=None)
+
+
+_Group = tuple[tuple[int, ...], tuple[Role, ...], bool]
+
+
+def _groups(item: DueItem, rule: ResolvedRule, as_of: date) -> tuple[_Group, ...]:
+    """(offsets, roles, escalation) of an item's reminder groups: one reminder per group and sweep at most."""
+    if item.state_run:
+        # The agency's people are invited to what the state team holds; being late is the state team's.
+        # An invitation that has gone by is not sent late.
+        invite = rule.before_days if as_of <= item.due_on else ()
+        return ((invite, rule.recipients, False), ((-rule.overdue_days,), rule.escalate_to, True))
+    return (
+        ((*rule.before_days, -rule.overdue_days), rule.recipients, False),
+        ((-rule.escalate_days,), rule.escalate_to, True),
+    )
 
 
 def digests(reminders: list[Reminder]) -> dict[int, list[Reminder]]:

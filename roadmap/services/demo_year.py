@@ -70,8 +70,10 @@ def simulate_year(
     days: int = 365,
     every: int = 1,
     progress: Callable[[int], None] = lambda _day: None,
+    full: bool = False,
 ) -> list[Month]:
-    """Play `days` days after `start` over the demo state already in the database; sweep every `every` days."""
+    """Play `days` days after `start` over the demo state already in the database; sweep every `every` days
+    (`full`: working every agency out each time, passing none by)."""
     sender, months = CountingSender(), [Month(start.strftime("%Y-%m"))]
     ticked: dict[str, date] = {}
     for offset in range(1, days + 1):
@@ -84,7 +86,13 @@ def simulate_year(
         if offset % every == 0:
             sent_before = sender.sent
             outcome = sweep_in_process(
-                uow_factory, policies, sender, as_of=day, now=datetime.combine(day, time(12), UTC), max_batches=1
+                uow_factory,
+                policies,
+                sender,
+                as_of=day,
+                now=datetime.combine(day, time(12), UTC),
+                max_batches=1,
+                full=full,
             )
             month.reminders_queued += outcome.batches.reminders_queued
             month.reminders_sent += sender.sent - sent_before

@@ -39,9 +39,12 @@ def queue_owed(
     as_of: date,
     now: datetime,
     agencies: Collection[str] | None = None,
+    contacts: list[Contact] | None = None,
 ) -> int:
-    """In an open unit of work: write the reminders owed for these items (of these agencies, if given)."""
-    contacts = uow.contacts.listed() if agencies is None else uow.contacts.reminded(agencies)
+    """In an open unit of work: write the reminders owed for these items (of these agencies, if given), to these
+    contacts (read here when not given: every contact, or the state team's and these agencies')."""
+    if contacts is None:
+        contacts = uow.contacts.listed() if agencies is None else uow.contacts.reminded(agencies)
     owed = reminders_owed(items, contacts, rules, as_of, uow.outbox.keys(agencies))
     return uow.outbox.add_all([_entry(reminder, as_of, now) for reminder in owed])
 
@@ -107,6 +110,8 @@ def deliver(
     sent = retried = failed = 0
     with uow:
         waiting, up_to = uow.outbox.waiting(now)
+        if not waiting:  # most days of a quiet state: nobody's contact card needs reading
+            return sent, retried, failed
         contacts = {contact.id: contact for contact in uow.contacts.listed()}
         zones, names = uow.agencies.timezones(), uow.agencies.names()
     leads = [c for c in contacts.values() if c.role is Role.STATE_LEAD]

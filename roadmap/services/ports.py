@@ -18,6 +18,7 @@ from roadmap.domain.outcome import QuarterOutcome
 from roadmap.domain.permission import AgencyScope, Principal
 from roadmap.domain.review import Review
 from roadmap.domain.routine import Occurrence
+from roadmap.domain.sweep_mark import Sweepable, SweepMark
 from roadmap.domain.trainer import Trainer, TrainerLine
 from roadmap.domain.user import User, UserToken
 from roadmap.domain.visit import Visit, VisitStatus
@@ -174,6 +175,10 @@ class ContactRepository(Protocol):
 
     def roles(self) -> list[tuple[str | None, Role]]:
         """Every contact's (agency slug, or None for the state team; role)."""
+        ...
+
+    def who(self) -> list[tuple[str | None, int, Role]]:
+        """Every contact's (agency slug, or None for the state team; id; role): whom reminders can reach."""
         ...
 
     def reminded(self, agencies: Collection[str]) -> list[Contact]:
@@ -477,6 +482,11 @@ class DueList(Protocol):
         at), skipping any changed since; how many were written."""
         ...
 
+    def roll_forward(self, as_of: date, basis: str, since: Mapping[date, Collection[str]]) -> int:
+        """Move the kept rows of these agencies (by the day they are for) on to as_of, a day the sweep found them
+        unchanged, where they are still current; how many moved."""
+        ...
+
     def durations(self, as_of: date, basis: str) -> tuple[dict[str, list[int]], list[str]]:
         """Stage -> the days each agency with current rows took over it, and the slugs of those whose rows are
         stale (for this day, rules or generation), read together."""
@@ -490,6 +500,22 @@ class DueList(Protocol):
         self, *, as_of: date, until: date, agencies: Collection[str] | None = None, offset: int = 0, limit: int = 200
     ) -> DueSlice:
         """A page of what falls due by `until` (of these agencies), overdue first, with the whole list's counts."""
+        ...
+
+
+class SweepMarks(Protocol):
+    """What the last sweep to work each agency out found, kept so the days after can pass it by."""
+
+    def every(self, basis: str, due_basis: str) -> list[Sweepable]:
+        """Every agency, by slug, with its mark if written under these rules, and its kept due list's day."""
+        ...
+
+    def generations(self, slugs: Collection[str]) -> dict[str, int]:
+        """The agencies' generations in this transaction, by slug."""
+        ...
+
+    def keep(self, basis: str, marks: Mapping[str, SweepMark]) -> int:
+        """Write these agencies' marks (by slug) in place of what they had; how many were written."""
         ...
 
 
@@ -571,6 +597,11 @@ class UnitOfWork(Protocol):
     @property
     def due_list(self) -> DueList:
         """The derived due entries, in this transaction."""
+        ...
+
+    @property
+    def sweep_marks(self) -> SweepMarks:
+        """What the last sweeps found for each agency, in this transaction."""
         ...
 
     @property

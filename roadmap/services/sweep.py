@@ -1,35 +1,40 @@
 """The sweep, as plain use cases: plan it, advance agencies batch by batch, then deliver (no Prefect here).
 
-Nothing is carried from one sweep to the next: every batch reads the agencies' current state, decides as of
-the sweep's date, and writes back in one transaction. Running the same date twice finds nothing new to start
-and only reminder keys that are already written, so the second run changes nothing.
+Every batch reads its agencies' current state, decides as of the sweep's date, and writes back in one
+transaction. Running the same date twice finds nothing new to start and only reminder keys that are already
+written, so the second run changes nothing. What a sweep found for each agency is kept (a sweep mark), so the
+days after pass by an agency whose records, rules and people are unchanged until the first day it may owe
+something new: a national program's day-to-day sweep works out the few agencies that day concerns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
 
-from roadmap.domain.agency import Agency
+from roadmap.domain.agency import Agency, still_on
 from roadmap.domain.audit import Fields, Subject, rules_changes
 from roadmap.domain.cadence import CadenceRules
 from roadmap.domain.completion import standing
+from roadmap.domain.contact import Role
 from roadmap.domain.definition import Roadmap
 from roadmap.domain.due import DueItem
 from roadmap.domain.errors import RuleViolation
 from roadmap.domain.fidelity import FidelityScale
 from roadmap.domain.outbox import RetryPolicy
-from roadmap.domain.reminder_rules import ReminderRules
-from roadmap.services.due import keep_worked_out, prepare_due_list
+from roadmap.domain.reminder_rules import ReminderRules, next_reminder_on
+from roadmap.domain.sweep_mark import Sweepable, SweepMark
+from roadmap.services.due import basis, keep_worked_out, peers_as_of, prepare_due_list
 from roadmap.services.outbox import PageLinks, Sender, deliver, queue_owed
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.records import Records
 from stages.due import due_items
 from stages.progression import Change, start_ready_stages
-from stages.stall import PeerDurations, peer_durations
-from stages.status import stall_of
+from stages.quiet import changes_after
+from stages.stall import PeerDurations, position, verdict
 
 # Batches per sweep whatever the number of agencies: Prefect task runs cost 16-25 ms each plus server-side
 # recording, so their number must not grow with the state (a national program has thousands of agencies).
@@ -37,39 +42,87 @@ MAX_BATCHES = 8
 
 
 @dataclass(frozen=True)
-class SweepPlan:
-    """The agencies a sweep covers (joined by its date), split into batches, and the peers' stage medians."""
-
-    batches: tuple[tuple[str, ...], ...]
-    peers: PeerDurations
-
-    @property
-    def agencies(self) -> int:
-        """How many agencies the sweep covers."""
-        return sum(len(batch) for batch in self.batches)
-
-
-@dataclass(frozen=True)
 class BatchOutcome:
-    """What advancing a batch of agencies did."""
+    """What advancing a batch of agencies did (`worked_out`: how many were worked out; the rest were passed by,
+    unchanged since a sweep that found them owing nothing new before this day)."""
 
     agencies: int = 0
     stages_started: int = 0
     stalled: int = 0
     due_items: int = 0
     reminders_queued: int = 0
+    worked_out: int = 0
 
     def __add__(self, other: BatchOutcome) -> BatchOutcome:
         return BatchOutcome(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
 
 
-def plan_sweep(uow: UnitOfWork, roadmap: Roadmap, *, as_of: date, max_batches: int = MAX_BATCHES) -> SweepPlan:
-    """Every agency that had joined by as_of and not left, in at most `max_batches` batches of near-equal size."""
+@dataclass(frozen=True)
+class SweepPlan:
+    """The agencies a sweep works out (joined by its date and not passed by), split into batches; the peers'
+    stage medians; and what the agencies passed by count for (their items and stalls, as last worked out)."""
+
+    batches: tuple[tuple[str, ...], ...]
+    peers: PeerDurations
+    passed: BatchOutcome = BatchOutcome()
+
+    @property
+    def agencies(self) -> int:
+        """How many agencies the sweep covers."""
+        return sum(len(batch) for batch in self.batches) + self.passed.agencies
+
+
+def plan_sweep(
+    uow: UnitOfWork,
+    roadmap: Roadmap,
+    cadence: CadenceRules,
+    rules: ReminderRules,
+    *,
+    as_of: date,
+    max_batches: int = MAX_BATCHES,
+    full: bool = False,
+) -> SweepPlan:
+    """Every agency that had joined by as_of and not left: the ones to work out, in at most `max_batches`
+    batches of near-equal size, and the ones to pass by (`full` works every one out).
+
+    An agency is passed by when its records, the rules and its people are as a sweep found them, and as_of is
+    before the first day it may owe something new; its kept due entries move on to as_of unchanged.
+    """
     with uow:
+        people = uow.contacts.who()
+        trainers = uow.trainers.contacts_by_agency()
+        stamp = sweep_basis(roadmap, cadence, rules, people)
         # An archived agency gets nothing from the day it left: no stages moved, no reminders.
-        agencies = [agency for agency in uow.agencies.all() if agency.joined_on <= as_of and agency.on_roadmap(as_of)]
-    peers = peer_durations(standing(agency, roadmap, as_of, items=False) for agency in agencies)
-    return SweepPlan(batches=split([agency.slug for agency in agencies], max_batches), peers=peers)
+        covered = [
+            row for row in uow.sweep_marks.every(stamp, basis(roadmap, cadence))
+            if row.joined_on <= as_of and still_on(row.archived_on, as_of)
+        ]  # fmt: skip
+        reached = reach_by_agency(people, trainers)
+        passed = [] if full else [row for row in covered if _passes(row, as_of, reached)]
+        since: dict[date, list[str]] = {}
+        for row in passed:
+            if row.due_for is not None and row.mark is not None and row.mark.swept_for <= row.due_for < as_of:
+                since.setdefault(row.due_for, []).append(row.slug)
+        if since:
+            uow.due_list.roll_forward(as_of, basis(roadmap, cadence), since)
+            uow.commit()
+    with uow:
+        peers = peers_as_of(uow, roadmap, cadence, as_of=as_of)
+    skipped = {row.slug for row in passed}
+    stalled = 0
+    for row in passed:
+        assert row.mark is not None  # a row passed by has its mark
+        found = row.mark.position_on(as_of)
+        stalled += found is not None and verdict(*found, roadmap, peers) is not None
+    counted = BatchOutcome(
+        agencies=len(passed), stalled=stalled, due_items=sum(row.mark.items for row in passed if row.mark)
+    )
+    batches = split([row.slug for row in covered if row.slug not in skipped], max_batches)
+    return SweepPlan(batches=batches, peers=peers, passed=counted)
+
+
+def _passes(row: Sweepable, as_of: date, reached: Mapping[str, str]) -> bool:
+    return row.mark is not None and row.mark.passes(as_of, row.generation, reached.get(row.slug, _NOBODY))
 
 
 def split(slugs: Sequence[str], parts: int) -> tuple[tuple[str, ...], ...]:
@@ -97,36 +150,82 @@ def advance_batch(
 ) -> BatchOutcome:
     """For each agency: start the stages whose conditions hold, flag a stall, compute what is due, queue reminders.
 
-    One transaction for the batch: it lands whole or not at all, and a rerun redoes it without doubling.
+    One transaction for the batch: it lands whole or not at all, and a rerun redoes it without doubling. Each
+    agency left unchanged is marked with what was found and the first day it may owe something new.
     """
     with uow:
         held = uow.agencies.many(slugs, for_update=True)  # a command's change meanwhile waits, not lost
         # One archived since the sweep was planned gets nothing: its reminders were withdrawn when it left.
         agencies = [agency for agency in held if agency.on_roadmap(as_of)]
         records = Records.read(uow, slugs, open_on=as_of)
+        contacts = uow.contacts.reminded(slugs)
+        people = [(contact.agency, contact.id, contact.role) for contact in contacts if contact.id is not None]
+        reached = reach_by_agency(people, records.trainers)
         started = stalled = 0
         items: list[DueItem] = []
         unchanged: dict[str, tuple[Agency, list[DueItem]]] = {}
+        marks: dict[str, SweepMark] = {}
+        generations = uow.sweep_marks.generations(slugs)
         for agency in agencies:
             change = start_ready_stages(Change(agency, ()), as_of)
             if change.events:
                 uow.agencies.save(change.agency)
                 started += len(change.events)
             agency = change.agency
-            if stall_of(agency, roadmap, as_of, peers) is not None:
+            measured = standing(agency, roadmap, as_of, items=False)
+            found = position(measured)
+            if found is not None and verdict(*found, roadmap, peers) is not None:
                 stalled += 1
-            owed = due_items(records.context(agency, roadmap, cadence), as_of)
+            context = records.context(agency, roadmap, cadence)
+            owed = due_items(context, as_of)
             items += owed
-            if not change.events:
+            if not change.events:  # one that started a stage changes at commit: the next sweep marks it
                 unchanged[agency.slug] = (agency, owed)
-        queued = queue_owed(uow, items, rules, as_of=as_of, now=now, agencies=slugs)
+                quiet = min(filter(None, (changes_after(context, as_of), next_reminder_on(owed, rules, as_of))))
+                marks[agency.slug] = SweepMark(
+                    as_of, generations[agency.slug], reached.get(agency.slug, _NOBODY), quiet, len(owed), found
+                )
+        queued = queue_owed(uow, items, rules, as_of=as_of, now=now, contacts=contacts, agencies=slugs)
         # The day's due list for the pages, from the items just worked out, in this transaction: the agencies are
         # held, so they are as read. One that started a stage changes at commit; the sweep's last step does it.
         keep_worked_out(uow, roadmap, cadence, as_of=as_of, found=unchanged)
+        uow.sweep_marks.keep(sweep_basis(roadmap, cadence, rules, people), marks)
         uow.commit()
     return BatchOutcome(
-        agencies=len(agencies), stages_started=started, stalled=stalled, due_items=len(items), reminders_queued=queued
-    )
+        agencies=len(agencies), stages_started=started, stalled=stalled, due_items=len(items),
+        reminders_queued=queued, worked_out=len(agencies),
+    )  # fmt: skip
+
+
+# The reach of an agency nobody of its own can be reminded at (and no trainer assigned).
+_NOBODY = "-"
+
+
+def sweep_basis(
+    roadmap: Roadmap, cadence: CadenceRules, rules: ReminderRules, people: Iterable[tuple[str | None, int, Role]]
+) -> str:
+    """What a sweep's marks are worked out under besides each agency's records and people: the due list's basis,
+    the reminder rules and the state team (who is escalated to, and reminded of state-run work)."""
+    digest = hashlib.sha256(basis(roadmap, cadence).encode())
+    digest.update(rules.model_dump_json().encode())
+    digest.update(repr(sorted((contact, role.value) for agency, contact, role in people if agency is None)).encode())
+    return digest.hexdigest()[:32]
+
+
+def reach_by_agency(
+    people: Iterable[tuple[str | None, int, Role]], trainers: Mapping[str, tuple[int, ...]]
+) -> dict[str, str]:
+    """Per agency slug, a fingerprint of who its reminders can reach: its own contacts (id and role) and the
+    trainers assigned to it. Agencies with neither are left out (their reach is `_NOBODY`)."""
+    own: dict[str, list[tuple[int, str]]] = {}
+    for agency, contact, role in people:
+        if agency is not None:
+            own.setdefault(agency, []).append((contact, role.value))
+    reached = {}
+    for slug in own.keys() | trainers.keys():
+        text = repr((sorted(own.get(slug, ())), trainers.get(slug)))
+        reached[slug] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return reached
 
 
 def advance_one(
@@ -144,8 +243,9 @@ def advance_one(
         agency = uow.agencies.get(slug)
     if not agency.on_roadmap(as_of):
         raise RuleViolation(f"agency {slug!r} left the roadmap on {agency.archived_on}; nothing is run for it")
-    plan = plan_sweep(uow_factory(), roadmap, as_of=as_of)
-    return advance_batch(uow_factory(), roadmap, cadence, rules, [slug], as_of=as_of, now=now, peers=plan.peers)
+    with uow_factory() as uow:
+        peers = peers_as_of(uow, roadmap, cadence, as_of=as_of)
+    return advance_batch(uow_factory(), roadmap, cadence, rules, [slug], as_of=as_of, now=now, peers=peers)
 
 
 @dataclass(frozen=True)
@@ -205,15 +305,17 @@ def sweep_in_process(
     now: datetime,
     max_batches: int = MAX_BATCHES,
     links_from: date | None = None,
+    full: bool = False,
 ) -> SweepOutcome:
     """The daily sweep's steps, in the order the flow runs them, in this process (notify flush, the demo, tests).
 
-    In one process batches only bound the size of a transaction; a small state can take one.
+    In one process batches only bound the size of a transaction; a small state can take one. `full` works every
+    agency out, passing none by.
     """
     roadmap, cadence, rules = policies.roadmap, policies.cadence, policies.reminders
     record_rules(uow_factory(), policies)
-    plan = plan_sweep(uow_factory(), roadmap, as_of=as_of, max_batches=max_batches)
-    outcome = BatchOutcome()
+    plan = plan_sweep(uow_factory(), roadmap, cadence, rules, as_of=as_of, max_batches=max_batches, full=full)
+    outcome = plan.passed
     for batch in plan.batches:
         outcome += advance_batch(uow_factory(), roadmap, cadence, rules, batch, as_of=as_of, now=now, peers=plan.peers)
     sent, retried, failed = deliver(

@@ -39,6 +39,13 @@ class SqlContactRepository:
         query = select(AgencyRow.slug, ContactRow.role).select_from(ContactRow).outerjoin(ContactRow.agency)
         return [(slug, Role(role)) for slug, role in self._session.execute(query)]
 
+    def who(self) -> list[tuple[str | None, int, Role]]:
+        """Every contact's (agency slug or None, id, role), in one narrow query."""
+        query = (
+            select(AgencyRow.slug, ContactRow.id, ContactRow.role).select_from(ContactRow).outerjoin(ContactRow.agency)
+        )
+        return [(slug, contact_id, Role(role)) for slug, contact_id, role in self._session.execute(query)]
+
     def add(self, contact: Contact) -> Contact:
         row = ContactRow(
             agency_id=agency_row_id(self._session, contact.agency) if contact.agency is not None else None,

@@ -26,8 +26,10 @@ from sqlalchemy import (
     or_,
     select,
     union_all,
+    update,
 )
 from sqlalchemy import cast as sql_cast
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from roadmap.domain.agency import Placed
@@ -105,6 +107,31 @@ class SqlDueList:
             if rows:
                 self._session.execute(insert(cast(Table, table.__table__)).execution_options(**_QUIET), rows)
         return len(present)
+
+    def roll_forward(self, as_of: date, basis: str, since: Mapping[date, Collection[str]]) -> int:
+        """Move these agencies' kept rows from the day they are for (the key) to as_of, a day on which the sweep
+        found them unchanged: the same entries, and each active gate's days counted on. Rows that went stale
+        meanwhile (changed, rules changed, no longer for that day) are left to be worked out; how many moved."""
+        stamp = f"{basis}:{SCHEMA_HEAD}"
+        current = select(AgencyRow.generation).where(AgencyRow.id == DueStandingRow.agency_id).scalar_subquery()
+        moved = 0
+        for day, slugs in sorted(since.items()):
+            for chunk in chunks(sorted(slugs)):
+                chosen = AgencyRow.slug.in_(chunk)
+                hold(self._session, AgencyRow.slug, chosen, key_share=True)  # in slug order, as writers hold them
+                statement = (
+                    update(DueStandingRow)
+                    .where(
+                        DueStandingRow.agency_id.in_(select(AgencyRow.id).where(chosen)),
+                        DueStandingRow.computed_for == day,
+                        DueStandingRow.basis == stamp,
+                        DueStandingRow.generation == current,
+                    )
+                    .values(computed_for=as_of, stage_days=DueStandingRow.stage_days + (as_of - day).days)
+                    .execution_options(synchronize_session=False, **_QUIET)
+                )
+                moved += cast(CursorResult[Any], self._session.execute(statement)).rowcount
+        return moved
 
     def durations(self, as_of: date, basis: str) -> tuple[dict[str, list[int]], list[str]]:
         """The days agencies took over the stages they completed, from the rows worked out for this day, basis and

@@ -404,10 +404,27 @@ class StageDurationRow(Base):
     days: Mapped[int] = mapped_column(Integer)
 
 
+class SweepMarkRow(Base):
+    """What the last sweep to work an agency out found, and until when it owes nothing new (derived data): the
+    days after pass it by while its records, the rules and its people stay as they were (domain/sweep_mark.py)."""
+
+    __tablename__ = "sweep_marks"
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True)
+    swept_for: Mapped[date] = mapped_column(Date)
+    stamp: Mapped[str] = mapped_column(String(80))
+    generation: Mapped[int] = mapped_column(Integer)
+    reach: Mapped[str] = mapped_column(String(32))
+    quiet_until: Mapped[date] = mapped_column(Date)
+    items: Mapped[int] = mapped_column(Integer)
+    current_stage: Mapped[str | None] = mapped_column(String(40))
+    stage_days: Mapped[int | None] = mapped_column(Integer)
+
+
 # An execution option: this statement writes but changes nothing a due item is worked out from (a row lock, a
 # generation bump, the derived rows themselves), so no agency's due list is marked stale by it (changes.py).
 CHANGES_NOTHING_DUE = "roadmap_changes_nothing_due"
 
 # Worked out from the other tables and rebuilt whenever they are stale: backups leave them out (and columns
 # marked `info={"derived": True}`).
-DERIVED_TABLES = frozenset({DueEntryRow.__tablename__, DueStandingRow.__tablename__, StageDurationRow.__tablename__})
+DERIVED_TABLES = frozenset(row.__tablename__ for row in (DueEntryRow, DueStandingRow, StageDurationRow, SweepMarkRow))

@@ -29,6 +29,7 @@ from roadmap.store.outbox import SqlOutbox
 from roadmap.store.outcomes import SqlOutcomeRepository
 from roadmap.store.reviews import SqlActionRepository, SqlReviewRepository
 from roadmap.store.routines import SqlRoutineLog
+from roadmap.store.sweep_marks import SqlSweepMarks
 from roadmap.store.tables import (
     CHANGES_NOTHING_DUE,
     AgencyRow,
@@ -263,6 +264,7 @@ class SqlUnitOfWork:
         self.links = SqlAccessLinkRepository(self._session, self.audit)
         self.users = SqlUserRepository(self._session, self.audit)
         self.due_list = SqlDueList(self._session)
+        self.sweep_marks = SqlSweepMarks(self._session)
         self.meta = SqlMetaStore(self._session)
         self.backup = SqlStateBackup(self._session, self._database)
         return self

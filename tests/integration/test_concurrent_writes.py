@@ -121,7 +121,7 @@ def test_a_sweep_and_a_command_changing_one_agency_at_once_both_land(
             delete(StageRow).where(StageRow.agency_id == agency_id, StageRow.stage_key == "consultation")
         )
     engine.dispose()
-    plan = plan_sweep(app.uow(), app.roadmap, as_of=TODAY)
+    plan = plan_sweep(app.uow(), app.roadmap, app.cadence, app.reminder_rules, as_of=TODAY)
 
     def tick() -> None:
         mark_item_done(competitor.uow(), competitor.roadmap, SLUG, TICKED, on=TODAY, as_of=TODAY)

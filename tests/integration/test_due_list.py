@@ -133,7 +133,7 @@ def test_the_sweeps_batches_keep_the_days_due_list_as_they_go(cli: Cli) -> None:
     day = TODAY + timedelta(days=1)
     app = build(load_settings(cli.url))
     try:
-        plan = plan_sweep(app.uow(), app.roadmap, as_of=day, max_batches=3)
+        plan = plan_sweep(app.uow(), app.roadmap, app.cadence, app.reminder_rules, as_of=day, max_batches=3)
         outcome = BatchOutcome()
         for batch in plan.batches:
             outcome += advance_batch(app.uow(), app.roadmap, app.cadence, app.reminder_rules, batch, as_of=day,
@@ -152,7 +152,7 @@ def test_an_agency_archived_after_the_sweep_was_planned_gets_nothing_from_its_ba
     day = TODAY + timedelta(days=1)
     app = build(load_settings(cli.url))
     try:
-        plan = plan_sweep(app.uow(), app.roadmap, as_of=day, max_batches=3)
+        plan = plan_sweep(app.uow(), app.roadmap, app.cadence, app.reminder_rules, as_of=day, max_batches=3)
         leaving = live(cli.url, day, 3650)[0][0][0]
         cli.ok("agency", "archive", leaving, "--on", day.isoformat(), "--reason", "merged", "--as-of", day.isoformat())
         for batch in plan.batches:

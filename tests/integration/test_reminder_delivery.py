@@ -322,7 +322,7 @@ def test_delivery_in_pages_of_two_people_sends_everyone_one_digest(bare_cli: Cli
     app = build(load_settings(bare_cli.url))
     day, now = date(2026, 12, 1), datetime(2026, 12, 1, 12, tzinfo=UTC)
     try:
-        plan = plan_sweep(app.uow(), app.roadmap, as_of=day, max_batches=1)
+        plan = plan_sweep(app.uow(), app.roadmap, app.cadence, app.reminder_rules, as_of=day, max_batches=1)
         queued = advance_batch(app.uow(), app.roadmap, app.cadence, app.reminder_rules, plan.batches[0], as_of=day,
                                now=now, peers=plan.peers).reminders_queued  # fmt: skip
         sent, retried, failed = deliver(app.uow(), app.roadmap, AppriseSender(smtp.url), app.settings.retry,
