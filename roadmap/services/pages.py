@@ -122,7 +122,7 @@ def trainer_page(uow: UnitOfWork, rules: VisitRules, name: str, *, as_of: date, 
         trainer = uow.trainers.get(name)
         start = as_of - timedelta(days=UNRECORDED_DAYS)
         visits = uow.visits.listed(start=start, status=VisitStatus.PLANNED, trainer=name)
-        names = uow.agencies.names()
+        names = uow.agencies.names({visit.agency for visit in visits if visit.agency is not None})
     projected = workload(uow, rules, as_of=as_of, months=months, trainer=name)
     return TrainerPage(as_of, trainer, visits, projected.rows.get(name, []), names)
 

@@ -259,8 +259,8 @@ class RoutineLog(Protocol):
 class TrainerRepository(Protocol):
     """State trainers and the agencies assigned to them."""
 
-    def all(self) -> list[Trainer]:
-        """Every trainer with their agencies, by name."""
+    def all(self, agencies: Collection[str] | None = None) -> list[Trainer]:
+        """Every trainer with their agencies (only those among `agencies`, if given), by name."""
         ...
 
     def roll(self) -> list[TrainerLine]:
@@ -485,6 +485,10 @@ class DueList(Protocol):
     def roll_forward(self, as_of: date, basis: str, since: Mapping[date, Collection[str]]) -> int:
         """Move the kept rows of these agencies (by the day they are for) on to as_of, a day the sweep found them
         unchanged, where they are still current; how many moved."""
+        ...
+
+    def earliest(self, as_of: date, basis: str, purposes: Collection[str]) -> dict[str, str]:
+        """Per visit purpose, the agency whose current kept entries hold its earliest occurrence."""
         ...
 
     def durations(self, as_of: date, basis: str) -> tuple[dict[str, list[int]], list[str]]:

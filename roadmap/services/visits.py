@@ -15,8 +15,9 @@ from roadmap.domain.permission import Ability, refusal
 from roadmap.domain.planner import Plan, PlanRequest, Stream, Unmet, plan_visits
 from roadmap.domain.routine import Occurrence
 from roadmap.domain.trainer import Trainer
-from roadmap.domain.visit import FIDELITY_REVIEW, Visit, VisitPolicy, VisitStatus, purpose_title
+from roadmap.domain.visit import FIDELITY_REVIEW, STATEWIDE, Visit, VisitPolicy, VisitStatus, purpose_title
 from roadmap.services.access import require, require_trainer, require_visit
+from roadmap.services.due import basis
 from roadmap.services.ports import UnitOfWork
 from roadmap.services.records import Records
 from stages.routines import running_since
@@ -118,8 +119,16 @@ def read_planning_state(
     trainers' days in those weeks), and back a few months for done visits awaiting their record (a review visit
     until its scores are entered). With `instance`, also this database's calendar id (the caller commits).
     """
-    everyone = [agency for agency in uow.agencies.all() if agency.on_roadmap(start)]  # no visits once it left
-    records = Records.read(uow, planning=True)
+    among: list[str] | None = None  # every agency
+    if agencies is not None:
+        # These agencies, and for each statewide need the agency its first occurrence comes from: the one whose
+        # entries in the day's kept due list hold the earliest (and every agency whose entries are stale).
+        among = sorted(set(agencies) | _statewide_sources(uow, rules, start))
+        if len(among) >= uow.agencies.count():  # nothing kept for the day: every agency is read anyway
+            among = None
+    read = uow.agencies.all() if among is None else uow.agencies.many(among)
+    everyone = [agency for agency in read if agency.on_roadmap(start)]  # no visits once it left
+    records = Records.read(uow, among, planning=True)
     contexts = [records.context(agency, rules.roadmap, rules.cadence) for agency in everyone]
     booked: list[Visit] = []
     if end is not None:
@@ -128,12 +137,26 @@ def read_planning_state(
         booked += uow.visits.listed(start=start - timedelta(days=DONE_LOOKBACK_DAYS), end=last, status=VisitStatus.DONE)
     state = PlanningState(
         streams=visit_streams(contexts, rules.policy, start, agencies),
-        trainers=uow.trainers.all(),
+        # Who may take each need, among the agencies read: a trainer page shares out only its own agencies' needs.
+        trainers=uow.trainers.all(among),
         booked=booked,
         names={agency.slug: agency.name for agency in everyone},
         timezones={agency.slug: agency.timezone for agency in everyone},
     )
     return state, (calendar_id(uow) if instance else None)
+
+
+def _statewide_sources(uow: UnitOfWork, rules: VisitRules, start: date) -> set[str]:
+    """The agencies a statewide need's first occurrence may come from, without reading every agency: per
+    statewide purpose the agency holding its earliest kept occurrence, and the agencies whose kept entries are
+    not current for the day (worked out live). Statewide visits are booked for no agency, so no booking hides
+    an agency's occurrence of a statewide need from its kept entries."""
+    wide = {need.purpose for need in rules.policy.needs if need.scope == STATEWIDE}
+    if not wide:
+        return set()
+    stamp = basis(rules.roadmap, rules.cadence)
+    _, stale = uow.due_list.stale(start, stamp)
+    return {slug for slug, _ in stale} | set(uow.due_list.earliest(start, stamp, wide).values())
 
 
 def calendar_id(uow: UnitOfWork) -> str:

@@ -12,6 +12,7 @@ from roadmap.domain.contact import Contact, Role
 from roadmap.domain.errors import NotFound
 from roadmap.store.audit import SqlAuditTrail
 from roadmap.store.mapping import agency_row_id
+from roadmap.store.plain import plain
 from roadmap.store.tables import AgencyRow, ContactRow
 
 
@@ -37,14 +38,14 @@ class SqlContactRepository:
     def roles(self) -> list[tuple[str | None, Role]]:
         """Every contact's (agency slug or None, role) — one narrow query, no channels read."""
         query = select(AgencyRow.slug, ContactRow.role).select_from(ContactRow).outerjoin(ContactRow.agency)
-        return [(slug, Role(role)) for slug, role in self._session.execute(query)]
+        return [(slug, Role(role)) for slug, role in plain(self._session, query)]
 
     def who(self) -> list[tuple[str | None, int, Role]]:
         """Every contact's (agency slug or None, id, role), in one narrow query."""
         query = (
             select(AgencyRow.slug, ContactRow.id, ContactRow.role).select_from(ContactRow).outerjoin(ContactRow.agency)
         )
-        return [(slug, contact_id, Role(role)) for slug, contact_id, role in self._session.execute(query)]
+        return [(slug, contact_id, Role(role)) for slug, contact_id, role in plain(self._session, query)]
 
     def add(self, contact: Contact) -> Contact:
         row = ContactRow(

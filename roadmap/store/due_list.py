@@ -34,9 +34,11 @@ from sqlalchemy.orm import Session
 
 from roadmap.domain.agency import Placed
 from roadmap.domain.due import DueItem, DueKind, DueSlice, Worked
+from roadmap.domain.routine import ROUTINE_KINDS
 from roadmap.store.chunks import chunks
 from roadmap.store.database import SCHEMA_HEAD
 from roadmap.store.locks import hold
+from roadmap.store.plain import plain
 from roadmap.store.tables import CHANGES_NOTHING_DUE, AgencyRow, DueEntryRow, DueStandingRow, StageDurationRow
 
 _QUIET = {CHANGES_NOTHING_DUE: True}
@@ -63,10 +65,10 @@ class SqlDueList:
             .where(_stale(as_of, stamp))
         )
         if agencies is None:
-            return stamp, list(self._session.execute(query.order_by(AgencyRow.slug)).tuples())
+            return stamp, list(plain(self._session, query.order_by(AgencyRow.slug)).tuples())
         found: list[tuple[str, int]] = []
         for chunk in chunks(list(agencies)):
-            found += self._session.execute(query.where(AgencyRow.slug.in_(chunk))).tuples()
+            found += plain(self._session, query.where(AgencyRow.slug.in_(chunk))).tuples()
         return stamp, sorted(found)
 
     def replace(self, as_of: date, stamp: str, found: Mapping[str, Worked]) -> int:
@@ -133,6 +135,31 @@ class SqlDueList:
                 moved += cast(CursorResult[Any], self._session.execute(statement)).rowcount
         return moved
 
+    def earliest(self, as_of: date, basis: str, purposes: Collection[str]) -> dict[str, str]:
+        """Per visit purpose, the agency (by slug, the first in slug order among equals) whose current kept entries
+        hold that purpose's earliest occurrence (a routine keyed `purpose:period`, or the fidelity review)."""
+        fresh = _fresh(as_of, f"{basis}:{SCHEMA_HEAD}")
+        found: dict[str, str] = {}
+        for purpose in sorted(purposes):
+            chosen = (
+                DueEntryRow.kind == DueKind.FIDELITY_REVIEW.value
+                if purpose == DueKind.FIDELITY_REVIEW.value
+                else and_(DueEntryRow.kind.in_([kind.value for kind in ROUTINE_KINDS]),
+                          DueEntryRow.subject.startswith(f"{purpose}:", autoescape=True))
+            )  # fmt: skip
+            query = (
+                select(AgencyRow.slug)
+                .join(DueEntryRow, DueEntryRow.agency_id == AgencyRow.id)
+                .join(DueStandingRow, DueStandingRow.agency_id == AgencyRow.id)
+                .where(fresh, chosen)
+                .order_by(DueEntryRow.due_on, self._by_code_point(AgencyRow.slug))
+                .limit(1)
+            )
+            slug = self._session.scalar(query)
+            if slug is not None:
+                found[purpose] = slug
+        return found
+
     def durations(self, as_of: date, basis: str) -> tuple[dict[str, list[int]], list[str]]:
         """The days agencies took over the stages they completed, from the rows worked out for this day, basis and
         generation (stage -> days, one per agency), and the slugs of the agencies whose rows are stale. One
@@ -153,7 +180,7 @@ class SqlDueList:
         )
         taken: dict[str, list[int]] = {}
         gone: list[str] = []
-        for stage, days, count, slug in self._session.execute(union_all(counted, stale)).tuples():
+        for stage, days, count, slug in plain(self._session, union_all(counted, stale)).tuples():
             if slug is not None:
                 gone.append(slug)
             else:
@@ -173,7 +200,7 @@ class SqlDueList:
             .outerjoin(DueStandingRow, DueStandingRow.agency_id == AgencyRow.id)
             .order_by(AgencyRow.slug)
         )  # fmt: skip
-        return [Placed._make(row) for row in self._session.execute(query).tuples()]
+        return [Placed._make(row) for row in plain(self._session, query).tuples()]
 
     def listed(
         self, *, as_of: date, until: date, agencies: Collection[str] | None = None, offset: int = 0, limit: int = 200
@@ -184,7 +211,7 @@ class SqlDueList:
             chosen.append(AgencyRow.slug.in_(agencies))
         joined = select(DueEntryRow).join(AgencyRow, AgencyRow.id == DueEntryRow.agency_id).where(*chosen).subquery()
         overdue = func.coalesce(func.sum(case((joined.c.due_on < as_of, 1), else_=0)), 0)
-        total, late = self._session.execute(select(func.count(), overdue).select_from(joined)).one()
+        total, late = plain(self._session, select(func.count(), overdue).select_from(joined)).one()
         # Ordered as the live list is (by code point): PostgreSQL's default collation would sort by language.
         order = [self._by_code_point(column) for column in (AgencyRow.slug, DueEntryRow.kind, DueEntryRow.subject)]
         query = (
@@ -204,7 +231,7 @@ class SqlDueList:
             .offset(offset)
             .limit(limit)
         )
-        rows = self._session.execute(query).all()
+        rows = plain(self._session, query).all()
         items = [
             DueItem(
                 agency=slug,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from roadmap.domain.agency import Agency, StageProgress
 from roadmap.domain.errors import NotFound
+from roadmap.store.plain import plain
 from roadmap.store.tables import AgencyRow, ChecklistMarkRow, StageRow
 
 
@@ -105,13 +106,13 @@ def read_agencies(session: Session, slugs: Collection[str] | None = None) -> lis
     # written (a restore brings back rows this product wrote), and a listing of ten thousand agencies builds a
     # hundred thousand of them.
     progress: dict[int, dict[str, StageProgress]] = {}
-    for agency_id, key, started_on, completed_on, forced, note, before_tracking in session.execute(stages):
+    for agency_id, key, started_on, completed_on, forced, note, before_tracking in plain(session, stages):
         progress.setdefault(agency_id, {})[key] = StageProgress.model_construct(
             key=key, started_on=started_on, completed_on=completed_on, forced=forced, note=note,
             before_tracking=before_tracking,
         )  # fmt: skip
     checklist: dict[int, dict[str, date]] = {}
-    for agency_id, key, done_on in session.execute(marks):
+    for agency_id, key, done_on in plain(session, marks):
         checklist.setdefault(agency_id, {})[key] = done_on
     return [
         Agency.model_construct(
@@ -138,7 +139,7 @@ def read_agencies(session: Session, slugs: Collection[str] | None = None) -> lis
             tracked_from,
             archived_on,
             archive_reason,
-        ) in session.execute(agencies.order_by(AgencyRow.slug))
+        ) in plain(session, agencies.order_by(AgencyRow.slug))
     ]
 
 

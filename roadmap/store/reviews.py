@@ -14,6 +14,7 @@ from roadmap.domain.errors import NotFound
 from roadmap.domain.review import Review
 from roadmap.store.audit import SqlAuditTrail
 from roadmap.store.mapping import agency_row_id
+from roadmap.store.plain import plain
 from roadmap.store.tables import ActionRow, AgencyRow, ReviewRow, ScoreRow
 
 
@@ -72,7 +73,7 @@ class SqlReviewRepository:
         if slugs is not None:
             query = query.where(AgencyRow.slug.in_(slugs))
         # Reviews of one day in the order they were recorded: `latest_review` takes the first of the latest day.
-        for slug, visited_on, total in self._session.execute(query.order_by(ReviewRow.visited_on, ReviewRow.id)):
+        for slug, visited_on, total in plain(self._session, query.order_by(ReviewRow.visited_on, ReviewRow.id)):
             found.setdefault(slug, []).append((visited_on, total))
         return found
 
@@ -114,7 +115,7 @@ class SqlActionRepository:
             # Only the steps still open on that day: most of a program's plans were closed long ago.
             query = query.where(or_(ActionRow.done_on.is_(None), ActionRow.done_on > open_on))
         found: dict[str, list[ActionItem]] = {}
-        for row in self._session.execute(query.order_by(ReviewRow.visited_on, ActionRow.item)):
+        for row in plain(self._session, query.order_by(ReviewRow.visited_on, ActionRow.item)):
             action_id, slug, visited_on, item, score, criterion, step, owner, due_on, done_on, note = row
             found.setdefault(slug, []).append(
                 ActionItem.model_construct(

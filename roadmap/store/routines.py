@@ -11,6 +11,7 @@ from roadmap.domain.audit import routine_done
 from roadmap.domain.routine import Occurrence
 from roadmap.store.audit import SqlAuditTrail
 from roadmap.store.mapping import agency_row_id
+from roadmap.store.plain import plain
 from roadmap.store.tables import AgencyRow, RoutineDoneRow
 
 
@@ -40,7 +41,7 @@ class SqlRoutineLog:
         if slugs is not None:
             query = query.where(AgencyRow.slug.in_(slugs))
         found: dict[str, dict[str, list[Occurrence]]] = {}
-        rows = self._session.execute(query.order_by(RoutineDoneRow.done_on, RoutineDoneRow.period))
+        rows = plain(self._session, query.order_by(RoutineDoneRow.done_on, RoutineDoneRow.period))
         for slug, routine, done_on, period in rows:
             found.setdefault(slug, {}).setdefault(routine, []).append(Occurrence(done_on, period or None))
         return found

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from roadmap.domain.sweep_mark import Sweepable, SweepMark
 from roadmap.store.chunks import chunks
 from roadmap.store.database import SCHEMA_HEAD
+from roadmap.store.plain import plain
 from roadmap.store.tables import CHANGES_NOTHING_DUE, AgencyRow, DueStandingRow, SweepMarkRow
 
 _QUIET = {CHANGES_NOTHING_DUE: True}
@@ -43,7 +44,7 @@ class SqlSweepMarks:
             .order_by(AgencyRow.slug)
         )  # fmt: skip
         found = []
-        for slug, joined, archived, generation, swept, *mark, due_for in self._session.execute(query).tuples():
+        for slug, joined, archived, generation, swept, *mark, due_for in plain(self._session, query).tuples():
             kept = None
             if swept is not None:
                 marked_at, reach, quiet_until, items, stage, days = mark
@@ -57,7 +58,7 @@ class SqlSweepMarks:
         found: dict[str, int] = {}
         for chunk in chunks(list(slugs)):
             query = select(AgencyRow.slug, AgencyRow.generation).where(AgencyRow.slug.in_(chunk))
-            found.update(self._session.execute(query).tuples().all())
+            found.update(plain(self._session, query).tuples().all())
         return found
 
     def keep(self, basis: str, marks: Mapping[str, SweepMark]) -> int:
@@ -65,7 +66,7 @@ class SqlSweepMarks:
         ids: dict[str, int] = {}
         for chunk in chunks(list(marks)):
             query = select(AgencyRow.slug, AgencyRow.id).where(AgencyRow.slug.in_(chunk))
-            ids.update(self._session.execute(query).tuples().all())
+            ids.update(plain(self._session, query).tuples().all())
         for some in chunks(list(ids.values())):
             self._session.execute(
                 delete(SweepMarkRow).where(SweepMarkRow.agency_id.in_(some)).execution_options(**_QUIET)

@@ -27,6 +27,7 @@ from roadmap.store.locks import hold
 from roadmap.store.mapping import agency_of, agency_row_id, agency_values, read_agencies, stage_values, write
 from roadmap.store.outbox import SqlOutbox
 from roadmap.store.outcomes import SqlOutcomeRepository
+from roadmap.store.plain import plain
 from roadmap.store.reviews import SqlActionRepository, SqlReviewRepository
 from roadmap.store.routines import SqlRoutineLog
 from roadmap.store.sweep_marks import SqlSweepMarks
@@ -104,11 +105,11 @@ class SqlAgencyRepository:
             .where(AgencyRow.launched_on.is_not(None))
             .order_by(AgencyRow.slug)
         )  # fmt: skip
-        return [Launched._make(row) for row in self._session.execute(query).tuples()]
+        return [Launched._make(row) for row in plain(self._session, query).tuples()]
 
     def timezones(self) -> dict[str, str]:
         """Every agency's timezone by slug — one narrow query."""
-        return dict(self._session.execute(select(AgencyRow.slug, AgencyRow.timezone)).tuples().all())
+        return dict(plain(self._session, select(AgencyRow.slug, AgencyRow.timezone)).tuples().all())
 
     def on_roadmap(self, as_of: date) -> list[str]:
         """Slugs of the agencies that had joined by as_of and not left — one narrow query."""
@@ -119,14 +120,14 @@ class SqlAgencyRepository:
 
     def roster(self) -> list[tuple[str, str, date | None]]:
         query = select(AgencyRow.slug, AgencyRow.name, AgencyRow.archived_on).order_by(AgencyRow.slug)
-        return list(self._session.execute(query).tuples())
+        return list(plain(self._session, query).tuples())
 
     def names(self, slugs: Collection[str] | None = None) -> dict[str, str]:
         """Every agency's name (or these agencies') by slug — one narrow query."""
         query = select(AgencyRow.slug, AgencyRow.name)
         if slugs is not None:
             query = query.where(AgencyRow.slug.in_(slugs))
-        return dict(self._session.execute(query).tuples().all())
+        return dict(plain(self._session, query).tuples().all())
 
     def count(self) -> int:
         return self._session.scalar(select(func.count()).select_from(AgencyRow)) or 0

@@ -16,6 +16,7 @@ from roadmap.domain.visit import Visit, VisitStatus
 from roadmap.store.audit import SqlAuditTrail
 from roadmap.store.locks import hold
 from roadmap.store.mapping import agency_row_id
+from roadmap.store.plain import plain
 from roadmap.store.tables import AgencyRow, ContactRow, TrainerAgencyRow, TrainerRow, VisitRow, VisitTrainerRow
 
 
@@ -26,9 +27,9 @@ class SqlTrainerRepository:
         self._session = session
         self._audit = audit
 
-    def all(self) -> list[Trainer]:
-        """Every trainer with their agencies, by name (two queries)."""
-        return self._trainers()
+    def all(self, agencies: Collection[str] | None = None) -> list[Trainer]:
+        """Every trainer with their agencies (only those among `agencies`, if given), by name (two queries)."""
+        return self._trainers(agencies=agencies)
 
     def roll(self) -> list[TrainerLine]:
         """Every trainer by name with how many agencies they are assigned (one narrow query)."""
@@ -39,7 +40,7 @@ class SqlTrainerRepository:
             .group_by(TrainerRow.id)
             .order_by(TrainerRow.name)
         )
-        return [TrainerLine(*row) for row in self._session.execute(query).tuples()]
+        return [TrainerLine(*row) for row in plain(self._session, query).tuples()]
 
     def get(self, name: str) -> Trainer:
         """One trainer, or NotFound with a suggestion."""
@@ -49,30 +50,34 @@ class SqlTrainerRepository:
         names = list(self._session.scalars(select(TrainerRow.name)))
         raise NotFound(f"unknown trainer {name!r}{did_you_mean(name, names)}; `ips-roadmap trainer list` shows them")
 
-    def _trainers(self, name: str | None = None) -> list[Trainer]:
-        """Every trainer (or the one of this name) with their agencies, by name."""
+    def _trainers(self, name: str | None = None, agencies: Collection[str] | None = None) -> list[Trainer]:
+        """Every trainer (or the one of this name) with their agencies (of these, if given), by name."""
         links = select(TrainerAgencyRow.trainer_id, AgencyRow.slug).join(
             AgencyRow, AgencyRow.id == TrainerAgencyRow.agency_id
         )
-        people = select(TrainerRow, ContactRow.email).outerjoin(ContactRow, ContactRow.id == TrainerRow.contact_id)
+        if agencies is not None:
+            links = links.where(AgencyRow.slug.in_(agencies))
+        people = select(
+            TrainerRow.id, TrainerRow.name, TrainerRow.region, TrainerRow.capacity, TrainerRow.reviewer,
+            TrainerRow.contact_id, ContactRow.email,
+        ).outerjoin(ContactRow, ContactRow.id == TrainerRow.contact_id)  # fmt: skip
         if name is not None:
             links = links.join(TrainerRow, TrainerRow.id == TrainerAgencyRow.trainer_id).where(TrainerRow.name == name)
             people = people.where(TrainerRow.name == name)
         assigned: dict[int, list[str]] = {}
-        for trainer_id, slug in self._session.execute(links.order_by(AgencyRow.slug)):
+        for trainer_id, slug in plain(self._session, links.order_by(AgencyRow.slug)):
             assigned.setdefault(trainer_id, []).append(slug)
+        # Built without validating again (as agencies are, mapping.py): each was validated when it was written, and
+        # a national program's trainer page reads every reviewer to share out the reviews.
         return [
-            Trainer(
-                name=row.name,
-                region=row.region,
-                capacity=row.capacity,
-                reviewer=row.reviewer,
-                email=email,
-                agencies=tuple(assigned.get(row.id, ())),
-                contact_id=row.contact_id,
+            Trainer.model_construct(
+                name=name, region=region, capacity=capacity, reviewer=reviewer, email=email,
+                agencies=tuple(assigned.get(trainer_id, ())), contact_id=contact_id,
             )
-            for row, email in self._session.execute(people.order_by(TrainerRow.name))
-        ]
+            for trainer_id, name, region, capacity, reviewer, contact_id, email in plain(
+                self._session, people.order_by(TrainerRow.name)
+            ).tuples()
+        ]  # fmt: skip
 
     def hold(self) -> None:
         # Two `visits plan` at once would each book the same needs, since neither sees the other's visits.
@@ -128,7 +133,7 @@ class SqlTrainerRepository:
         if slugs is not None:
             query = query.where(AgencyRow.slug.in_(slugs))
         found: dict[str, list[int]] = {}
-        for slug, contact_id in self._session.execute(query.order_by(TrainerRow.contact_id)):
+        for slug, contact_id in plain(self._session, query.order_by(TrainerRow.contact_id)):
             ids = found.setdefault(slug, [])
             if contact_id is not None:
                 ids.append(contact_id)

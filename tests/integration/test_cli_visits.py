@@ -18,6 +18,7 @@ from notifications.smtp_sink import SmtpSink
 from roadmap.bootstrap import build
 from roadmap.data import load_routines, load_visit_policy
 from roadmap.domain.cadence import add_months
+from roadmap.services.due import prepare_due_list
 from roadmap.services.forecast import workload
 from roadmap.services.visits import read_planning_state
 from roadmap.settings import load_settings
@@ -303,10 +304,15 @@ def test_the_forecast_shows_when_a_trainer_runs_out_of_days(state: tuple[Cli, di
         app = build(settings)
         try:
             whole = workload(app.uow(), app.visit_rules, as_of=TODAY, months=24)
-            for name, *_ in TRAINERS:
-                own = workload(app.uow(), app.visit_rules, as_of=TODAY, months=24, trainer=name)
-                assert own.rows == {name: whole.rows[name]}, (name, routines)
-            # The statewide needs come out the same when no agency's own needs are asked for.
+            # With nothing kept for the day, and with the day's due list kept (the statewide needs then come from
+            # the agency holding each one's earliest occurrence, and the trainer's own agencies are all that is read).
+            for kept in (False, True):
+                if kept:
+                    assert prepare_due_list(app.uow(), app.roadmap, app.cadence, as_of=TODAY)
+                for name, *_ in TRAINERS:
+                    own = workload(app.uow(), app.visit_rules, as_of=TODAY, months=24, trainer=name)
+                    assert own.rows == {name: whole.rows[name]}, (name, routines, kept)
+            # The statewide needs come out the same when no agency's own needs are asked for (from the kept list).
             with app.uow() as uow:
                 everything, _ = read_planning_state(uow, app.visit_rules, TODAY)
                 none_own, _ = read_planning_state(uow, app.visit_rules, TODAY, agencies=set())
