@@ -28,9 +28,9 @@ class ItemStanding(NamedTuple):
     done_on: date | None
 
 
-@dataclass(frozen=True)
-class StageStanding:
-    """One stage of one agency, measured as of a date."""
+class StageStanding(NamedTuple):
+    """One stage of one agency, measured as of a date (a tuple: a listing of ten thousand agencies builds a hundred
+    thousand, and a frozen dataclass's __init__ sets each field through object.__setattr__)."""
 
     key: str
     title: str
