@@ -53,6 +53,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     yield from new_postgres_database()
 
 
+@pytest.fixture(params=BACKENDS)
+def two_databases(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """Two new, empty databases on the same parametrised backend (twins to compare), dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'first.db'}", f"sqlite:///{tmp_path / 'second.db'}"
+        return
+    first, second = new_postgres_database(), new_postgres_database()
+    yield next(first), next(second)
+    for rest in (first, second):
+        next(rest, None)
+
+
 @pytest.fixture(params=[p for p in BACKENDS if p.id == "postgresql"])
 def postgres_database() -> Iterator[str]:
     """A URL to a new, empty PostgreSQL database, dropped afterwards."""

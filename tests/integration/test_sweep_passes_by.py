@@ -4,11 +4,9 @@ one working every agency out each day, with people added, assigned and removed a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, select
 
 from roadmap.bootstrap import Application, build
@@ -19,21 +17,8 @@ from roadmap.services.due import due_slice, state_due
 from roadmap.services.sweep import sweep_in_process
 from roadmap.settings import load_settings
 from roadmap.store.tables import OutboxRow
-from tests.conftest import BACKENDS, new_postgres_database
 
 START = date(2026, 11, 23)
-
-
-@pytest.fixture(params=BACKENDS)
-def twins(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """Two fresh databases on the same backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'passing.db'}", f"sqlite:///{tmp_path / 'full.db'}"
-        return
-    first, second = new_postgres_database(), new_postgres_database()
-    yield next(first), next(second)
-    for rest in (first, second):
-        next(rest, None)
 
 
 def add_director(app: Application, day: date) -> None:
@@ -98,9 +83,9 @@ def play(url: str, *, full: bool) -> tuple[list[Month], list[tuple[object, ...]]
     return months, outbox, after, passed
 
 
-def test_passing_agencies_by_finds_what_working_every_one_out_finds(twins: tuple[str, str]) -> None:
-    months, outbox, after, passed = play(twins[0], full=False)
-    every_months, every_outbox, every_after, none_passed = play(twins[1], full=True)
+def test_passing_agencies_by_finds_what_working_every_one_out_finds(two_databases: tuple[str, str]) -> None:
+    months, outbox, after, passed = play(two_databases[0], full=False)
+    every_months, every_outbox, every_after, none_passed = play(two_databases[1], full=True)
     assert none_passed == 0 and passed > 0
     assert months == every_months  # reminders queued and sent, stalls and items due, month by month
     assert outbox == every_outbox

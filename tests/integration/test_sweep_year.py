@@ -8,7 +8,6 @@ so new occurrences keep falling due, and one review is held a week early.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from roadmap.services.due import state_due
 from roadmap.services.routines import record_done
 from roadmap.services.sweep import sweep_in_process
 from roadmap.settings import load_settings
-from tests.conftest import BACKENDS, Cli, new_postgres_database
+from tests.conftest import Cli
 
 START = date(2026, 11, 23)
 DAYS = 365
@@ -39,18 +38,6 @@ class Recorder:
     def send(self, contact: Contact, message: Message) -> str | None:
         self.messages.append((contact.id, message.subject))
         return None
-
-
-@pytest.fixture(params=BACKENDS)
-def two_databases(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """Two fresh databases on the same backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'daily.db'}", f"sqlite:///{tmp_path / 'weekly.db'}"
-        return
-    first, second = new_postgres_database(), new_postgres_database()
-    yield next(first), next(second)
-    for rest in (first, second):
-        next(rest, None)
 
 
 def simulate(url: str, every: int, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> tuple[
