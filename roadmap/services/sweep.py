@@ -98,31 +98,35 @@ def plan_sweep(
             if row.joined_on <= as_of and still_on(row.archived_on, as_of)
         ]  # fmt: skip
         reached = reach_by_agency(people, trainers)
-        passed = [] if full else [row for row in covered if _passes(row, as_of, reached)]
+        passed = {} if full else _passed(covered, as_of, reached)
         since: dict[date, list[str]] = {}
-        for row in passed:
-            if row.due_for is not None and row.mark is not None and row.mark.swept_for <= row.due_for < as_of:
-                since.setdefault(row.due_for, []).append(row.slug)
+        for slug, (mark, due_for) in passed.items():
+            if due_for is not None and mark.swept_for <= due_for < as_of:
+                since.setdefault(due_for, []).append(slug)
         if since:
             uow.due_list.roll_forward(as_of, basis(roadmap, cadence), since)
             uow.commit()
     with uow:
         peers = peers_as_of(uow, roadmap, cadence, as_of=as_of)
-    skipped = {row.slug for row in passed}
-    stalled = 0
-    for row in passed:
-        assert row.mark is not None  # a row passed by has its mark
-        found = row.mark.position_on(as_of)
-        stalled += found is not None and verdict(*found, roadmap, peers) is not None
+    positions = [mark.position_on(as_of) for mark, _ in passed.values()]
     counted = BatchOutcome(
-        agencies=len(passed), stalled=stalled, due_items=sum(row.mark.items for row in passed if row.mark)
+        agencies=len(passed),
+        stalled=sum(1 for found in positions if found is not None and verdict(*found, roadmap, peers) is not None),
+        due_items=sum(mark.items for mark, _ in passed.values()),
     )
-    batches = split([row.slug for row in covered if row.slug not in skipped], max_batches)
+    batches = split([row.slug for row in covered if row.slug not in passed], max_batches)
     return SweepPlan(batches=batches, peers=peers, passed=counted)
 
 
-def _passes(row: Sweepable, as_of: date, reached: Mapping[str, str]) -> bool:
-    return row.mark is not None and row.mark.passes(as_of, row.generation, reached.get(row.slug, _NOBODY))
+def _passed(
+    covered: Iterable[Sweepable], as_of: date, reached: Mapping[str, str]
+) -> dict[str, tuple[SweepMark, date | None]]:
+    """The agencies to pass by on as_of: slug -> (their mark, the day their kept due entries are for)."""
+    return {
+        row.slug: (row.mark, row.due_for)
+        for row in covered
+        if row.mark is not None and row.mark.passes(as_of, row.generation, reached.get(row.slug, _NOBODY))
+    }
 
 
 def split(slugs: Sequence[str], parts: int) -> tuple[tuple[str, ...], ...]:
