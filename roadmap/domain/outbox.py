@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -64,6 +65,14 @@ class Waiting:
     attempts: int
     agency: str
     due_on: date
+
+
+class Claim(NamedTuple):
+    """One person's ready entries, claimed: each as `Waiting`, and all of them in full when few enough were
+    claimed to list them all (None otherwise: the caller reads in full only those it lists)."""
+
+    waiting: list[Waiting]
+    entries: list[OutboxEntry] | None
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,8 @@ def environment(overrides: Path | None = None) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # The packaged templates change only with the code: not checking their files on every render.
+        auto_reload=overrides is not None,
     )
     env.filters["signed"] = lambda value: "" if value is None else f"{value:+d}"
     return env

@@ -128,14 +128,18 @@ def deliver(
             for contact_id in chunk:
                 # One person at a time, claimed until their outcome is committed: a delivery running beside this
                 # one (a second sweep) skips or waits for them, and finds them sent.
-                claimed = uow.outbox.claim(now, contact_id, up_to)
+                claimed, whole = uow.outbox.claim(now, contact_id, up_to, whole=lines)
                 contact = contacts.get(contact_id)
                 if not claimed or contact is None:  # another delivery sent them, or the contact is new
                     uow.commit()
                     continue
                 # Most urgent first, as the message lists them; only the listed ones are read in full.
                 ordered = sorted(claimed, key=lambda entry: urgency(entry.due_on, entry.agency, names))
-                listed = uow.outbox.entries([entry.id for entry in ordered[:lines]])
+                if whole is None:
+                    listed = uow.outbox.entries([entry.id for entry in ordered[:lines]])
+                else:
+                    by_id = {entry.id: entry for entry in whole}
+                    listed = [by_id[entry.id] for entry in ordered]
                 reminders = [Reminder(entry.item, contact, entry.offset_days, entry.escalation) for entry in listed]
                 page_url = links.url(contact, tokens) if links else None
                 actions = links.actions(contact, tokens) if links else None

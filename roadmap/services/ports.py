@@ -13,7 +13,7 @@ from roadmap.domain.agency import Agency, Launched, Placed
 from roadmap.domain.audit import AuditChange, AuditEntry, Fields, Subject
 from roadmap.domain.contact import Contact, Role
 from roadmap.domain.due import DueSlice, Worked
-from roadmap.domain.outbox import Attempted, OutboxEntry, Waiting
+from roadmap.domain.outbox import Attempted, Claim, OutboxEntry
 from roadmap.domain.outcome import QuarterOutcome
 from roadmap.domain.permission import AgencyScope, Principal
 from roadmap.domain.review import Review
@@ -221,10 +221,11 @@ class Outbox(Protocol):
         """Contacts with pending entries whose time has come, ascending, and the highest such entry id."""
         ...
 
-    def claim(self, now: datetime, contact: int, up_to: int) -> list[Waiting]:
+    def claim(self, now: datetime, contact: int, up_to: int, whole: int = 0) -> Claim:
         """One person's pending entries whose next attempt has come (ids up to `up_to`), oldest first, as light
-        rows; they are this transaction's until it ends: a delivery running beside it does not get them (it
-        skips them on PostgreSQL; on SQLite it waits for the database until this one commits)."""
+        rows, and in full too when there are at most `whole`; they are this transaction's until it ends: a
+        delivery running beside it does not get them (it skips them on PostgreSQL; on SQLite it waits for the
+        database until this one commits)."""
         ...
 
     def entries(self, ids: Sequence[int]) -> list[OutboxEntry]:

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from roadmap.domain.due import DueItem, DueKind
 from roadmap.domain.errors import NotFound
-from roadmap.domain.outbox import Attempted, OutboxEntry, OutboxStatus, Waiting
+from roadmap.domain.outbox import Attempted, Claim, OutboxEntry, OutboxStatus, Waiting
 from roadmap.store.chunks import chunks
-from roadmap.store.locks import is_sqlite, write_lock
-from roadmap.store.tables import OutboxRow
+from roadmap.store.locks import is_sqlite
+from roadmap.store.plain import plain
+from roadmap.store.tables import CHANGES_NOTHING_DUE, OutboxRow
 
 _FIELDS = ("key", "contact_id", "offset_days", "escalation", "attempts", "last_error", "next_attempt_at", "queued_on",
            "sent_at")  # fmt: skip
@@ -24,6 +25,27 @@ _ITEM_FIELDS = ("agency", "subject", "title", "stage", "due_on")
 
 
 _OUTBOX = cast(Table, OutboxRow.__table__)
+
+# Built once: a delivery runs these for every person, and a statement built anew pays for its cache key each time.
+_CHOSEN = (
+    _OUTBOX.c.status == OutboxStatus.PENDING.value,
+    _OUTBOX.c.next_attempt_at <= bindparam("now"),
+    _OUTBOX.c.contact_id == bindparam("contact"),
+    _OUTBOX.c.id <= bindparam("up_to"),
+)
+_READY = select(_OUTBOX).where(*_CHOSEN).order_by(_OUTBOX.c.id)
+_READY_LOCKED = _READY.with_for_update(skip_locked=True)
+# SQLite has no row locks: writing the chosen rows unchanged takes the database's write lock for the transaction.
+# An attempt's outcome, one executemany per kind. Each row's id is bound as `entry_id`, since SQLAlchemy reserves
+# each column's own name for its new value.
+_RECORD = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("entry_id"))
+_RECORD_SENT, _RECORD_TRIED = (
+    _RECORD.values({name: bindparam(name) for name in ("status", "attempts", *kind)})
+    for kind in (("sent_at",), ("last_error", "next_attempt_at"))
+)
+_LOCK_READY = (
+    update(_OUTBOX).where(*_CHOSEN).values(attempts=_OUTBOX.c.attempts).execution_options(**{CHANGES_NOTHING_DUE: True})
+)
 
 
 class SqlOutbox:
@@ -68,25 +90,29 @@ class SqlOutbox:
         contacts = self._session.scalars(select(OutboxRow.contact_id).where(*due).distinct()).all()
         return sorted(contacts), self._session.scalar(select(func.max(OutboxRow.id)).where(*due)) or 0
 
-    def claim(self, now: datetime, contact: int, up_to: int) -> list[Waiting]:
-        chosen = (
-            OutboxRow.status == OutboxStatus.PENDING.value,
-            OutboxRow.next_attempt_at <= now,
-            OutboxRow.contact_id == contact,
-            OutboxRow.id <= up_to,
-        )
-        query = select(OutboxRow.id, OutboxRow.attempts, OutboxRow.agency, OutboxRow.due_on).where(*chosen)
+    def claim(self, now: datetime, contact: int, up_to: int, whole: int = 0) -> Claim:
+        params = {"now": now, "contact": contact, "up_to": up_to}
         if is_sqlite(self._session):
-            write_lock(self._session, OutboxRow.attempts, *chosen)  # a second delivery waits, then finds them sent
+            # A second delivery waits here for the database, then finds them sent.
+            self._session.execute(_LOCK_READY, params)
+            rows = plain(self._session, _READY, params)
         else:
-            query = query.with_for_update(skip_locked=True)
-        return [Waiting(*row) for row in self._session.execute(query.order_by(OutboxRow.id)).tuples()]
+            rows = plain(self._session, _READY_LOCKED, params)
+        waiting: list[Waiting] = []
+        kept: list[Row[Any]] | None = []
+        for row in rows:  # read as the driver gives them: a state lead's first digest can claim 100,000
+            waiting.append(Waiting(row.id, row.attempts, row.agency, row.due_on))
+            if kept is not None and len(kept) < whole:
+                kept.append(row)
+            else:  # more than can all be listed: the caller reads in full only those it lists
+                kept = None
+        return Claim(waiting, None if kept is None else [_entry(row) for row in kept])
 
     def entries(self, ids: Sequence[int]) -> list[OutboxEntry]:
         found: dict[int, OutboxEntry] = {}
         for chunk in chunks(ids):
             query = select(_OUTBOX).where(OutboxRow.id.in_(chunk))
-            found.update((entry.id, entry) for entry in map(_entry, self._session.execute(query)) if entry.id)
+            found.update((entry.id, entry) for entry in map(_entry, plain(self._session, query)) if entry.id)
         return [found[entry_id] for entry_id in ids if entry_id in found]
 
     def record(self, outcomes: Sequence[Attempted]) -> None:
@@ -100,9 +126,9 @@ class SqlOutbox:
                 sent.append(state | {"sent_at": o.sent_at})
             else:
                 tried.append(state | {"last_error": o.last_error, "next_attempt_at": o.next_attempt_at})
-        for rows in (sent, tried):
+        for statement, rows in ((_RECORD_SENT, sent), (_RECORD_TRIED, tried)):
             if rows:
-                self._update(rows)
+                self._session.execute(statement, rows)  # one executemany
 
     def withdraw(self, agency: str, reason: str) -> int:
         """Stop every unsent reminder about an agency: failed, with the reason, never sent and never escalated."""
@@ -120,13 +146,6 @@ class SqlOutbox:
         if status is not None:
             query = query.where(OutboxRow.status == status)
         return [_entry(row) for row in self._session.execute(query.order_by(OutboxRow.id))]
-
-    def _update(self, rows: list[dict[str, Any]]) -> None:
-        """One executemany on the table (the ORM's bulk mode is not wanted here); each row's id is bound as
-        `entry_id`, since SQLAlchemy reserves each column's own name for its new value."""
-        statement = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("entry_id"))
-        columns = [name for name in rows[0] if name != "entry_id"]
-        self._session.execute(statement.values({name: bindparam(name) for name in columns}), rows)
 
 
 def _entry(row: Row[Any]) -> OutboxEntry:
