@@ -41,6 +41,10 @@ class GateStage:
         """The gate's routines, and while it is active each open checklist item, due when its norm runs out."""
         return self.checklist_items(context, as_of) + routine_items(context, self.key, as_of)
 
+    def visit_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
+        """The gate's routines (its checklist items are the agency's own work)."""
+        return routine_items(context, self.key, as_of)
+
     def checklist_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
         """Open checklist items of the gate while it is active (done means done by as_of)."""
         progress = context.agency.progress(self.key)

@@ -38,6 +38,11 @@ class StageLogic(Protocol):
         """What this stage makes due for the agency, as of a date (empty when the stage is not active)."""
         ...
 
+    def visit_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
+        """Of what the stage makes due, the items a visit can serve (its routines, the fidelity review): the same
+        items as `due_items` gives, without working out the others."""
+        ...
+
     def stall(self, standing: Standing, roadmap: Roadmap, peers: PeerDurations) -> Stall | None:
         """Why the agency is late in this stage, or None (only the agency's active gate can stall)."""
         ...

@@ -26,24 +26,33 @@ class MonitoringStage(OngoingStage):
             return []
         return self.review_items(context, as_of) + super().due_items(context, as_of)
 
-    def review_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
-        """The next fidelity review and the open steps of every action plan."""
+    def visit_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
+        """The next fidelity review and the routines, once launched (action-plan steps are the agency's work)."""
+        if context.agency.launched_on is None or context.agency.launched_on > as_of:
+            return []
+        return [self.next_review(context, as_of), *super().visit_items(context, as_of)]
+
+    def next_review(self, context: AgencyContext, as_of: date) -> DueItem:
+        """The next fidelity review of a launched agency."""
         agency = context.agency
         assert agency.launched_on is not None  # checked by the caller
         reviews = [review for review in context.reviews if review[0] <= as_of]
         next_due = next_review_due(agency.launched_on, reviews, context.rules, agency.tracked_from)
         assert next_due is not None  # a launched agency always has one
-        items = [
-            DueItem(
-                agency=agency.slug,
-                kind=DueKind.FIDELITY_REVIEW,
-                # Keyed by the due date: when a review is recorded the next one is a new subject.
-                subject=f"fidelity-review:{next_due.isoformat()}",
-                title="Fidelity review",
-                stage=self.key,
-                due_on=next_due,
-            )
-        ]
+        return DueItem(
+            agency=agency.slug,
+            kind=DueKind.FIDELITY_REVIEW,
+            # Keyed by the due date: when a review is recorded the next one is a new subject.
+            subject=f"fidelity-review:{next_due.isoformat()}",
+            title="Fidelity review",
+            stage=self.key,
+            due_on=next_due,
+        )
+
+    def review_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
+        """The next fidelity review and the open steps of every action plan."""
+        agency = context.agency
+        items = [self.next_review(context, as_of)]
         items += [
             DueItem(
                 agency=agency.slug,

@@ -36,3 +36,7 @@ class OngoingStage:
     def due_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
         """The stage's routines (meetings, reports) while the program runs."""
         return routine_items(context, self.key, as_of)
+
+    def visit_items(self, context: AgencyContext, as_of: date) -> list[DueItem]:
+        """The stage's routines: all it makes due."""
+        return routine_items(context, self.key, as_of)

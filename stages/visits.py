@@ -10,7 +10,7 @@ from roadmap.domain.due import DueItem
 from roadmap.domain.planner import Stream
 from roadmap.domain.visit import FIDELITY_REVIEW, STATEWIDE, VisitPolicy
 from stages.context import AgencyContext
-from stages.due import purpose_of, stage_items
+from stages.due import purpose_of
 from stages.registry import REGISTRY
 from stages.routines import good_fidelity
 
@@ -31,7 +31,7 @@ def visit_streams(
     wide = {need.purpose for need in policy.needs if need.scope == STATEWIDE}
     for context in contexts:
         chosen = agencies is None or context.agency.slug in agencies
-        for item in stage_items(context, start) if chosen else _statewide_items(context, wide, start):
+        for item in _visit_items(context, start) if chosen else _statewide_items(context, wide, start):
             purpose = purpose_of(item)
             need = policy.need(purpose) if purpose else None
             if need is None or purpose is None:
@@ -47,6 +47,11 @@ def visit_streams(
     return streams + sorted(statewide.values(), key=lambda stream: stream.need.purpose)
 
 
+def _visit_items(context: AgencyContext, start: date) -> list[DueItem]:
+    """What the agency's stages make due that a visit can serve."""
+    return [item for logic in REGISTRY.values() for item in logic.visit_items(context, start)]
+
+
 def _statewide_items(context: AgencyContext, wide: set[str], start: date) -> list[DueItem]:
     """The items of the purposes that take a statewide visit, asked of the stages that own them (each stage's
     own rules apply: the monitoring stage, say, makes nothing due before launch)."""
@@ -55,7 +60,8 @@ def _statewide_items(context: AgencyContext, wide: set[str], start: date) -> lis
         if FIDELITY_REVIEW in wide
         else {routine.stage for routine in context.roadmap.routines.routines if routine.key in wide}
     )
-    return [item for stage in owners for item in REGISTRY[stage].due_items(context, start) if purpose_of(item) in wide]
+    served = (item for stage in owners for item in REGISTRY[stage].visit_items(context, start))
+    return [item for item in served if purpose_of(item) in wide]
 
 
 def _interval(context: AgencyContext, purpose: str, as_of: date) -> tuple[int | None, int | None]:

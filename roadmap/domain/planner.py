@@ -305,6 +305,10 @@ class Candidates:
         for trainer in trainers:
             for agency in trainer.agencies:
                 self._assigned.setdefault(agency, []).append(trainer)
+        # The same groups by name, shared rather than copied: a forecast asks for every stream of the state.
+        self._everyone_names = tuple(t.name for t in self._everyone)
+        self._reviewer_names = tuple(t.name for t in self._reviewers)
+        self._assigned_names = {agency: tuple(t.name for t in group) for agency, group in self._assigned.items()}
 
     def __call__(self, stream: Stream) -> list[Trainer]:
         if stream.need.role == "reviewer":
@@ -312,6 +316,14 @@ class Candidates:
         if stream.agency is None:
             return list(self._everyone)
         return list(self._assigned.get(stream.agency, []))
+
+    def names(self, stream: Stream) -> tuple[str, ...]:
+        """The names of those `self(stream)` gives, in the same order."""
+        if stream.need.role == "reviewer":
+            return self._reviewer_names
+        if stream.agency is None:
+            return self._everyone_names
+        return self._assigned_names.get(stream.agency, ())
 
 
 def _window(request: PlanRequest, stream: Stream, due: date) -> tuple[date, date]:

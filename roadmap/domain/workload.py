@@ -71,10 +71,10 @@ def forecast(
     needed: dict[str, dict[str, float]] = {t.name: dict.fromkeys(labels, 0.0) for t in trainers}
     candidates = Candidates(trainers)
     for stream in streams:
-        people = [t.name for t in candidates(stream)] or [UNASSIGNED]
+        people = candidates.names(stream) or (UNASSIGNED,)
         days = stream.need.days * stream.need.people / len(people)
         # One trainer's row needs only their share: a statewide need shared by hundreds is added once, not to all.
-        counted = people if only is None else [name for name in people if name == only]
+        counted = people if only is None else (only,) if only in people else ()
         if not counted:
             continue
         targets = [needed.setdefault(name, dict.fromkeys(labels, 0.0)) for name in counted]

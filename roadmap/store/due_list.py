@@ -144,8 +144,11 @@ class SqlDueList:
             chosen = (
                 DueEntryRow.kind == DueKind.FIDELITY_REVIEW.value
                 if purpose == DueKind.FIDELITY_REVIEW.value
+                # Subjects starting `purpose:`, as a range in code-point order (';' follows ':'), which the subject
+                # index serves; a LIKE pattern it cannot.
                 else and_(DueEntryRow.kind.in_([kind.value for kind in ROUTINE_KINDS]),
-                          DueEntryRow.subject.startswith(f"{purpose}:", autoescape=True))
+                          self._by_code_point(DueEntryRow.subject) >= f"{purpose}:",
+                          self._by_code_point(DueEntryRow.subject) < f"{purpose};")
             )  # fmt: skip
             query = (
                 select(AgencyRow.slug)

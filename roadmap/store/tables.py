@@ -367,7 +367,11 @@ class DueEntryRow(Base):
 
     __tablename__ = "due_entries"
     # An item once per agency: two readers writing back the same agency at once cannot both land.
-    __table_args__ = (UniqueConstraint("agency_id", "kind", "subject"),)
+    # By subject too: a routine's entries (`routine:period`) across every agency are one range of it.
+    __table_args__ = (
+        UniqueConstraint("agency_id", "kind", "subject"),
+        Index("ix_due_entries_subject_due_on", "subject", "due_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)

@@ -16,11 +16,11 @@ from tests.conftest import Cli, snapshot
 
 def test_init_creates_the_schema_and_is_safe_to_run_twice(bare_cli: Cli) -> None:
     first = bare_cli.ok("init", "--json").json()
-    assert (first["revision_before"], first["revision"]) == (None, "0017")
+    assert (first["revision_before"], first["revision"]) == (None, "0018")
     bare_cli.ok("agency", "add", "Riverbend", "--region", "North", "--timezone", "America/Chicago")
     before = snapshot(bare_cli.url)
     second = bare_cli.ok("init", "--json").json()
-    assert (second["revision_before"], second["revision"]) == ("0017", "0017")
+    assert (second["revision_before"], second["revision"]) == ("0018", "0018")
     assert snapshot(bare_cli.url) == before
 
 
@@ -63,7 +63,7 @@ def test_upgrading_a_state_that_has_agencies_counts_routines_from_the_upgrade(ba
             ))  # fmt: skip
     finally:
         database.dispose()
-    assert bare_cli.ok("init", "--json").json()["revision"] == "0017"
+    assert bare_cli.ok("init", "--json").json()["revision"] == "0018"
     today = date.today()
     items = bare_cli.ok("due", "--as-of", today.isoformat(), "--within", "400", "--json").json()
     meetings = [i for i in items if i["subject"].startswith("supervisor-meeting:")]
@@ -86,7 +86,7 @@ def test_upgrading_keeps_links_made_before_signed_tokens_listed_but_revoked(bare
             ), {"hash": "ab" * 32})  # fmt: skip
     finally:
         database.dispose()
-    assert bare_cli.ok("init", "--json").json()["revision"] == "0017"
+    assert bare_cli.ok("init", "--json").json()["revision"] == "0018"
     # Its secret cannot be signed: it is listed as revoked, and a new link works.
     assert [(link["label"], link["revoked"]) for link in bare_cli.ok("link", "list", "--json").json()] == [
         ("director", True)
