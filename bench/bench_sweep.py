@@ -154,7 +154,8 @@ def accept_every_message() -> str:
     """Register the `benchsink://` channel: apprise hands it each message and it accepts; returns the mail URL.
 
     It takes messages as apprise's email channel does, in HTML, and makes their plain-text part as that channel
-    does for every email (apprise's HTML-to-text conversion); only the network is left out."""
+    does for every email (apprise's HTML-to-text conversion). Left out: the network, and the channel's building
+    of the MIME message itself (about a third of its work on an 11 KB message), in the sweep and `+mail` alike."""
     from apprise import NotifyFormat
     from apprise.conversion import convert_between
     from apprise.decorators import notify

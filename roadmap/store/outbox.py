@@ -35,7 +35,6 @@ _CHOSEN = (
 )
 _READY = select(_OUTBOX).where(*_CHOSEN).order_by(_OUTBOX.c.id)
 _READY_LOCKED = _READY.with_for_update(skip_locked=True)
-# SQLite has no row locks: writing the chosen rows unchanged takes the database's write lock for the transaction.
 # An attempt's outcome, one executemany per kind. Each row's id is bound as `entry_id`, since SQLAlchemy reserves
 # each column's own name for its new value.
 _RECORD = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("entry_id"))
@@ -43,6 +42,7 @@ _RECORD_SENT, _RECORD_TRIED = (
     _RECORD.values({name: bindparam(name) for name in ("status", "attempts", *kind)})
     for kind in (("sent_at",), ("last_error", "next_attempt_at"))
 )
+# SQLite has no row locks: writing the chosen rows unchanged takes the database's write lock for the transaction.
 _LOCK_READY = (
     update(_OUTBOX).where(*_CHOSEN).values(attempts=_OUTBOX.c.attempts).execution_options(**{CHANGES_NOTHING_DUE: True})
 )

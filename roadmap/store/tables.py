@@ -376,7 +376,9 @@ class DueEntryRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    subject: Mapped[str] = mapped_column(String(200))
+    # Compared by code point (a range of subjects is a prefix only in that order): PostgreSQL's column says so,
+    # so that its index serves the comparison; SQLite compares text that way already.
+    subject: Mapped[str] = mapped_column(String(200).with_variant(String(200, collation="C"), "postgresql"))
     title: Mapped[str] = mapped_column(Text)
     stage: Mapped[str] = mapped_column(String(80))
     due_on: Mapped[date] = mapped_column(Date, index=True)
