@@ -103,8 +103,8 @@ class OidcProvider:
         post_logout_redirect_uris: Sequence[str] = (),
         port: int = 0,
         # A deadline, not a wait: Node loads oidc-provider in a second or two, but a loaded CI machine (two test
-        # workers and Chromium) once took over 20 s to start it.
-        startup_timeout: float = 60.0,
+        # workers and Chromium) once took over 20 s to start it, and a fresh clone's first start over 60 s.
+        startup_timeout: float = 180.0,
         debug: bool = False,
     ) -> None:
         self.client_id = client_id
