@@ -150,12 +150,20 @@ class SqlDueList:
                           self._by_code_point(DueEntryRow.subject) >= f"{purpose}:",
                           self._by_code_point(DueEntryRow.subject) < f"{purpose};")
             )  # fmt: skip
+            # The purpose's entries first, on their own: PostgreSQL's planner otherwise walks the due-date index
+            # for the first match (it expects a few hundred of a routine's ten thousand rows), 44 ms against 26.
+            entries = (
+                select(DueEntryRow.agency_id, DueEntryRow.due_on)
+                .where(chosen)
+                .cte("chosen")
+                .prefix_with("MATERIALIZED", dialect="postgresql")
+            )
             query = (
                 select(AgencyRow.slug)
-                .join(DueEntryRow, DueEntryRow.agency_id == AgencyRow.id)
+                .join(entries, entries.c.agency_id == AgencyRow.id)
                 .join(DueStandingRow, DueStandingRow.agency_id == AgencyRow.id)
-                .where(fresh, chosen)
-                .order_by(DueEntryRow.due_on, self._by_code_point(AgencyRow.slug))
+                .where(fresh)
+                .order_by(entries.c.due_on, self._by_code_point(AgencyRow.slug))
                 .limit(1)
             )
             slug = self._session.scalar(query)
