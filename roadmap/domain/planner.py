@@ -299,31 +299,32 @@ class Candidates:
     """
 
     def __init__(self, trainers: Sequence[Trainer]) -> None:
-        self._everyone = list(trainers)
-        self._reviewers = [t for t in trainers if t.reviewer]
-        self._assigned: dict[str, list[Trainer]] = {}
+        assigned: dict[str, list[Trainer]] = {}
         for trainer in trainers:
             for agency in trainer.agencies:
-                self._assigned.setdefault(agency, []).append(trainer)
-        # The same groups by name, shared rather than copied: a forecast asks for every stream of the state.
-        self._everyone_names = tuple(t.name for t in self._everyone)
-        self._reviewer_names = tuple(t.name for t in self._reviewers)
-        self._assigned_names = {agency: tuple(t.name for t in group) for agency, group in self._assigned.items()}
+                assigned.setdefault(agency, []).append(trainer)
+        # Each group with its names, built once and shared: a forecast asks for every stream of the state.
+        self._everyone = _group(trainers)
+        self._reviewers = _group([t for t in trainers if t.reviewer])
+        self._assigned = {agency: _group(group) for agency, group in assigned.items()}
 
     def __call__(self, stream: Stream) -> list[Trainer]:
-        if stream.need.role == "reviewer":
-            return list(self._reviewers)
-        if stream.agency is None:
-            return list(self._everyone)
-        return list(self._assigned.get(stream.agency, []))
+        return list(self._pick(stream)[0])
 
     def names(self, stream: Stream) -> tuple[str, ...]:
         """The names of those `self(stream)` gives, in the same order."""
+        return self._pick(stream)[1]
+
+    def _pick(self, stream: Stream) -> tuple[tuple[Trainer, ...], tuple[str, ...]]:
         if stream.need.role == "reviewer":
-            return self._reviewer_names
+            return self._reviewers
         if stream.agency is None:
-            return self._everyone_names
-        return self._assigned_names.get(stream.agency, ())
+            return self._everyone
+        return self._assigned.get(stream.agency, ((), ()))
+
+
+def _group(trainers: Sequence[Trainer]) -> tuple[tuple[Trainer, ...], tuple[str, ...]]:
+    return tuple(trainers), tuple(t.name for t in trainers)
 
 
 def _window(request: PlanRequest, stream: Stream, due: date) -> tuple[date, date]:
