@@ -49,6 +49,14 @@ class OidcProviderError(RuntimeError):
     """The provider could not be installed or started."""
 
 
+class OidcStartTimeout(OidcProviderError):
+    """The provider started but did not say READY in time."""
+
+
+# Starts tried before giving up (see `start`).
+START_ATTEMPTS = 2
+
+
 def ensure_installed(timeout: float = 300.0) -> None:
     """Run `npm ci` in tests/oidc once, when its node_modules lacks oidc-provider (a file lock guards parallel runs)."""
     if (NODE_MODULES / "oidc-provider" / "package.json").is_file():
@@ -104,7 +112,7 @@ class OidcProvider:
         port: int = 0,
         # A deadline, not a wait: Node loads oidc-provider in a second or two, but a loaded CI machine (two test
         # workers and Chromium) once took over 20 s to start it, and a fresh clone's first start over 60 s.
-        startup_timeout: float = 180.0,
+        startup_timeout: float = 120.0,
         debug: bool = False,
     ) -> None:
         self.client_id = client_id
@@ -163,22 +171,30 @@ class OidcProvider:
             "OIDC_DEBUG": "1" if self.debug else "0",
             "NODE_ENV": "test",
         }
-        # Held open for the life of the provider (stop() closes it): a file never fills up as a pipe would.
-        self._stderr = tempfile.TemporaryFile(prefix="oidc-provider-stderr-")  # noqa: SIM115
-        self._process = subprocess.Popen(
-            [node, str(PROVIDER_SCRIPT)],
-            cwd=HERE,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-        )
-        try:
-            self._issuer = self._wait_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
+        # A second try when the first never says READY: in fresh clones a start has hung past 180 s after loading
+        # oidc-provider, with nothing logged, where a start normally takes a second or two.
+        for attempt in range(START_ATTEMPTS):
+            # Held open for the life of the provider (stop() closes it): a file never fills up as a pipe would.
+            self._stderr = tempfile.TemporaryFile(prefix="oidc-provider-stderr-")  # noqa: SIM115
+            self._process = subprocess.Popen(
+                [node, str(PROVIDER_SCRIPT)],
+                cwd=HERE,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+            )
+            try:
+                self._issuer = self._wait_ready()
+                return self
+            except OidcStartTimeout:
+                self.stop()
+                if attempt == START_ATTEMPTS - 1:
+                    raise
+            except BaseException:
+                self.stop()
+                raise
+        raise AssertionError("unreachable")
 
     def _wait_ready(self) -> str:
         assert self._process is not None and self._process.stdout is not None
@@ -190,7 +206,7 @@ class OidcProvider:
             while b"\n" not in buffer:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise OidcProviderError(
+                    raise OidcStartTimeout(
                         f"the OIDC provider did not print READY within {self.startup_timeout:g} s; "
                         f"stdout so far {buffer!r}; stderr:\n{self.stderr_text()}"
                     )
